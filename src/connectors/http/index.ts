@@ -1,0 +1,5 @@
+export * from "./connector-error";
+export * from "./rate-budget";
+export * from "./auth-circuit";
+export * from "./transport";
+export * from "./fingerprint";

@@ -1,0 +1,2 @@
+// Test processes never read the developer's own environment by accident: only what a suite sets.
+process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? "silent";
