@@ -3,3 +3,4 @@ export * from "./rate-budget";
 export * from "./auth-circuit";
 export * from "./transport";
 export * from "./fingerprint";
+export * from "./connector-deps";
