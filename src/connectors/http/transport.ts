@@ -237,7 +237,8 @@ export class HttpTransport {
       this.o.budget.penalize(credentialKey, req.lane, Date.now() + err.retryAfterMs);
     }
     if (err.code === "AUTH" && err.credentialRejected) this.o.circuit?.trip(credentialKey, err.message);
-    const ambiguous = err.code === "TEMPORARY" && req.method === "POST";
+    // a 5xx may have been applied: like a timeout, it is ambiguous for a request that is not idempotent
+    const ambiguous = err.code === "TEMPORARY" && !(req.idempotent ?? req.method !== "POST");
     this.o.logger?.warn(
       { system, method: req.method, lane: req.lane, status: res.status, code: err.code, vendorCode: err.vendorCode, attempt },
       "upstream answered with an error",

@@ -1,0 +1,53 @@
+import { ConfigError } from "../../common/errors";
+import { loadConfig } from "../config";
+
+const KEY = "a".repeat(64);
+
+describe("loadConfig", () => {
+  it("applies the contract's defaults", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 4000,
+      host: "127.0.0.1",
+      role: "all",
+      logRetentionDays: 30,
+      logLevel: "info",
+      database: { kind: "sqlite", file: "./data/gateway.sqlite" },
+      ecwidWebhookMaxAgeSeconds: 49 * 3600,
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: "70000" }, "PORT"],
+    [{ PORT: "abc" }, "PORT"],
+    [{ GATEWAY_ROLE: "both" }, "GATEWAY_ROLE"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ LOG_RETENTION_DAYS: "0" }, "LOG_RETENTION_DAYS"],
+    [{ DATABASE_URL: "postgres://x/y" }, "DATABASE_URL"],
+    [{ DATABASE_URL: "mysql://root@127.0.0.1:3306/" }, "DATABASE_URL"],
+    [{ GATEWAY_ENCRYPTION_KEY: "short" }, "GATEWAY_ENCRYPTION_KEY"],
+    [{ GATEWAY_ADMIN_TOKEN: "tooshort" }, "GATEWAY_ADMIN_TOKEN"],
+    [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
+    [{ DATABASE_URL: "mysql://root@127.0.0.1:3306/gw" }, "GATEWAY_ENCRYPTION_KEY"],
+    [{ ECWID_WEBHOOK_MAX_AGE_HOURS: "24" }, "ECWID_WEBHOOK_MAX_AGE_HOURS"],
+  ])("refuses %j naming %s", (env, variable) => {
+    let err: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).variable).toBe(variable);
+    expect((err as Error).message.startsWith(`${variable}:`)).toBe(true);
+  });
+
+  it("parses MySQL URLs and keys in hex or base64", () => {
+    const c = loadConfig({ DATABASE_URL: "mysql://gw:p%40ss@db.local:3307/gateway", GATEWAY_ENCRYPTION_KEY: KEY });
+    expect(c.database).toMatchObject({ kind: "mysql", host: "db.local", port: 3307, username: "gw", password: "p@ss", database: "gateway" });
+    expect(c.encryptionKey?.length).toBe(32);
+    const b64 = Buffer.alloc(32, 7).toString("base64");
+    expect(loadConfig({ GATEWAY_ENCRYPTION_KEY: b64 }).encryptionKey).toEqual(Buffer.alloc(32, 7));
+  });
+});

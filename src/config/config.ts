@@ -1,0 +1,215 @@
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError } from "../common/errors";
+
+/**
+ * The environment the gateway reads (contract README "Environment"), validated at start. A bad
+ * value stops the process with a message naming the variable. The result is frozen.
+ */
+
+const intInRange = (name: string, min: number, max: number, dflt: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return dflt;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .describe(name);
+
+const DatabaseUrl = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const raw = v && v.trim() !== "" ? v.trim() : "sqlite:./data/gateway.sqlite";
+    if (raw.startsWith("sqlite:")) {
+      const file = raw.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+      if (file === "") {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "sqlite: needs a file path, e.g. sqlite:./data/gateway.sqlite" });
+        return z.NEVER;
+      }
+      return { kind: "sqlite" as const, url: raw, file };
+    }
+    if (raw.startsWith("mysql://") || raw.startsWith("mariadb://")) {
+      try {
+        const u = new URL(raw.replace(/^mariadb:/, "mysql:"));
+        const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
+        if (!database) throw new Error("no database name");
+        return {
+          kind: "mysql" as const,
+          url: raw,
+          host: u.hostname,
+          port: u.port ? Number(u.port) : 3306,
+          username: decodeURIComponent(u.username),
+          password: decodeURIComponent(u.password),
+          database,
+        };
+      } catch {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: "must look like mysql://user:pass@host:3306/database",
+        });
+        return z.NEVER;
+      }
+    }
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must start with sqlite: or mysql:// (got "${raw.split(":")[0]}:…")` });
+    return z.NEVER;
+  });
+
+const EnvSchema = z.object({
+  PORT: intInRange("PORT", 0, 65535, 4000),
+  HOST: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== "" ? v.trim() : "127.0.0.1")),
+  DATABASE_URL: DatabaseUrl,
+  GATEWAY_ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      if (v.length < 24) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be at least 24 characters long" });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  GATEWAY_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      const key = parseKey(v);
+      if (!key) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be 32 bytes as 64 hex characters or base64" });
+        return z.NEVER;
+      }
+      return key;
+    }),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      if (!/^rediss?:\/\//.test(v)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must start with redis:// or rediss://" });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  GATEWAY_ROLE: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const r = v && v !== "" ? v : "all";
+      if (r !== "all" && r !== "api" && r !== "worker") {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be all, api or worker (got "${r}")` });
+        return z.NEVER;
+      }
+      return r as "all" | "api" | "worker";
+    }),
+  LOG_RETENTION_DAYS: intInRange("LOG_RETENTION_DAYS", 1, 3650, 30),
+  LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const l = v && v !== "" ? v : "info";
+      if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(l)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be one of fatal, error, warn, info, debug, trace, silent" });
+        return z.NEVER;
+      }
+      return l;
+    }),
+  /** where generated keys and the default SQLite file live (default ./data) */
+  GATEWAY_DATA_DIR: z
+    .string()
+    .optional()
+    .transform((v) => path.resolve(v && v !== "" ? v : "./data")),
+  /** public base URL vendors use to reach the webhook routes (default http://HOST:PORT) */
+  GATEWAY_PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return undefined;
+      try {
+        const u = new URL(v);
+        return u.toString().replace(/\/$/, "");
+      } catch {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be an absolute URL such as https://gateway.example.com" });
+        return z.NEVER;
+      }
+    }),
+  /** how old an Ecwid webhook may be (Ecwid redelivers for up to 48 h with the original timestamp) */
+  ECWID_WEBHOOK_MAX_AGE_HOURS: intInRange("ECWID_WEBHOOK_MAX_AGE_HOURS", 49, 24 * 30, 49),
+  /** concurrent jobs per worker process */
+  WORKER_CONCURRENCY: intInRange("WORKER_CONCURRENCY", 1, 64, 4),
+  NODE_ENV: z.string().optional(),
+});
+
+export function parseKey(v: string): Buffer | undefined {
+  const s = v.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(s)) return Buffer.from(s, "hex");
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(s)) {
+    const b = Buffer.from(s.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (b.length === 32) return b;
+  }
+  return undefined;
+}
+
+type Parsed = z.output<typeof EnvSchema>;
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  database: Parsed["DATABASE_URL"];
+  adminToken?: string;
+  encryptionKey?: Buffer;
+  redisUrl?: string;
+  role: "all" | "api" | "worker";
+  logRetentionDays: number;
+  logLevel: string;
+  dataDir: string;
+  publicUrl?: string;
+  ecwidWebhookMaxAgeSeconds: number;
+  workerConcurrency: number;
+  prettyLogs: boolean;
+}
+
+/** The variables whose values are secrets: printed as a prefix at most, never logged. */
+export const SECRET_VARIABLES = ["GATEWAY_ADMIN_TOKEN", "GATEWAY_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<GatewayConfig> {
+  const r = EnvSchema.safeParse(env);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ConfigError(String(issue.path[0] ?? "environment"), issue.message);
+  }
+  const e = r.data;
+  if (e.DATABASE_URL.kind === "mysql" && !e.GATEWAY_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      "GATEWAY_ENCRYPTION_KEY",
+      "is required when DATABASE_URL is MySQL/MariaDB (several processes must share one key); generate one with: openssl rand -hex 32",
+    );
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL,
+    adminToken: e.GATEWAY_ADMIN_TOKEN,
+    encryptionKey: e.GATEWAY_ENCRYPTION_KEY,
+    redisUrl: e.REDIS_URL,
+    role: e.GATEWAY_ROLE,
+    logRetentionDays: e.LOG_RETENTION_DAYS,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.GATEWAY_DATA_DIR,
+    publicUrl: e.GATEWAY_PUBLIC_URL,
+    ecwidWebhookMaxAgeSeconds: e.ECWID_WEBHOOK_MAX_AGE_HOURS * 3600,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    prettyLogs: e.NODE_ENV === "development" || (e.NODE_ENV === undefined && process.stdout.isTTY === true),
+  });
+}

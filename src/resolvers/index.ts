@@ -1,0 +1,15 @@
+import { EventResolver } from "./event.resolver";
+import { FlowResolver } from "./flow.resolver";
+import { IntegrationResolver } from "./integration.resolver";
+import { RecordsResolver } from "./records.resolver";
+import { RunResolver } from "./run.resolver";
+import { TenancyResolver } from "./tenancy.resolver";
+
+export const RESOLVERS = [
+  TenancyResolver,
+  IntegrationResolver,
+  FlowResolver,
+  RunResolver,
+  RecordsResolver,
+  EventResolver,
+] as const;

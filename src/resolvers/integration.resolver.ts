@@ -1,0 +1,93 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { notImplemented } from "../common/errors";
+import type { IntegrationEntity } from "../db/entities/integration.entity";
+import { FlowKind, SystemKind } from "../schema/enums";
+import { Flow } from "../schema/flow.type";
+import {
+  CcvCredentialsInput,
+  Connection,
+  ConnectionCheck,
+  CreateIntegrationInput,
+  EcwidCredentialsInput,
+  Integration,
+} from "../schema/integration.type";
+import { requireRole } from "../services/principal";
+import { principalOf, type GatewayContext } from "./context";
+import { toConnection } from "./mappers";
+
+@Resolver(() => Integration)
+export class IntegrationResolver {
+  @Query(() => [Integration])
+  async integrations(@Ctx() ctx: GatewayContext): Promise<IntegrationEntity[]> {
+    return ctx.services.integrations.list(requireRole(principalOf(ctx), "VIEWER"));
+  }
+
+  @Query(() => Integration, { nullable: true })
+  async integration(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<IntegrationEntity | null> {
+    return ctx.services.integrations.find(requireRole(principalOf(ctx), "VIEWER"), id);
+  }
+
+  @Mutation(() => Integration)
+  async createIntegration(
+    @Arg("input", () => CreateIntegrationInput) input: CreateIntegrationInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<IntegrationEntity> {
+    const ws = requireRole(principalOf(ctx), "ADMIN");
+    return ctx.services.integrations.create(ws, input.name, input.ecwid, input.ccv);
+  }
+
+  @Mutation(() => Connection)
+  async updateEcwidCredentials(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("input", () => EcwidCredentialsInput) input: EcwidCredentialsInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Connection> {
+    const ws = requireRole(principalOf(ctx), "ADMIN");
+    return toConnection(await ctx.services.integrations.updateEcwid(ws, integrationId, input), SystemKind.ECWID);
+  }
+
+  @Mutation(() => Connection)
+  async updateCcvCredentials(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("input", () => CcvCredentialsInput) input: CcvCredentialsInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Connection> {
+    const ws = requireRole(principalOf(ctx), "ADMIN");
+    return toConnection(await ctx.services.integrations.updateCcv(ws, integrationId, input), SystemKind.CCV_SALESPOS);
+  }
+
+  @Mutation(() => [ConnectionCheck])
+  async testConnections(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<ConnectionCheck[]> {
+    const ws = requireRole(principalOf(ctx), "OPERATOR");
+    await ctx.services.integrations.get(ws, integrationId);
+    throw notImplemented("testConnections");
+  }
+
+  @Mutation(() => Boolean)
+  async deleteIntegration(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    return ctx.services.integrations.delete(requireRole(principalOf(ctx), "ADMIN"), id);
+  }
+
+  @FieldResolver(() => Connection)
+  ecwid(@Root() e: IntegrationEntity): Connection {
+    return toConnection(e, SystemKind.ECWID);
+  }
+
+  @FieldResolver(() => Connection)
+  ccv(@Root() e: IntegrationEntity): Connection {
+    return toConnection(e, SystemKind.CCV_SALESPOS);
+  }
+
+  @FieldResolver(() => [Flow])
+  flows(): Flow[] {
+    throw notImplemented("Integration.flows");
+  }
+
+  @FieldResolver(() => Flow)
+  flow(@Arg("kind", () => FlowKind) _kind: FlowKind): Flow {
+    throw notImplemented("Integration.flow");
+  }
+}

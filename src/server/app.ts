@@ -1,0 +1,219 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { expressMiddleware } from "@as-integrations/express5";
+import express from "express";
+import type { GraphQLFormattedError } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import type { DataSource } from "typeorm";
+import { WebSocketServer } from "ws";
+import { AppError } from "../common/errors";
+import { createLogger, type Logger } from "../common/logger";
+import { SecretBox } from "../common/crypto";
+import type { GatewayConfig } from "../config/config";
+import { resolveAdminToken, resolveEncryptionKey } from "../config/local-secrets";
+import { isMigrated, openDatabase } from "../db/data-source";
+import type { GatewayContext } from "../resolvers/context";
+import type { Services } from "../services";
+import { IntegrationService } from "../services/integration.service";
+import { TenancyService } from "../services/tenancy.service";
+import { bearerOf, requestObserver } from "./http";
+import { GatewayMetrics } from "./metrics";
+import { playgroundRouter } from "./playground";
+import { buildGatewaySchema } from "./schema";
+
+export interface GatewayHandle {
+  /** http://host:port of the API (also the WebSocket endpoint at /graphql) */
+  url: string;
+  port: number;
+  config: Readonly<GatewayConfig>;
+  dataSource: DataSource;
+  services: Services;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** the admin token, when this start generated it (printed once by main) */
+  generatedAdminToken?: string;
+  /** graceful shutdown: stop accepting, drain HTTP, close WebSockets, finish jobs, close the database */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+}
+
+/** Codes whose messages are written for users; anything else is reported as an internal error. */
+const PASS_THROUGH = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) {
+    return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: original.extensions };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === "string" && PASS_THROUGH.has(code)) return formatted;
+  return {
+    message: "Internal error in the gateway; the details are in its log.",
+    path: formatted.path,
+    locations: formatted.locations,
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+  };
+}
+
+function observabilityPlugin(metrics: GatewayMetrics, logger: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async didEncounterErrors(rc) {
+          for (const err of rc.errors) {
+            const original = unwrapResolverError(err);
+            if (!(original instanceof AppError) && !PASS_THROUGH.has(String(err.extensions?.code))) {
+              logger.error({ reqId: rc.contextValue.requestId, err: original, path: err.path }, "graphql resolver failed");
+            }
+          }
+        },
+        async willSendResponse(rc) {
+          const type = rc.operation?.operation ?? "unknown";
+          const name = rc.operationName ?? "anonymous";
+          const failed = (rc.errors?.length ?? 0) > 0 || (rc.response.body.kind === "single" && !!rc.response.body.singleResult.errors);
+          metrics.graphqlOperations.inc({ type, name, outcome: failed ? "error" : "ok" });
+          metrics.graphqlDuration.observe({ type, name }, Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+}
+
+export async function startGateway(config: Readonly<GatewayConfig>, opts: StartOptions = {}): Promise<GatewayHandle> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, pretty: config.prettyLogs });
+  const adminToken = resolveAdminToken(config);
+  const box = new SecretBox(resolveEncryptionKey(config));
+  const dataSource = await openDatabase(config.database);
+  const metrics = new GatewayMetrics();
+  const services: Services = {
+    tenancy: new TenancyService(dataSource, adminToken.hash),
+    integrations: new IntegrationService(dataSource, box),
+  };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  const httpServer = http.createServer(app);
+  app.use(requestObserver(logger, metrics));
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      await dataSource.query("SELECT 1");
+      const migrated = await isMigrated(dataSource);
+      res.status(migrated ? 200 : 503).json({ status: migrated ? "ready" : "migrations pending", database: "ok" });
+    } catch (e) {
+      logger.warn({ err: e }, "readiness check failed");
+      res.status(503).json({ status: "not ready", database: "unreachable" });
+    }
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  let wsCleanup: { dispose: () => void | Promise<void> } | undefined;
+  let apollo: ApolloServer<GatewayContext> | undefined;
+
+  if (config.role !== "worker") {
+    const schema = await buildGatewaySchema();
+    const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
+    wsCleanup = useServer<{ authorization?: string }, { principal?: GatewayContext["principal"] }>(
+      {
+        schema,
+        onConnect: async (ctx) => {
+          const raw = ctx.connectionParams?.authorization;
+          const principal = await services.tenancy.authenticate(bearerOf(typeof raw === "string" ? raw : undefined));
+          if (!principal) return false; // closes with 4403 Forbidden
+          ctx.extra.principal = principal;
+          return true;
+        },
+        context: (ctx): GatewayContext => ({
+          requestId: `ws-${Date.now().toString(36)}`,
+          principal: ctx.extra.principal,
+          services,
+        }),
+      },
+      wss,
+    );
+    apollo = new ApolloServer<GatewayContext>({
+      schema,
+      // Auth is by bearer token only (no cookies), so cross-site requests cannot borrow a
+      // session; GET /graphql must work for plain clients without preflight headers.
+      csrfPrevention: false,
+      includeStacktraceInErrorResponses: false,
+      formatError,
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer }),
+        ApolloServerPluginLandingPageDisabled(),
+        observabilityPlugin(metrics, logger),
+        {
+          async serverWillStart() {
+            return {
+              async drainServer() {
+                await wsCleanup?.dispose();
+              },
+            };
+          },
+        },
+      ],
+    });
+    await apollo.start();
+    app.use(playgroundRouter());
+    app.use(
+      "/graphql",
+      express.json({ limit: "2mb" }),
+      expressMiddleware(apollo, {
+        context: async ({ req }): Promise<GatewayContext> => ({
+          requestId: req.id,
+          principal: await services.tenancy.authenticate(bearerOf(req.header("authorization"))),
+          services,
+        }),
+      }),
+    );
+  }
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, role: config.role, database: config.database.kind }, "gateway started");
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info("gateway stopping");
+      if (apollo) await apollo.stop();
+      else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await dataSource.destroy();
+      logger.info("gateway stopped");
+    })());
+
+  return {
+    url,
+    port,
+    config,
+    dataSource,
+    services,
+    metrics,
+    logger,
+    generatedAdminToken: adminToken.generated,
+    close,
+  };
+}
