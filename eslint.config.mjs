@@ -31,6 +31,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", __dirname: "readonly" } },
+  },
+  {
     files: ["src/domain/**/*.ts"],
     rules: restrict([
       { group: ["../*", "../**"], message: "domain/ depends on nothing else in the project." },
