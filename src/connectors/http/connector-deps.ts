@@ -16,7 +16,7 @@ export interface ConnectorDeps {
   transport?: Partial<
     Pick<
       TransportOptions,
-      "connectTimeoutMs" | "readTimeoutMs" | "maxAttempts" | "initialDelayMs" | "maxDelayMs" | "maxRetryAfterMs" | "random"
+      "connectTimeoutMs" | "readTimeoutMs" | "maxAttempts" | "initialDelayMs" | "maxDelayMs" | "maxRetryAfterMs" | "random" | "readOnly"
     >
   >;
 }

@@ -73,6 +73,11 @@ export interface TransportOptions {
   logger?: Logger;
   observe?: (o: RequestObservation) => void;
   random?: () => number;
+  /**
+   * Dry runs: every request but GET is refused before it leaves the process, so a plan can never
+   * write upstream, whatever a flow does.
+   */
+  readOnly?: boolean;
 }
 
 export const TRANSPORT_DEFAULTS = {
@@ -205,6 +210,14 @@ export class HttpTransport {
         code: "AUTH",
         message: `${open.message} The gateway stopped calling ${systemLabel(system)} with these credentials at ${open.at.toISOString()}; update them to resume.`,
         credentialRejected: true,
+      });
+    }
+    if (this.o.readOnly && req.method !== "GET") {
+      throw new ConnectorError({
+        system,
+        code: "VALIDATION",
+        vendorCode: "DRY_RUN",
+        message: `Dry run: the gateway does not send ${req.method} requests to ${systemLabel(system)}.`,
       });
     }
     await this.o.budget.acquire(credentialKey, req.lane, req.perMinute, req.signal);
