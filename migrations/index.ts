@@ -1,4 +1,5 @@
 import { Foundation1764300000000 } from "./1764300000000-foundation";
+import { Engine1764400000000 } from "./1764400000000-engine";
 
 /** Every migration, in order. Listed explicitly (no globs) so ts-jest and the compiled build load the same set. */
-export const MIGRATIONS = [Foundation1764300000000];
+export const MIGRATIONS = [Foundation1764300000000, Engine1764400000000];

@@ -26,3 +26,9 @@ export const bigintNumber: ValueTransformer = {
   to: (v: unknown) => v,
   from: (v: unknown) => (v === null || v === undefined ? v : Number(v)),
 };
+
+/**
+ * A value for a JSON column in insert/update calls. TypeORM's QueryDeepPartialEntity cannot express
+ * JSON-typed (unknown) properties; the JSON transformer serialises the value as it is.
+ */
+export const json = <T>(v: T): never => v as never;

@@ -1,77 +1,101 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from "type-graphql";
-import { notImplemented } from "../common/errors";
-import { FlowKind, ValueMapKind } from "../schema/enums";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { FieldWritePolicy, FlowKind, ValueMapKind } from "../schema/enums";
 import { FieldMapping, FieldMappingInput, Flow, FlowInput, MappingPreview, ValueMapping, ValueMappingInput } from "../schema/flow.type";
 import { SyncRun } from "../schema/run.type";
 import { requireRole } from "../services/principal";
 import { principalOf, type GatewayContext } from "./context";
+import { toFieldMapping, toFlow, toRun, toValueMapping } from "./mappers";
 
 @Resolver(() => Flow)
 export class FlowResolver {
   @Query(() => [FieldMapping])
-  defaultFieldMappings(@Arg("flow", () => FlowKind) _flow: FlowKind, @Ctx() ctx: GatewayContext): FieldMapping[] {
+  defaultFieldMappings(@Arg("flow", () => FlowKind) flow: FlowKind, @Ctx() ctx: GatewayContext): FieldMapping[] {
     requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("defaultFieldMappings");
+    return ctx.services.flows.defaultMappings(flow).map((m) => toFieldMapping({ ...m, isDefault: true }));
   }
 
   @Query(() => MappingPreview)
-  previewMapping(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("flow", () => FlowKind) _flow: FlowKind,
-    @Arg("sourceId") _sourceId: string,
+  async previewMapping(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("flow", () => FlowKind) flow: FlowKind,
+    @Arg("sourceId") sourceId: string,
     @Ctx() ctx: GatewayContext,
-  ): MappingPreview {
-    requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("previewMapping");
+  ): Promise<MappingPreview> {
+    const ws = requireRole(principalOf(ctx), "VIEWER");
+    const p = await ctx.services.flows.previewMapping(ws, integrationId, flow, sourceId);
+    return { flow, sourceId, ...p };
   }
 
   @Mutation(() => Flow)
-  configureFlow(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("flow", () => FlowKind) _flow: FlowKind,
-    @Arg("input", () => FlowInput) _input: FlowInput,
+  async configureFlow(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("flow", () => FlowKind) flow: FlowKind,
+    @Arg("input", () => FlowInput) input: FlowInput,
     @Ctx() ctx: GatewayContext,
-  ): Flow {
-    requireRole(principalOf(ctx), "ADMIN");
-    throw notImplemented("configureFlow");
+  ): Promise<Flow> {
+    const ws = requireRole(principalOf(ctx), "ADMIN");
+    return toFlow(
+      await ctx.services.flows.configure(ws, integrationId, flow, {
+        enabled: input.enabled,
+        schedule: input.schedule,
+        settings: input.settings
+          ? {
+              ...input.settings,
+              startDate: input.settings.startDate === undefined ? undefined : (input.settings.startDate?.toISOString() ?? null),
+            }
+          : undefined,
+      }),
+    );
   }
 
   @Mutation(() => Flow, {
     description: "replaces the user mappings of a flow; defaults stay unless a user mapping has the same target",
   })
-  setFieldMappings(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("flow", () => FlowKind) _flow: FlowKind,
-    @Arg("mappings", () => [FieldMappingInput]) _mappings: FieldMappingInput[],
+  async setFieldMappings(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("flow", () => FlowKind) flow: FlowKind,
+    @Arg("mappings", () => [FieldMappingInput]) mappings: FieldMappingInput[],
     @Ctx() ctx: GatewayContext,
-  ): Flow {
-    requireRole(principalOf(ctx), "ADMIN");
-    throw notImplemented("setFieldMappings");
+  ): Promise<Flow> {
+    const ws = requireRole(principalOf(ctx), "ADMIN");
+    const defs = mappings.map((m) => ({
+      target: m.target,
+      source: m.source,
+      expression: m.expression,
+      defaultValue: m.defaultValue ?? undefined,
+      policy: m.policy ?? FieldWritePolicy.ALWAYS,
+    }));
+    return toFlow(await ctx.services.flows.setFieldMappings(ws, integrationId, flow, defs));
   }
 
   @Mutation(() => [ValueMapping])
-  setValueMappings(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("kind", () => ValueMapKind) _kind: ValueMapKind,
-    @Arg("entries", () => [ValueMappingInput]) _entries: ValueMappingInput[],
+  async setValueMappings(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("kind", () => ValueMapKind) kind: ValueMapKind,
+    @Arg("entries", () => [ValueMappingInput]) entries: ValueMappingInput[],
     @Ctx() ctx: GatewayContext,
-  ): ValueMapping[] {
-    requireRole(principalOf(ctx), "ADMIN");
-    throw notImplemented("setValueMappings");
+  ): Promise<ValueMapping[]> {
+    const ws = requireRole(principalOf(ctx), "ADMIN");
+    return (await ctx.services.flows.setValueMappings(ws, integrationId, kind, entries)).map(toValueMapping);
   }
 
   @FieldResolver(() => [FieldMapping], { description: "the mappings in force: defaults overridden by user mappings, by target path" })
-  fieldMappings(): FieldMapping[] {
-    throw notImplemented("Flow.fieldMappings");
+  async fieldMappings(@Root() flow: Flow, @Ctx() ctx: GatewayContext): Promise<FieldMapping[]> {
+    return (await ctx.services.flows.fieldMappings(flow.integrationId, flow.kind)).map(toFieldMapping);
   }
 
   @FieldResolver(() => [ValueMapping])
-  valueMappings(@Arg("kind", () => ValueMapKind, { nullable: true }) _kind?: ValueMapKind): ValueMapping[] {
-    throw notImplemented("Flow.valueMappings");
+  async valueMappings(
+    @Root() flow: Flow,
+    @Arg("kind", () => ValueMapKind, { nullable: true }) kind: ValueMapKind | undefined,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<ValueMapping[]> {
+    return (await ctx.services.flows.valueMappings(flow.integrationId, kind)).map(toValueMapping);
   }
 
   @FieldResolver(() => SyncRun, { nullable: true })
-  lastRun(): SyncRun | null {
-    throw notImplemented("Flow.lastRun");
+  async lastRun(@Root() flow: Flow, @Ctx() ctx: GatewayContext): Promise<SyncRun | null> {
+    const r = await ctx.services.runs.lastRun(flow.integrationId, flow.kind);
+    return r ? toRun(r, ctx.services.runs.costOf(r.flow)) : null;
   }
 }

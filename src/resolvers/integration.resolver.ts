@@ -1,5 +1,4 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { notImplemented } from "../common/errors";
 import type { IntegrationEntity } from "../db/entities/integration.entity";
 import { FlowKind, SystemKind } from "../schema/enums";
 import { Flow } from "../schema/flow.type";
@@ -13,7 +12,7 @@ import {
 } from "../schema/integration.type";
 import { requireRole } from "../services/principal";
 import { principalOf, type GatewayContext } from "./context";
-import { toConnection } from "./mappers";
+import { toConnection, toFlow } from "./mappers";
 
 @Resolver(() => Integration)
 export class IntegrationResolver {
@@ -61,9 +60,8 @@ export class IntegrationResolver {
     @Arg("integrationId", () => ID) integrationId: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<ConnectionCheck[]> {
-    const ws = requireRole(principalOf(ctx), "OPERATOR");
-    await ctx.services.integrations.get(ws, integrationId);
-    throw notImplemented("testConnections");
+    const checks = await ctx.services.connections.test(requireRole(principalOf(ctx), "OPERATOR"), integrationId);
+    return checks.map((c) => ({ ...c, system: c.system as SystemKind }));
   }
 
   @Mutation(() => Boolean)
@@ -82,12 +80,12 @@ export class IntegrationResolver {
   }
 
   @FieldResolver(() => [Flow])
-  flows(): Flow[] {
-    throw notImplemented("Integration.flows");
+  async flows(@Root() e: IntegrationEntity, @Ctx() ctx: GatewayContext): Promise<Flow[]> {
+    return (await ctx.services.flows.flows(e.id)).map(toFlow);
   }
 
   @FieldResolver(() => Flow)
-  flow(@Arg("kind", () => FlowKind) _kind: FlowKind): Flow {
-    throw notImplemented("Integration.flow");
+  async flow(@Root() e: IntegrationEntity, @Arg("kind", () => FlowKind) kind: FlowKind, @Ctx() ctx: GatewayContext): Promise<Flow> {
+    return toFlow(await ctx.services.flows.flow(e.id, kind));
   }
 }

@@ -1,86 +1,96 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from "type-graphql";
-import { notImplemented } from "../common/errors";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { EntityKind, FlowKind, ItemStatus } from "../schema/enums";
 import { RunSyncOptions, SyncItem, SyncItemConnection, SyncRun, SyncRunConnection } from "../schema/run.type";
 import { requireRole } from "../services/principal";
 import { principalOf, type GatewayContext } from "./context";
+import { toItem, toItemConnection, toRun } from "./mappers";
 
 @Resolver(() => SyncRun)
 export class RunResolver {
   @Query(() => SyncRun, { nullable: true })
-  syncRun(@Arg("id", () => ID) _id: string, @Ctx() ctx: GatewayContext): SyncRun | null {
-    requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("syncRun");
+  async syncRun(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SyncRun | null> {
+    const r = await ctx.services.runs.getRun(requireRole(principalOf(ctx), "VIEWER"), id);
+    return r ? toRun(r, ctx.services.runs.costOf(r.flow)) : null;
   }
 
   @Query(() => SyncRunConnection)
-  syncRuns(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("flow", () => FlowKind, { nullable: true }) _flow: FlowKind | undefined,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) _first: number,
-    @Arg("after", () => String, { nullable: true }) _after: string | undefined,
+  async syncRuns(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("flow", () => FlowKind, { nullable: true }) flow: FlowKind | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: GatewayContext,
-  ): SyncRunConnection {
-    requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("syncRuns");
+  ): Promise<SyncRunConnection> {
+    const ws = requireRole(principalOf(ctx), "VIEWER");
+    const p = await ctx.services.runs.listRuns(ws, integrationId, flow, first, after);
+    return {
+      edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toRun(n.node, ctx.services.runs.costOf(n.node.flow)) })),
+      pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor },
+    };
   }
 
   @Query(() => SyncItem, { nullable: true })
-  syncItem(@Arg("id", () => ID) _id: string, @Ctx() ctx: GatewayContext): SyncItem | null {
-    requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("syncItem");
+  async syncItem(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SyncItem | null> {
+    const i = await ctx.services.runs.getItem(requireRole(principalOf(ctx), "VIEWER"), id);
+    return i ? toItem(i) : null;
   }
 
   @Query(() => SyncItemConnection)
-  syncItems(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("flow", () => FlowKind, { nullable: true }) _flow: FlowKind | undefined,
-    @Arg("status", () => ItemStatus, { nullable: true }) _status: ItemStatus | undefined,
-    @Arg("entity", () => EntityKind, { nullable: true }) _entity: EntityKind | undefined,
-    @Arg("sourceId", () => String, { nullable: true }) _sourceId: string | undefined,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) _first: number,
-    @Arg("after", () => String, { nullable: true }) _after: string | undefined,
+  async syncItems(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("flow", () => FlowKind, { nullable: true }) flow: FlowKind | undefined,
+    @Arg("status", () => ItemStatus, { nullable: true }) status: ItemStatus | undefined,
+    @Arg("entity", () => EntityKind, { nullable: true }) entity: EntityKind | undefined,
+    @Arg("sourceId", () => String, { nullable: true }) sourceId: string | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: GatewayContext,
-  ): SyncItemConnection {
-    requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("syncItems");
+  ): Promise<SyncItemConnection> {
+    const ws = requireRole(principalOf(ctx), "VIEWER");
+    await ctx.services.runs.integrationOf(ws, integrationId);
+    return toItemConnection(await ctx.services.runs.listItems({ integrationId, flow, status, entity, sourceId }, first, after));
   }
 
   @Mutation(() => SyncRun, { description: "enqueues a run and returns at once" })
-  runSync(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("flow", () => FlowKind) _flow: FlowKind,
-    @Arg("options", () => RunSyncOptions, { nullable: true }) _options: RunSyncOptions | undefined,
+  async runSync(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("flow", () => FlowKind) flow: FlowKind,
+    @Arg("options", () => RunSyncOptions, { nullable: true }) options: RunSyncOptions | undefined,
     @Ctx() ctx: GatewayContext,
-  ): SyncRun {
-    requireRole(principalOf(ctx), "OPERATOR");
-    throw notImplemented("runSync");
+  ): Promise<SyncRun> {
+    const ws = requireRole(principalOf(ctx), "OPERATOR");
+    const r = await ctx.services.runs.runSync(ws, integrationId, flow, {
+      dryRun: options?.dryRun ?? false,
+      sourceIds: options?.sourceIds ?? undefined,
+      full: options?.full ?? false,
+    });
+    return toRun(r);
   }
 
   @Mutation(() => SyncRun)
-  cancelRun(@Arg("id", () => ID) _id: string, @Ctx() ctx: GatewayContext): SyncRun {
-    requireRole(principalOf(ctx), "OPERATOR");
-    throw notImplemented("cancelRun");
+  async cancelRun(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SyncRun> {
+    return toRun(await ctx.services.runs.cancelRun(requireRole(principalOf(ctx), "OPERATOR"), id));
   }
 
   @Mutation(() => SyncRun, { description: "enqueues a new run for the failed items of a run" })
-  retryFailedItems(@Arg("runId", () => ID) _runId: string, @Ctx() ctx: GatewayContext): SyncRun {
-    requireRole(principalOf(ctx), "OPERATOR");
-    throw notImplemented("retryFailedItems");
+  async retryFailedItems(@Arg("runId", () => ID) runId: string, @Ctx() ctx: GatewayContext): Promise<SyncRun> {
+    return toRun(await ctx.services.runs.retryFailedItems(requireRole(principalOf(ctx), "OPERATOR"), runId));
   }
 
   @Mutation(() => SyncItem, { description: "runs one item again with the current mappings and settings" })
-  replayItem(@Arg("itemId", () => ID) _itemId: string, @Ctx() ctx: GatewayContext): SyncItem {
-    requireRole(principalOf(ctx), "OPERATOR");
-    throw notImplemented("replayItem");
+  async replayItem(@Arg("itemId", () => ID) itemId: string, @Ctx() ctx: GatewayContext): Promise<SyncItem> {
+    return toItem(await ctx.services.runs.replayItem(requireRole(principalOf(ctx), "OPERATOR"), itemId));
   }
 
   @FieldResolver(() => SyncItemConnection)
-  items(
-    @Arg("status", () => ItemStatus, { nullable: true }) _status: ItemStatus | undefined,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) _first: number,
-    @Arg("after", () => String, { nullable: true }) _after: string | undefined,
-  ): SyncItemConnection {
-    throw notImplemented("SyncRun.items");
+  async items(
+    @Root() run: SyncRun,
+    @Arg("status", () => ItemStatus, { nullable: true }) status: ItemStatus | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | undefined,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<SyncItemConnection> {
+    // the run itself was resolved with a workspace check
+    return toItemConnection(await ctx.services.runs.listItems({ runId: run.id, status }, first, after));
   }
 }

@@ -18,8 +18,8 @@ import { resolveAdminToken, resolveEncryptionKey } from "../config/local-secrets
 import { isMigrated, openDatabase } from "../db/data-source";
 import type { GatewayContext } from "../resolvers/context";
 import type { Services } from "../services";
-import { IntegrationService } from "../services/integration.service";
-import { TenancyService } from "../services/tenancy.service";
+import { createEngine, type Engine, type EngineOptions } from "./container";
+import { webhookRouter } from "./webhooks";
 import { bearerOf, requestObserver } from "./http";
 import { GatewayMetrics } from "./metrics";
 import { playgroundRouter } from "./playground";
@@ -34,6 +34,7 @@ export interface GatewayHandle {
   services: Services;
   metrics: GatewayMetrics;
   logger: Logger;
+  engine: Engine;
   /** the admin token, when this start generated it (printed once by main) */
   generatedAdminToken?: string;
   /** graceful shutdown: stop accepting, drain HTTP, close WebSockets, finish jobs, close the database */
@@ -42,6 +43,7 @@ export interface GatewayHandle {
 
 export interface StartOptions {
   logger?: Logger;
+  engine?: EngineOptions;
 }
 
 /** Codes whose messages are written for users; anything else is reported as an internal error. */
@@ -101,10 +103,16 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
   const box = new SecretBox(resolveEncryptionKey(config));
   const dataSource = await openDatabase(config.database);
   const metrics = new GatewayMetrics();
-  const services: Services = {
-    tenancy: new TenancyService(dataSource, adminToken.hash),
-    integrations: new IntegrationService(dataSource, box),
-  };
+  const engine = createEngine({
+    config,
+    ds: dataSource,
+    box,
+    adminTokenHash: adminToken.hash,
+    logger,
+    metrics,
+    options: opts.engine,
+  });
+  const services: Services = engine.services;
 
   const app = express();
   app.disable("x-powered-by");
@@ -177,6 +185,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
     });
     await apollo.start();
     app.use(playgroundRouter());
+    app.use(webhookRouter(services, logger));
     app.use(
       "/graphql",
       express.json({ limit: "2mb" }),
@@ -191,6 +200,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
   }
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  if (config.role !== "api") await engine.startWorker();
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, role: config.role, database: config.database.kind }, "gateway started");
@@ -201,6 +211,9 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
       logger.info("gateway stopping");
       if (apollo) await apollo.stop();
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // running jobs finish their current item; the rest stays queued for the next start
+      await engine.stopWorker();
+      await services.eventBus.close();
       await dataSource.destroy();
       logger.info("gateway stopped");
     })());
@@ -213,6 +226,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
     services,
     metrics,
     logger,
+    engine,
     generatedAdminToken: adminToken.generated,
     close,
   };

@@ -1,8 +1,20 @@
+import type { EventBus } from "../events/event-bus";
+import type { EventLog } from "../events/event-log";
+import type { ConnectionService } from "../sync/connection.service";
+import type { FlowService } from "../sync/flow.service";
+import type { RunService } from "../sync/run.service";
+import type { WebhookService } from "../sync/webhook.service";
 import type { IntegrationService } from "./integration.service";
 import type { TenancyService } from "./tenancy.service";
 
-/** Everything resolvers may call. Built once per process in server/app.ts. */
+/** Everything resolvers and HTTP routes may call. Built once per process in server/app.ts. */
 export interface Services {
   tenancy: TenancyService;
   integrations: IntegrationService;
+  connections: ConnectionService;
+  flows: FlowService;
+  runs: RunService;
+  webhooks: WebhookService;
+  eventLog: EventLog;
+  eventBus: EventBus;
 }

@@ -7,7 +7,11 @@ import { Writable } from "node:stream";
 import { createLogger } from "../../src/common/logger";
 import { loadConfig } from "../../src/config/config";
 import { startGateway, type GatewayHandle } from "../../src/server/app";
+import type { EngineOptions } from "../../src/server/container";
 import { createTestDatabase, type TestDatabase } from "./database";
+
+/** one key for every test gateway, so gateways that share a database read each other's secrets */
+const TEST_ENCRYPTION_KEY = randomBytes(32).toString("hex");
 
 export interface TestGateway {
   gw: GatewayHandle;
@@ -23,19 +27,23 @@ export interface TestGatewayOptions {
   captureLogs?: boolean;
   env?: Record<string, string>;
   db?: TestDatabase;
+  engine?: EngineOptions;
+  /** reuse the encryption key of another gateway on the same database */
+  encryptionKey?: string;
+  adminToken?: string;
 }
 
 /** Starts a real gateway on a free port with its own database and data directory. */
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
   const db = opts.db ?? (await createTestDatabase());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gwt-data-"));
-  const adminToken = `gwadmin_${randomBytes(24).toString("base64url")}`;
+  const adminToken = opts.adminToken ?? `gwadmin_${randomBytes(24).toString("base64url")}`;
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
     DATABASE_URL: db.url,
     GATEWAY_ADMIN_TOKEN: adminToken,
-    GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    GATEWAY_ENCRYPTION_KEY: opts.encryptionKey ?? TEST_ENCRYPTION_KEY,
     GATEWAY_DATA_DIR: dataDir,
     LOG_LEVEL: opts.captureLogs ? "trace" : "silent",
     ...(opts.env ?? {}),
@@ -50,7 +58,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       },
     }) as never,
   });
-  const gw = await startGateway(config, { logger });
+  const gw = await startGateway(config, { logger, engine: opts.engine });
   return {
     gw,
     url: gw.url,

@@ -1,7 +1,55 @@
 import { ApiKeyEntity } from "./api-key.entity";
+import { FlowConfigEntity } from "./flow-config.entity";
+import {
+  CcvCustomerIndexEntity,
+  CcvWebhookEntity,
+  JobEntity,
+  LeaseEntity,
+  SyncCursorEntity,
+  SyncEventEntity,
+  WebhookInboxEntity,
+} from "./infra.entity";
 import { IntegrationEntity } from "./integration.entity";
+import { LinkEntity } from "./link.entity";
+import { FieldMappingEntity, ValueMappingEntity } from "./mapping.entity";
+import { SyncItemEntity } from "./sync-item.entity";
+import { SyncRunEntity } from "./sync-run.entity";
 import { WorkspaceEntity } from "./workspace.entity";
 
-export { ApiKeyEntity, IntegrationEntity, WorkspaceEntity };
+export {
+  ApiKeyEntity,
+  CcvCustomerIndexEntity,
+  CcvWebhookEntity,
+  FieldMappingEntity,
+  FlowConfigEntity,
+  IntegrationEntity,
+  JobEntity,
+  LeaseEntity,
+  LinkEntity,
+  SyncCursorEntity,
+  SyncEventEntity,
+  SyncItemEntity,
+  SyncRunEntity,
+  ValueMappingEntity,
+  WebhookInboxEntity,
+  WorkspaceEntity,
+};
 
-export const ENTITIES = [WorkspaceEntity, ApiKeyEntity, IntegrationEntity];
+export const ENTITIES = [
+  WorkspaceEntity,
+  ApiKeyEntity,
+  IntegrationEntity,
+  FlowConfigEntity,
+  FieldMappingEntity,
+  ValueMappingEntity,
+  SyncRunEntity,
+  SyncItemEntity,
+  LinkEntity,
+  LeaseEntity,
+  SyncCursorEntity,
+  JobEntity,
+  WebhookInboxEntity,
+  SyncEventEntity,
+  CcvCustomerIndexEntity,
+  CcvWebhookEntity,
+];

@@ -1,0 +1,72 @@
+import cron, { type ScheduledTask } from "node-cron";
+import type { DataSource } from "typeorm";
+import { LessThan } from "typeorm";
+import type { Logger } from "pino";
+import { json } from "../db/columns";
+import { JobEntity, SyncEventEntity, WebhookInboxEntity } from "../db/entities/infra.entity";
+import { SyncItemEntity } from "../db/entities/sync-item.entity";
+
+/** Vendors redeliver webhooks for up to 48 h: inbox rows are kept well past that. */
+export const INBOX_KEEP_DAYS = 7;
+const DAY = 24 * 3600_000;
+
+export interface RetentionResult {
+  itemPayloadsCleared: number;
+  eventsDeleted: number;
+  inboxDeleted: number;
+  jobsDeleted: number;
+}
+
+/**
+ * GDPR-minded log retention: item payloads (source and sent data, field changes) and events older
+ * than LOG_RETENTION_DAYS are deleted; the items themselves, run counts and links stay, so history
+ * and idempotency survive. Runs daily.
+ */
+export class Retention {
+  private task?: ScheduledTask;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly days: number,
+    private readonly logger: Logger,
+  ) {}
+
+  start(expr = "17 3 * * *"): void {
+    this.task = cron.schedule(expr, () => void this.purge().catch((e) => this.logger.error({ err: e }, "retention purge failed")), {
+      name: "retention",
+      noOverlap: true,
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.task) await this.task.destroy();
+  }
+
+  async purge(now = new Date()): Promise<RetentionResult> {
+    const cutoff = new Date(now.getTime() - this.days * DAY);
+    const items = await this.ds.manager
+      .createQueryBuilder()
+      .update(SyncItemEntity)
+      .set({ sourcePayload: json(null), sentPayload: json(null), changes: json(null) })
+      .where("created_at < :cutoff", { cutoff })
+      .andWhere("(source_payload IS NOT NULL OR sent_payload IS NOT NULL OR changes IS NOT NULL)")
+      .execute();
+    const events = await this.ds.manager.delete(SyncEventEntity, { at: LessThan(cutoff) });
+    const inboxCutoff = new Date(now.getTime() - Math.max(this.days, INBOX_KEEP_DAYS) * DAY);
+    const inbox = await this.ds.manager.delete(WebhookInboxEntity, { receivedAt: LessThan(inboxCutoff) });
+    const jobs = await this.ds.manager
+      .createQueryBuilder()
+      .delete()
+      .from(JobEntity)
+      .where("status IN (:...s) AND updated_at < :c", { s: ["done", "failed"], c: new Date(now.getTime() - INBOX_KEEP_DAYS * DAY) })
+      .execute();
+    const r = {
+      itemPayloadsCleared: items.affected ?? 0,
+      eventsDeleted: events.affected ?? 0,
+      inboxDeleted: inbox.affected ?? 0,
+      jobsDeleted: jobs.affected ?? 0,
+    };
+    this.logger.info({ ...r, retentionDays: this.days }, "retention purge done");
+    return r;
+  }
+}

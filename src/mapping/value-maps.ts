@@ -1,0 +1,55 @@
+/** The kinds of value maps (contract ValueMapKind). */
+export type ValueMapKindName = "PAYMENT_METHOD" | "PAYMENT_TERM" | "ORDER_STATUS" | "TAX_RATE" | "SHIPPING_METHOD";
+
+/** Raised when a code has no mapping and no default: the item fails with this reason. */
+export class MissingValueMapping extends Error {
+  constructor(
+    readonly kind: ValueMapKindName,
+    readonly from: string,
+  ) {
+    super(
+      `No ${kind} value mapping for "${from}" and no default ("*") entry: add one with setValueMappings(kind: ${kind}, entries: [{from: "${from}", to: "…"}]).`,
+    );
+    this.name = "MissingValueMapping";
+  }
+}
+
+/**
+ * Value maps of one integration: code of one system → code of the other. An entry with from "*"
+ * is the default for codes without their own entry. Matching is exact first, then
+ * case-insensitive.
+ */
+export class ValueMaps {
+  private readonly maps = new Map<string, Map<string, string>>();
+
+  constructor(entries: { kind: string; from: string; to: string }[] = []) {
+    for (const e of entries) {
+      let m = this.maps.get(e.kind);
+      if (!m) {
+        m = new Map();
+        this.maps.set(e.kind, m);
+      }
+      m.set(e.from, e.to);
+    }
+  }
+
+  lookup(kind: ValueMapKindName, from: string | null | undefined): string | undefined {
+    const m = this.maps.get(kind);
+    if (!m) return undefined;
+    const key = (from ?? "").trim();
+    if (m.has(key)) return m.get(key);
+    const lower = key.toLowerCase();
+    for (const [k, v] of m) if (k.toLowerCase() === lower && k !== "*") return v;
+    return m.get("*");
+  }
+
+  require(kind: ValueMapKindName, from: string | null | undefined): string {
+    const v = this.lookup(kind, from);
+    if (v === undefined) throw new MissingValueMapping(kind, from ?? "");
+    return v;
+  }
+
+  has(kind: ValueMapKindName): boolean {
+    return (this.maps.get(kind)?.size ?? 0) > 0;
+  }
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import type { Logger } from "pino";
+import type { SecretBox } from "../common/crypto";
+import type { GatewayConfig } from "../config/config";
+import { InMemoryEventBus, type EventBus } from "../events/event-bus";
+import { EventLog } from "../events/event-log";
+import { DbJobQueue } from "../jobs/db-job-queue";
+import type { JobQueue } from "../jobs/job-queue";
+import { Retention } from "../jobs/retention";
+import { Scheduler } from "../jobs/scheduler";
+import type { Services } from "../services";
+import { IntegrationService } from "../services/integration.service";
+import { TenancyService } from "../services/tenancy.service";
+import { ConnectionService } from "../sync/connection.service";
+import { ConnectorHub, type ConnectorHubOptions } from "../sync/connector-hub";
+import type { FlowDefinition } from "../sync/engine/flow-definition";
+import { FlowRegistry } from "../sync/engine/flow-registry";
+import { LeaseStore } from "../sync/engine/leases";
+import { RunExecutor, type ExecutorHooks, type ExecutorOptions } from "../sync/engine/run-executor";
+import { FlowService } from "../sync/flow.service";
+import { RUN_JOB, RunService } from "../sync/run.service";
+import { WebhookService } from "../sync/webhook.service";
+import { ALL_FLOWS } from "../sync/flows";
+import type { GatewayMetrics } from "./metrics";
+
+export interface EngineOptions {
+  /** the flow definitions (default: every flow the gateway ships) */
+  flows?: FlowDefinition[];
+  connectors?: ConnectorHubOptions;
+  executor?: Partial<ExecutorOptions>;
+  hooks?: ExecutorHooks;
+  queue?: { lockMs?: number; pollMs?: number; workerId?: string };
+  /** how long a record lease lives without its holder (a crashed worker's leases expire after this) */
+  leaseTtlMs?: number;
+}
+
+export interface Engine {
+  services: Services;
+  queue: JobQueue & { crash?: () => Promise<void> };
+  scheduler: Scheduler;
+  retention: Retention;
+  executor: RunExecutor;
+  hub: ConnectorHub;
+  registry: FlowRegistry;
+  /** starts the worker parts (queue consumer, scheduler, retention) */
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+}
+
+/** Wires the services of one process. Nothing here starts work; `startWorker` does (GATEWAY_ROLE all/worker). */
+export function createEngine(args: {
+  config: Readonly<GatewayConfig>;
+  ds: DataSource;
+  box: SecretBox;
+  adminTokenHash: string;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  bus?: EventBus;
+  options?: EngineOptions;
+}): Engine {
+  const { config, ds, box, logger, metrics } = args;
+  const o = args.options ?? {};
+  const workerId = o.queue?.workerId ?? `w-${randomUUID().slice(0, 8)}`;
+  const bus = args.bus ?? new InMemoryEventBus();
+  const eventLog = new EventLog(ds, bus, logger);
+  const integrations = new IntegrationService(ds, box);
+  const secrets = (id: string) => integrations.secrets(id);
+  const registry = new FlowRegistry(o.flows ?? ALL_FLOWS);
+  const hub = new ConnectorHub(ds, secrets, logger, { observe: metrics.observeUpstream, ...(o.connectors ?? {}) });
+  const queue = new DbJobQueue(ds, {
+    concurrency: config.workerConcurrency,
+    lockMs: o.queue?.lockMs,
+    pollMs: o.queue?.pollMs,
+    logger,
+    workerId,
+  });
+  const connections = new ConnectionService(integrations, hub.clients, eventLog, logger);
+  const executor = new RunExecutor({
+    ds,
+    logger,
+    events: eventLog,
+    registry,
+    clients: hub.clients,
+    leases: new LeaseStore(ds, workerId, o.leaseTtlMs),
+    onConnectionFailed: (id, system, message) => connections.markFailing(id, system, message),
+    options: o.executor,
+    hooks: o.hooks,
+  });
+  const runs = new RunService(ds, queue, eventLog, registry, executor, logger);
+  const flows = new FlowService(ds, registry, hub.clients, logger);
+  const webhooks = new WebhookService(ds, secrets, box, registry, runs, eventLog, queue, logger, {
+    ecwidMaxAgeSeconds: config.ecwidWebhookMaxAgeSeconds,
+    ccvVerification: "if-present",
+  });
+  const scheduler = new Scheduler(flows, runs, logger);
+  const retention = new Retention(ds, config.logRetentionDays, logger);
+  const services: Services = {
+    tenancy: new TenancyService(ds, args.adminTokenHash),
+    integrations,
+    connections,
+    flows,
+    runs,
+    webhooks,
+    eventLog,
+    eventBus: bus,
+  };
+  let workerStarted = false;
+  return {
+    services,
+    queue,
+    scheduler,
+    retention,
+    executor,
+    hub,
+    registry,
+    async startWorker() {
+      queue.start({ [RUN_JOB]: (job) => executor.execute(String(job.payload.runId), job.signal) });
+      await scheduler.start();
+      retention.start();
+      workerStarted = true;
+    },
+    async stopWorker() {
+      if (!workerStarted) return;
+      await scheduler.stop();
+      await retention.stop();
+      await queue.stop();
+    },
+  };
+}

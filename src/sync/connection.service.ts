@@ -1,0 +1,60 @@
+import type { Logger } from "pino";
+import type { IntegrationService } from "../services/integration.service";
+import type { EventLog } from "../events/event-log";
+import type { ClientProvider } from "./engine/runtime";
+
+export interface ConnectionCheckData {
+  system: "ECWID" | "CCV_SALESPOS";
+  ok: boolean;
+  message: string;
+  checkedAt: Date;
+}
+
+/** testConnections: one read per side, with the answer in words; the outcome is stored on the connection. */
+export class ConnectionService {
+  constructor(
+    private readonly integrations: IntegrationService,
+    private readonly clients: ClientProvider,
+    private readonly events: EventLog,
+    private readonly logger: Logger,
+  ) {}
+
+  async test(workspaceId: string, integrationId: string): Promise<ConnectionCheckData[]> {
+    await this.integrations.get(workspaceId, integrationId);
+    const c = await this.clients(integrationId, { readOnly: true });
+    const [ecwid, ccv] = await Promise.all([
+      c.ecwid.testConnection().catch((e: Error) => ({ ok: false, message: e.message })),
+      c.ccv.testConnection().catch((e: Error) => ({ ok: false, message: e.message })),
+    ]);
+    const checkedAt = new Date();
+    await this.integrations.recordCheck(integrationId, "ECWID", ecwid.ok, ecwid.ok ? null : ecwid.message);
+    const ccvExtra =
+      ccv.ok && "storeId" in ccv ? { ccvWebshopId: ccv.storeId ?? null, ccvIsSalesPos: ccv.isSalesPos ?? null } : {};
+    await this.integrations.recordCheck(integrationId, "CCV_SALESPOS", ccv.ok, ccv.ok ? null : ccv.message, ccvExtra);
+    for (const [system, r] of [["ECWID", ecwid], ["CCV_SALESPOS", ccv]] as const) {
+      if (!r.ok) {
+        this.logger.warn({ integrationId, system, message: r.message }, "connection test failed");
+        await this.events.emit({
+          type: "CONNECTION_FAILED",
+          integrationId,
+          flow: null,
+          runId: null,
+          runStatus: null,
+          counts: null,
+          progress: null,
+          item: null,
+          message: `${system === "ECWID" ? "Ecwid" : "CCV SalesPOS"}: ${r.message}`,
+        });
+      }
+    }
+    return [
+      { system: "ECWID", ok: ecwid.ok, message: ecwid.message, checkedAt },
+      { system: "CCV_SALESPOS", ok: ccv.ok, message: ccv.message, checkedAt },
+    ];
+  }
+
+  /** after an AUTH failure in a run: the connection shows FAILING with the vendor's reason */
+  async markFailing(integrationId: string, system: "ECWID" | "CCV_SALESPOS", message: string): Promise<void> {
+    await this.integrations.recordCheck(integrationId, system, false, message);
+  }
+}

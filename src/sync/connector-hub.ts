@@ -1,0 +1,111 @@
+import type { DataSource } from "typeorm";
+import type { Logger } from "pino";
+import { CcvClient, type CcvClientOptions, type CustomerEmailIndex } from "../connectors/ccv-salespos";
+import { EcwidClient, type EcwidClientOptions } from "../connectors/ecwid";
+import { AuthCircuit, SharedRateBudget, type ConnectorDeps, type RateBudget, type RequestObservation } from "../connectors/http";
+import { CcvCustomerIndexEntity, SyncCursorEntity } from "../db/entities/infra.entity";
+import type { IntegrationSecrets } from "../services/integration.service";
+import type { IntegrationClients } from "./engine/flow-definition";
+
+export interface ConnectorHubOptions {
+  /** transport overrides (tests use short timeouts) */
+  transport?: ConnectorDeps["transport"];
+  ecwid?: EcwidClientOptions;
+  ccv?: CcvClientOptions;
+  /** a shared budget (Redis-backed when several processes share credentials) */
+  budget?: RateBudget;
+  observe?: (o: RequestObservation) => void;
+}
+
+/**
+ * Builds vendor clients for integrations with the process-wide shared state: one rate budget and
+ * one auth circuit per process (keyed by credential fingerprints), so every run, webhook and read
+ * that uses a token spends from the same budget.
+ */
+export class ConnectorHub {
+  readonly budget: RateBudget;
+  readonly circuit = new AuthCircuit();
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly secrets: (integrationId: string) => Promise<IntegrationSecrets>,
+    private readonly logger: Logger,
+    private readonly opts: ConnectorHubOptions = {},
+  ) {
+    this.budget = opts.budget ?? new SharedRateBudget();
+  }
+
+  private deps(readOnly: boolean): ConnectorDeps {
+    return {
+      budget: this.budget,
+      circuit: this.circuit,
+      logger: this.logger,
+      observe: this.opts.observe,
+      transport: { ...(this.opts.transport ?? {}), readOnly },
+    };
+  }
+
+  clients = async (integrationId: string, { readOnly }: { readOnly: boolean }): Promise<IntegrationClients> => {
+    const s = await this.secrets(integrationId);
+    const deps = this.deps(readOnly);
+    return {
+      ecwid: new EcwidClient(
+        { storeId: s.ecwid.storeId, token: s.ecwid.token, clientSecret: s.ecwid.clientSecret, apiBaseUrl: s.ecwid.apiBaseUrl },
+        deps,
+        this.opts.ecwid,
+      ),
+      ccv: new CcvClient(
+        { baseUrl: s.ccv.baseUrl, publicKey: s.ccv.publicKey, secretKey: s.ccv.secretKey, salesPos: s.ccv.salesPos ?? undefined },
+        { ...deps, emailIndex: new DbCustomerEmailIndex(this.ds, integrationId) },
+        this.opts.ccv,
+      ),
+    };
+  };
+}
+
+/** The CCV e-mail → user index of one integration, in the database (shared by all workers). */
+export class DbCustomerEmailIndex implements CustomerEmailIndex {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly integrationId: string,
+  ) {}
+
+  async get(emailHash: string): Promise<string | undefined> {
+    return (await this.ds.manager.findOneBy(CcvCustomerIndexEntity, { integrationId: this.integrationId, emailHash }))?.userId;
+  }
+
+  async set(emailHash: string, userId: string): Promise<void> {
+    await this.ds.manager.upsert(CcvCustomerIndexEntity, { integrationId: this.integrationId, emailHash, userId }, [
+      "integrationId",
+      "emailHash",
+    ]);
+  }
+
+  async setMany(entries: [string, string][]): Promise<void> {
+    for (let i = 0; i < entries.length; i += 200) {
+      const chunk = entries.slice(i, i + 200).map(([emailHash, userId]) => ({ integrationId: this.integrationId, emailHash, userId }));
+      await this.ds.manager.upsert(CcvCustomerIndexEntity, chunk, ["integrationId", "emailHash"]);
+    }
+  }
+
+  async delete(emailHash: string): Promise<void> {
+    await this.ds.manager.delete(CcvCustomerIndexEntity, { integrationId: this.integrationId, emailHash });
+  }
+
+  async size(): Promise<number> {
+    return this.ds.manager.countBy(CcvCustomerIndexEntity, { integrationId: this.integrationId });
+  }
+
+  async lastRefreshedAt(): Promise<Date | undefined> {
+    const r = await this.ds.manager.findOneBy(SyncCursorEntity, { integrationId: this.integrationId, key: "ccv:email-index" });
+    return r ? new Date(r.value) : undefined;
+  }
+
+  async markRefreshed(at: Date): Promise<void> {
+    await this.ds.manager.upsert(
+      SyncCursorEntity,
+      { integrationId: this.integrationId, key: "ccv:email-index", value: at.toISOString(), updatedAt: new Date() },
+      ["integrationId", "key"],
+    );
+  }
+}

@@ -1,0 +1,123 @@
+import type { Logger } from "pino";
+import type { CcvClient } from "../../connectors/ccv-salespos";
+import type { EcwidClient } from "../../connectors/ecwid";
+import type { FieldMappingDef, MappingSet } from "../../mapping/field-mapping";
+import type { ValueMaps } from "../../mapping/value-maps";
+import type { EntityName, FlowKindName, FlowSettingsData, ItemActionName, SystemName } from "./flow-settings";
+import type { LinkStore } from "./links";
+
+/** The two vendor clients of one integration (read-only transports in a dry run). */
+export interface IntegrationClients {
+  ecwid: EcwidClient;
+  ccv: CcvClient;
+}
+
+/** A record of the source system, as read (the payload is what the activity log shows). */
+export interface SourceRecord {
+  id: string;
+  entity?: EntityName;
+  sku?: string | null;
+  payload: unknown;
+}
+
+export interface DiscoveredRecord {
+  record: SourceRecord;
+  /** a discovery position to resume from after this record is durably recorded */
+  checkpoint?: unknown;
+}
+
+/** What every step of a flow can use. One per run. */
+export interface FlowRuntime {
+  integrationId: string;
+  flow: FlowKindName;
+  runId: string;
+  dryRun: boolean;
+  settings: FlowSettingsData;
+  mappings: MappingSet;
+  valueMaps: ValueMaps;
+  clients: IntegrationClients;
+  links: LinkStore;
+  logger: Logger;
+  signal: AbortSignal;
+  /** per-run memo for things read once per run (store profiles, tax settings, indexes) */
+  memo<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** key/value state of the integration that outlives runs (e.g. a CCV customer index marker) */
+  state: { get(key: string): Promise<string | undefined>; set(key: string, value: string): Promise<void> };
+}
+
+export interface DiscoverOptions {
+  /** lower bound of the incremental window (already moved back by the lookback); null = everything */
+  since: Date | null;
+  /** the watermark taken before the read */
+  until: Date;
+  /** where a resumed run's discovery stopped */
+  checkpoint?: unknown;
+  /** tell the engine how many items to expect (progress bars) as soon as it is known */
+  setExpectedTotal(n: number): void;
+}
+
+export interface LinkWrite {
+  entity: EntityName;
+  ecwidId: string;
+  ccvId: string;
+  /** which side the gateway created: ECWID, CCV_SALESPOS, or MATCHED (both existed) */
+  createdBy: SystemName | "MATCHED";
+  sku?: string | null;
+  hashToCcv?: string;
+  hashToEcwid?: string;
+}
+
+export interface ItemResult {
+  action: ItemActionName;
+  /** defaults: SKIP → SKIPPED; otherwise SUCCEEDED (PENDING in a dry run) */
+  status?: "SUCCEEDED" | "SKIPPED" | "FAILED";
+  reason?: string | null;
+  errorCode?: string | null;
+  targetId?: string | null;
+  sku?: string | null;
+  entity?: EntityName;
+  changes?: { field: string; before: unknown; after: unknown }[];
+  /** what was sent (or, in a dry run, would be sent) */
+  sentPayload?: unknown;
+  /** overrides the source payload recorded for the item (e.g. enriched) */
+  sourcePayload?: unknown;
+  /** links to record in the same transaction as the item */
+  links?: LinkWrite[];
+}
+
+/**
+ * One FlowKind: what qualifies, how records are found, how one item is synced. The engine adds
+ * leases, links, idempotent recording, cursors, retries, dry run, events and progress.
+ */
+export interface FlowDefinition {
+  kind: FlowKindName;
+  entity: EntityName;
+  source: SystemName;
+  target: SystemName;
+  /** upstream requests one item costs on the slowest lane, and that lane's limit (finish estimates) */
+  cost?: { requestsPerItem: number; lanePerMinute: number };
+  /** vendor webhook events that trigger a run for the record they name */
+  webhooks?: { system: SystemName; events: string[] };
+  /** default field mappings (listed by defaultFieldMappings) */
+  defaultMappings: FieldMappingDef[];
+  /** records changed in the window (or all); resumable from a checkpoint */
+  discover(rt: FlowRuntime, opts: DiscoverOptions): AsyncIterable<DiscoveredRecord>;
+  /** one source record by id (webhook, retry, replay and preview runs); null when it no longer exists */
+  fetchOne(rt: FlowRuntime, sourceId: string): Promise<SourceRecord | null>;
+  /** decide and do; must not write upstream when rt.dryRun (the transports refuse it anyway) */
+  syncItem(rt: FlowRuntime, record: SourceRecord): Promise<ItemResult>;
+  /** the mapping input for previewMapping and for syncItem: the source enriched with what mappings may use */
+  mappingInput?(rt: FlowRuntime, record: SourceRecord): Promise<{ input: unknown; bindings: Record<string, unknown> }>;
+}
+
+/** A failure of one item with a machine-readable class (MISSING_PRODUCT, MAPPING, …) and words for people. */
+export class ItemFailure extends Error {
+  constructor(
+    readonly errorCode: string,
+    message: string,
+    readonly details: Partial<ItemResult> = {},
+  ) {
+    super(message);
+    this.name = "ItemFailure";
+  }
+}

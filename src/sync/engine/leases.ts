@@ -1,0 +1,50 @@
+import type { DataSource } from "typeorm";
+import { LessThan } from "typeorm";
+import { LeaseEntity } from "../../db/entities/infra.entity";
+import { isDuplicateKeyError } from "../../db/data-source";
+
+/**
+ * Exclusive, expiring claims on a source record (integration, entity, source id) across workers and
+ * processes, held while an item is decided and written. Insert-then-recover: the primary key makes
+ * the insert the lock; an expired lease (a crashed holder) is taken over with a conditional update.
+ */
+export class LeaseStore {
+  constructor(
+    private readonly ds: DataSource,
+    readonly holder: string,
+    private readonly ttlMs = 5 * 60_000,
+  ) {}
+
+  async tryAcquire(key: string): Promise<boolean> {
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.ttlMs);
+    try {
+      await this.ds.manager.insert(LeaseEntity, { key, holder: this.holder, expiresAt });
+      return true;
+    } catch (e) {
+      if (!isDuplicateKeyError(e)) throw e;
+    }
+    const r = await this.ds.manager.update(LeaseEntity, { key, expiresAt: LessThan(now) }, { holder: this.holder, expiresAt });
+    return (r.affected ?? 0) > 0;
+  }
+
+  /** waits for the lease up to `waitMs` (another worker finishing the same record) */
+  async acquire(key: string, waitMs: number, signal?: AbortSignal): Promise<boolean> {
+    const until = Date.now() + waitMs;
+    let delay = 50;
+    for (;;) {
+      if (await this.tryAcquire(key)) return true;
+      if (Date.now() >= until || signal?.aborted) return false;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 1000);
+    }
+  }
+
+  async renew(key: string): Promise<void> {
+    await this.ds.manager.update(LeaseEntity, { key, holder: this.holder }, { expiresAt: new Date(Date.now() + this.ttlMs) });
+  }
+
+  async release(key: string): Promise<void> {
+    await this.ds.manager.delete(LeaseEntity, { key, holder: this.holder });
+  }
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource, EntityManager } from "typeorm";
+import { LinkEntity } from "../../db/entities/link.entity";
+import { isDuplicateKeyError } from "../../db/data-source";
+import type { EntityName } from "./flow-settings";
+import type { LinkWrite } from "./flow-definition";
+
+/**
+ * Links of one integration: (entity, Ecwid id) ⇄ (entity, CCV id), unique on both sides.
+ * Writes are insert-then-recover: a duplicate key means another worker linked the pair first.
+ */
+export class LinkStore {
+  constructor(
+    private readonly ds: DataSource,
+    readonly integrationId: string,
+  ) {}
+
+  async byEcwid(entity: EntityName, ecwidId: string, em?: EntityManager): Promise<LinkEntity | null> {
+    return (em ?? this.ds.manager).findOneBy(LinkEntity, { integrationId: this.integrationId, entity, ecwidId });
+  }
+
+  async byCcv(entity: EntityName, ccvId: string, em?: EntityManager): Promise<LinkEntity | null> {
+    return (em ?? this.ds.manager).findOneBy(LinkEntity, { integrationId: this.integrationId, entity, ccvId });
+  }
+
+  async bySku(entity: EntityName, sku: string): Promise<LinkEntity | null> {
+    return this.ds.manager.findOneBy(LinkEntity, { integrationId: this.integrationId, entity, sku });
+  }
+
+  /**
+   * Records a link (or refreshes the hashes of the existing one) inside the caller's transaction.
+   * A pair that conflicts with a different existing pair is an integrity problem and throws.
+   */
+  async upsert(em: EntityManager, w: LinkWrite): Promise<void> {
+    const now = new Date();
+    const existing =
+      (await em.findOneBy(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ecwidId: w.ecwidId })) ??
+      (await em.findOneBy(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ccvId: w.ccvId }));
+    if (existing) {
+      if (existing.ecwidId !== w.ecwidId || existing.ccvId !== w.ccvId) {
+        throw new Error(
+          `${w.entity} Ecwid ${w.ecwidId} / CCV ${w.ccvId} conflicts with the existing link Ecwid ${existing.ecwidId} ⇄ CCV ${existing.ccvId}`,
+        );
+      }
+      await em.update(
+        LinkEntity,
+        { id: existing.id },
+        {
+          updatedAt: now,
+          ...(w.hashToCcv !== undefined ? { hashToCcv: w.hashToCcv } : {}),
+          ...(w.hashToEcwid !== undefined ? { hashToEcwid: w.hashToEcwid } : {}),
+          ...(w.sku !== undefined ? { sku: w.sku } : {}),
+        },
+      );
+      return;
+    }
+    try {
+      await em.insert(LinkEntity, {
+        id: randomUUID(),
+        integrationId: this.integrationId,
+        entity: w.entity,
+        ecwidId: w.ecwidId,
+        ccvId: w.ccvId,
+        createdBy: w.createdBy,
+        hashToCcv: w.hashToCcv ?? "",
+        hashToEcwid: w.hashToEcwid ?? "",
+        sku: w.sku ?? null,
+        createdAt: now,
+        updatedAt: now,
+      });
+    } catch (e) {
+      if (!isDuplicateKeyError(e)) throw e;
+      // lost a race: the other writer's link must be the same pair, else it is a conflict
+      const other = await em.findOneBy(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ecwidId: w.ecwidId });
+      if (!other || other.ccvId !== w.ccvId) throw e;
+    }
+  }
+}

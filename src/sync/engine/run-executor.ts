@@ -1,0 +1,411 @@
+import type { DataSource, EntityManager } from "typeorm";
+import type { Logger } from "pino";
+import { ConnectorError } from "../../connectors/http/connector-error";
+import { isDuplicateKeyError } from "../../db/data-source";
+import { SyncCursorEntity } from "../../db/entities/infra.entity";
+import { SyncItemEntity } from "../../db/entities/sync-item.entity";
+import { SyncRunEntity, type RunStateData } from "../../db/entities/sync-run.entity";
+import type { EventLog } from "../../events/event-log";
+import type { SyncEventData } from "../../events/event.types";
+import { MissingValueMapping } from "../../mapping/value-maps";
+import { PostponeJob } from "../../jobs/job-queue";
+import { ItemFailure, type FlowDefinition, type FlowRuntime, type ItemResult, type SourceRecord } from "./flow-definition";
+import type { EntityName, FlowKindName } from "./flow-settings";
+import type { FlowRegistry } from "./flow-registry";
+import type { LeaseStore } from "./leases";
+import { countsOf, FINAL_STATUSES, finalStatus, itemData, progressOf } from "./records";
+import { buildRuntime, loadSettings, type ClientProvider } from "./runtime";
+import { LinkStore } from "./links";
+import { json } from "../../db/columns";
+
+export interface ExecutorOptions {
+  /** the incremental window starts this much before the last watermark (late-arriving updates) */
+  lookbackMs: number;
+  /** how long an item waits for another worker's lease on the same record */
+  leaseWaitMs: number;
+  /** delays between attempts of an item whose upstream call failed temporarily */
+  itemRetryDelaysMs: number[];
+  /** how often a running run looks for a cancel request */
+  cancelCheckMs: number;
+}
+
+export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = {
+  lookbackMs: 5 * 60_000,
+  leaseWaitMs: 30_000,
+  itemRetryDelaysMs: [1_000, 4_000],
+  cancelCheckMs: 250,
+};
+
+/** Test hooks: crash points inside an item's processing. */
+export interface ExecutorHooks {
+  /** called after the flow wrote upstream and before the item is recorded */
+  beforeRecord?: (runId: string, sourceId: string) => void | Promise<void>;
+}
+
+export interface ExecutorDeps {
+  ds: DataSource;
+  logger: Logger;
+  events: EventLog;
+  registry: FlowRegistry;
+  clients: ClientProvider;
+  leases: LeaseStore;
+  /** marks a connection failing after an AUTH error (CONNECTION_FAILED) */
+  onConnectionFailed?: (integrationId: string, system: "ECWID" | "CCV_SALESPOS", message: string) => Promise<void>;
+  options?: Partial<ExecutorOptions>;
+  hooks?: ExecutorHooks;
+}
+
+class RunAborted extends Error {
+  constructor(
+    readonly status: "FAILED" | "CANCELLED",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const cursorKey = (flow: FlowKindName) => `cursor:${flow}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Executes one run: discovery (or the given source ids), then every item exactly once under a
+ * lease, each recorded with its links, counts and event in one transaction. Resumable: a run
+ * picked up after a crash continues from its recorded items and checkpoint.
+ */
+export class RunExecutor {
+  private readonly o: ExecutorOptions;
+
+  constructor(private readonly d: ExecutorDeps) {
+    this.o = { ...DEFAULT_EXECUTOR_OPTIONS, ...(d.options ?? {}) };
+  }
+
+  async execute(runId: string, signal: AbortSignal): Promise<void> {
+    const { ds } = this.d;
+    let run = await ds.manager.findOneBy(SyncRunEntity, { id: runId });
+    if (!run || FINAL_STATUSES.has(run.status)) return;
+    const def = this.d.registry.get(run.flow as FlowKindName);
+    if (run.cancelRequested) {
+      await this.finish(run, "CANCELLED", "cancelled before it started", false);
+      return;
+    }
+    if (run.status === "QUEUED") run = await this.begin(run);
+
+    const rt = await buildRuntime({
+      ds,
+      def,
+      integrationId: run.integrationId,
+      runId,
+      dryRun: run.dryRun,
+      clients: this.d.clients,
+      logger: this.d.logger,
+      signal,
+    });
+    const done = new Set(
+      (
+        await ds.manager.find(SyncItemEntity, { select: { sourceId: true, entity: true }, where: { runId } })
+      ).map((i) => `${i.entity}:${i.sourceId}`),
+    );
+    let lastCancelCheck = 0;
+    const checkCancel = async () => {
+      if (signal.aborted) throw signal.reason ?? new Error("aborted");
+      if (Date.now() - lastCancelCheck < this.o.cancelCheckMs) return;
+      lastCancelCheck = Date.now();
+      const r = await ds.manager.findOne(SyncRunEntity, { select: { id: true, cancelRequested: true }, where: { id: runId } });
+      if (r?.cancelRequested) throw new RunAborted("CANCELLED", "cancelled by a user");
+    };
+
+    try {
+      const state: RunStateData = run.state ?? {};
+      if (run.options?.sourceIds?.length) {
+        await this.setExpected(runId, run.options.sourceIds.length);
+        for (const sourceId of run.options.sourceIds) {
+          await checkCancel();
+          if (done.has(`${def.entity}:${sourceId}`)) continue;
+          const record = await this.fetch(def, rt, sourceId);
+          await this.processItem(run, def, rt, record ?? { id: sourceId, payload: null }, record === null, undefined);
+          done.add(`${def.entity}:${sourceId}`);
+        }
+      } else {
+        const since = state.windowFrom ? new Date(state.windowFrom) : null;
+        let seen = 0;
+        for await (const { record, checkpoint } of def.discover(rt, {
+          since,
+          until: new Date(state.windowTo!),
+          checkpoint: state.checkpoint,
+          setExpectedTotal: (n) => void this.setExpected(runId, n),
+        })) {
+          seen++;
+          await checkCancel();
+          const key = `${record.entity ?? def.entity}:${record.id}`;
+          if (done.has(key)) continue;
+          await this.processItem(run, def, rt, record, false, checkpoint);
+          done.add(key);
+        }
+        await ds.manager.update(SyncRunEntity, { id: runId }, { state: json({ ...state, discovered: true }) });
+        const fresh = await ds.manager.findOneByOrFail(SyncRunEntity, { id: runId });
+        if (fresh.expectedTotal === null || fresh.expectedTotal < fresh.total) await this.setExpected(runId, Math.max(seen, fresh.total));
+      }
+      const latest = await ds.manager.findOneByOrFail(SyncRunEntity, { id: runId });
+      await this.finish(latest, finalStatus(latest), null, !latest.dryRun && !latest.options?.sourceIds?.length);
+    } catch (e) {
+      if (e instanceof RunAborted) {
+        const latest = await ds.manager.findOneByOrFail(SyncRunEntity, { id: runId });
+        await this.finish(latest, e.status, e.message, false);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private async begin(run: SyncRunEntity): Promise<SyncRunEntity> {
+    const { ds } = this.d;
+    const settingsStart = await this.windowFrom(run);
+    const state: RunStateData = { windowFrom: settingsStart, windowTo: new Date().toISOString() };
+    const started = new Date();
+    const ev = await ds.transaction(async (em) => {
+      await em.update(SyncRunEntity, { id: run.id }, { status: "RUNNING", startedAt: started, state: json(state), updatedAt: started });
+      return this.d.events.record(em, {
+        type: "RUN_STARTED",
+        integrationId: run.integrationId,
+        flow: run.flow,
+        runId: run.id,
+        runStatus: "RUNNING",
+        counts: countsOf(run),
+        progress: 0,
+        item: null,
+        message: state.windowFrom ? `changes since ${state.windowFrom}` : "all records",
+      });
+    });
+    await this.d.events.publish([ev]);
+    return { ...run, status: "RUNNING", startedAt: started, state };
+  }
+
+  /** the incremental window's start: last watermark minus lookback; else the flow's startDate; else everything */
+  private async windowFrom(run: SyncRunEntity): Promise<string | null> {
+    const flow = run.flow as FlowKindName;
+    const settings = await loadSettings(this.d.ds, run.integrationId, flow);
+    const start = settings.startDate ? new Date(settings.startDate) : null;
+    if (run.options?.full) return start ? start.toISOString() : null;
+    const c = await this.d.ds.manager.findOneBy(SyncCursorEntity, { integrationId: run.integrationId, key: cursorKey(flow) });
+    if (!c) return start ? start.toISOString() : null;
+    const from = new Date(new Date(c.value).getTime() - this.o.lookbackMs);
+    return (start && start > from ? start : from).toISOString();
+  }
+
+  private async setExpected(runId: string, n: number) {
+    await this.d.ds.manager.update(SyncRunEntity, { id: runId }, { expectedTotal: n });
+  }
+
+  private async fetch(def: FlowDefinition, rt: FlowRuntime, sourceId: string): Promise<SourceRecord | null> {
+    try {
+      return await def.fetchOne(rt, sourceId);
+    } catch (e) {
+      if (e instanceof ConnectorError && e.code === "NOT_FOUND") return null;
+      throw e;
+    }
+  }
+
+  private async processItem(
+    run: SyncRunEntity,
+    def: FlowDefinition,
+    rt: FlowRuntime,
+    record: SourceRecord,
+    missing: boolean,
+    checkpoint: unknown,
+  ): Promise<void> {
+    const entity: EntityName = record.entity ?? def.entity;
+    const leaseKey = `${run.integrationId}:${entity}:${record.id}`;
+    const leased = await this.d.leases.acquire(leaseKey, this.o.leaseWaitMs, rt.signal);
+    if (!leased) {
+      await this.record(run, entity, record, checkpoint, {
+        action: "SKIP",
+        reason: "Another run was handling this record at the same time; it was left to that run.",
+      }, 1);
+      return;
+    }
+    try {
+      let attempts = 0;
+      let result: ItemResult;
+      if (missing) {
+        attempts = 1;
+        result = { action: "SKIP", reason: `The ${entity.toLowerCase()} no longer exists in ${def.source === "ECWID" ? "Ecwid" : "CCV SalesPOS"}.` };
+      } else {
+        for (;;) {
+          attempts++;
+          try {
+            result = await def.syncItem(rt, record);
+            break;
+          } catch (e) {
+            const retryable = e instanceof ConnectorError && e.code === "TEMPORARY";
+            const delay = this.o.itemRetryDelaysMs[attempts - 1];
+            if (retryable && delay !== undefined && !rt.signal.aborted) {
+              rt.logger.warn({ sourceId: record.id, attempt: attempts, err: (e as Error).message }, "item failed temporarily; retrying");
+              await sleep(delay);
+              continue;
+            }
+            result = this.failureResult(e, rt);
+            if (e instanceof ConnectorError && e.code === "RATE_LIMITED") {
+              // the vendor wants us to wait longer than the transport will: resume the run later
+              throw new PostponeJob(e.retryAfterMs ?? 60_000, e.message);
+            }
+            if (e instanceof ConnectorError && e.code === "AUTH") {
+              await this.record(run, entity, record, checkpoint, result, attempts);
+              await this.d.onConnectionFailed?.(run.integrationId, e.system, e.message);
+              await this.d.events.emit({
+                type: "CONNECTION_FAILED",
+                integrationId: run.integrationId,
+                flow: run.flow,
+                runId: run.id,
+                runStatus: "FAILED",
+                counts: null,
+                progress: null,
+                item: null,
+                message: e.message,
+              });
+              throw new RunAborted("FAILED", e.message);
+            }
+            break;
+          }
+        }
+      }
+      if (this.d.hooks?.beforeRecord) await this.d.hooks.beforeRecord(run.id, record.id);
+      if (rt.signal.aborted) throw rt.signal.reason ?? new Error("aborted");
+      await this.record(run, entity, record, checkpoint, result!, attempts);
+    } finally {
+      if (!rt.signal.aborted) await this.d.leases.release(leaseKey);
+    }
+  }
+
+  private failureResult(e: unknown, rt: FlowRuntime): ItemResult {
+    if (e instanceof ItemFailure) {
+      return { action: "SKIP", ...e.details, status: "FAILED", errorCode: e.errorCode, reason: e.message };
+    }
+    if (e instanceof MissingValueMapping) return { action: "SKIP", status: "FAILED", errorCode: "VALUE_MAPPING", reason: e.message };
+    if (e instanceof ConnectorError) {
+      const code = e.code === "TEMPORARY" || e.code === "UNKNOWN" ? "UPSTREAM" : e.code;
+      return { action: "SKIP", status: "FAILED", errorCode: code, reason: e.message };
+    }
+    rt.logger.error({ err: e }, "item failed with an unexpected error");
+    return { action: "SKIP", status: "FAILED", errorCode: "INTERNAL", reason: `Unexpected error in the gateway: ${(e as Error).message}` };
+  }
+
+  /** item + links + counts + checkpoint + event in one transaction; the event is published after commit */
+  private async record(
+    run: SyncRunEntity,
+    entity: EntityName,
+    record: SourceRecord,
+    checkpoint: unknown,
+    result: ItemResult,
+    attempts: number,
+  ): Promise<void> {
+    const { ds } = this.d;
+    const status =
+      result.status ?? (result.action === "SKIP" ? "SKIPPED" : run.dryRun ? "PENDING" : "SUCCEEDED");
+    const now = new Date();
+    let published: SyncEventData | undefined;
+    try {
+      published = await ds.transaction(async (em: EntityManager) => {
+        const fields = {
+          runId: run.id,
+          integrationId: run.integrationId,
+          flow: run.flow,
+          entity: result.entity ?? entity,
+          sourceId: record.id,
+          targetId: result.targetId ?? null,
+          sku: result.sku ?? record.sku ?? null,
+          action: result.action,
+          status,
+          reason: result.reason ?? null,
+          errorCode: result.errorCode ?? null,
+          changes: result.changes ?? [],
+          sourcePayload: result.sourcePayload ?? record.payload ?? null,
+          sentPayload: result.sentPayload ?? null,
+          attempts,
+          createdAt: now,
+          updatedAt: now,
+        };
+        const inserted = await em.insert(SyncItemEntity, {
+          ...fields,
+          changes: json(fields.changes),
+          sourcePayload: json(fields.sourcePayload),
+          sentPayload: json(fields.sentPayload),
+        });
+        const item = Object.assign(new SyncItemEntity(), fields, { id: Number(inserted.identifiers[0]?.id) });
+        if (!run.dryRun) {
+          const links = new LinkStore(ds, run.integrationId);
+          for (const l of result.links ?? []) await links.upsert(em, l);
+        }
+        const inc = {
+          created: status !== "FAILED" && status !== "SKIPPED" && result.action === "CREATE" ? 1 : 0,
+          updated: status !== "FAILED" && status !== "SKIPPED" && result.action === "UPDATE" ? 1 : 0,
+          skipped: status === "SKIPPED" ? 1 : 0,
+          failed: status === "FAILED" ? 1 : 0,
+        };
+        await em
+          .createQueryBuilder()
+          .update(SyncRunEntity)
+          .set({
+            total: () => "count_total + 1",
+            created: () => `count_created + ${inc.created}`,
+            updated: () => `count_updated + ${inc.updated}`,
+            skipped: () => `count_skipped + ${inc.skipped}`,
+            failed: () => `count_failed + ${inc.failed}`,
+            updatedAt: now,
+            ...(checkpoint !== undefined ? { state: json({ ...(run.state ?? {}), checkpoint }) } : {}),
+          })
+          .where("id = :id", { id: run.id })
+          .execute();
+        const counts = await em.findOneByOrFail(SyncRunEntity, { id: run.id });
+        if (checkpoint !== undefined) run.state = { ...(run.state ?? {}), checkpoint };
+        return this.d.events.record(em, {
+          type: status === "FAILED" ? "ITEM_FAILED" : status === "SKIPPED" ? "ITEM_SKIPPED" : "ITEM_SUCCEEDED",
+          integrationId: run.integrationId,
+          flow: run.flow,
+          runId: run.id,
+          runStatus: "RUNNING",
+          counts: countsOf(counts),
+          progress: progressOf(counts),
+          item: itemData(item),
+          message: item.reason,
+        });
+      });
+    } catch (e) {
+      // the item was recorded by another execution of this run (a resumed run racing a stale one)
+      if (isDuplicateKeyError(e)) return;
+      throw e;
+    }
+    if (published) await this.d.events.publish([published]);
+  }
+
+  private async finish(run: SyncRunEntity, status: string, error: string | null, advanceCursor: boolean): Promise<void> {
+    const { ds } = this.d;
+    const now = new Date();
+    const ev = await ds.transaction(async (em) => {
+      await em.update(SyncRunEntity, { id: run.id }, { status, finishedAt: now, error, updatedAt: now });
+      if (advanceCursor && run.state?.windowTo) {
+        await em.upsert(
+          SyncCursorEntity,
+          { integrationId: run.integrationId, key: cursorKey(run.flow as FlowKindName), value: run.state.windowTo, updatedAt: now },
+          ["integrationId", "key"],
+        );
+      }
+      const fresh = await em.findOneByOrFail(SyncRunEntity, { id: run.id });
+      return this.d.events.record(em, {
+        type: "RUN_FINISHED",
+        integrationId: run.integrationId,
+        flow: run.flow,
+        runId: run.id,
+        runStatus: status,
+        counts: countsOf(fresh),
+        progress: 1,
+        item: null,
+        message: error ?? summary(fresh),
+      });
+    });
+    await this.d.events.publish([ev]);
+  }
+}
+
+function summary(r: SyncRunEntity): string {
+  return `${r.total} items: ${r.created} created, ${r.updated} updated, ${r.skipped} skipped, ${r.failed} failed`;
+}

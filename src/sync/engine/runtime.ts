@@ -1,0 +1,90 @@
+import type { DataSource } from "typeorm";
+import type { Logger } from "pino";
+import { FieldMappingEntity, ValueMappingEntity } from "../../db/entities/mapping.entity";
+import { FlowConfigEntity } from "../../db/entities/flow-config.entity";
+import { SyncCursorEntity } from "../../db/entities/infra.entity";
+import { MappingSet, resolveMappings, type FieldMappingDef, type WritePolicy } from "../../mapping/field-mapping";
+import { ValueMaps } from "../../mapping/value-maps";
+import type { FlowDefinition, FlowRuntime, IntegrationClients } from "./flow-definition";
+import { mergeSettings, type FlowKindName, type FlowSettingsData } from "./flow-settings";
+import { LinkStore } from "./links";
+
+export type ClientProvider = (integrationId: string, opts: { readOnly: boolean }) => Promise<IntegrationClients>;
+
+/** User mappings of a flow, in the order they were set. */
+export async function userMappings(ds: DataSource, integrationId: string, flow: FlowKindName): Promise<FieldMappingDef[]> {
+  const rows = await ds.manager.find(FieldMappingEntity, { where: { integrationId, flow }, order: { position: "ASC" } });
+  return rows.map((r) => ({
+    target: r.target,
+    source: r.source,
+    expression: r.expression,
+    defaultValue: r.defaultValue ?? undefined,
+    policy: r.policy as WritePolicy,
+  }));
+}
+
+export async function loadSettings(ds: DataSource, integrationId: string, flow: FlowKindName): Promise<FlowSettingsData> {
+  const row = await ds.manager.findOneBy(FlowConfigEntity, { integrationId, kind: flow });
+  return mergeSettings(flow, (row?.settings as Partial<FlowSettingsData>) ?? null);
+}
+
+export async function loadValueMaps(ds: DataSource, integrationId: string): Promise<ValueMaps> {
+  const rows = await ds.manager.findBy(ValueMappingEntity, { integrationId });
+  return new ValueMaps(rows.map((r) => ({ kind: r.kind, from: r.from, to: r.to })));
+}
+
+/** Builds what a flow's steps use, with the current settings and mappings of the integration. */
+export async function buildRuntime(args: {
+  ds: DataSource;
+  def: FlowDefinition;
+  integrationId: string;
+  runId: string;
+  dryRun: boolean;
+  clients: ClientProvider;
+  logger: Logger;
+  signal: AbortSignal;
+}): Promise<FlowRuntime> {
+  const { ds, def, integrationId } = args;
+  const [settings, user, valueMaps, clients] = await Promise.all([
+    loadSettings(ds, integrationId, def.kind),
+    userMappings(ds, integrationId, def.kind),
+    loadValueMaps(ds, integrationId),
+    args.clients(integrationId, { readOnly: args.dryRun }),
+  ]);
+  const memo = new Map<string, Promise<unknown>>();
+  return {
+    integrationId,
+    flow: def.kind,
+    runId: args.runId,
+    dryRun: args.dryRun,
+    settings,
+    mappings: new MappingSet(resolveMappings(def.defaultMappings, user)),
+    valueMaps,
+    clients,
+    links: new LinkStore(ds, integrationId),
+    logger: args.logger.child({ integrationId, flow: def.kind, runId: args.runId }),
+    signal: args.signal,
+    memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+      let p = memo.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = load();
+        memo.set(key, p);
+        p.catch(() => memo.delete(key));
+      }
+      return p;
+    },
+    state: {
+      async get(key) {
+        const r = await ds.manager.findOneBy(SyncCursorEntity, { integrationId, key: `state:${key}` });
+        return r?.value;
+      },
+      async set(key, value) {
+        await ds.manager.upsert(
+          SyncCursorEntity,
+          { integrationId, key: `state:${key}`, value, updatedAt: new Date() },
+          ["integrationId", "key"],
+        );
+      },
+    },
+  };
+}

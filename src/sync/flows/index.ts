@@ -1,0 +1,5 @@
+import type { FlowDefinition } from "../engine/flow-definition";
+import { categoriesEcwidToCcv } from "./categories-ecwid-to-ccv.flow";
+
+/** Every flow the gateway ships. */
+export const ALL_FLOWS: FlowDefinition[] = [categoriesEcwidToCcv];

@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import type { DataSource } from "typeorm";
+import type { Logger } from "pino";
+import type { SecretBox } from "../common/crypto";
+import { ecwidWebhookTarget, verifyEcwidWebhook } from "../connectors/ecwid";
+import {
+  isCcvWebhookEvent,
+  parseCcvWebhook,
+  verifyCcvWebhook,
+  CcvWebhookParseError,
+  type CcvWebhookVerificationMode,
+} from "../connectors/ccv-salespos";
+import { isDuplicateKeyError } from "../db/data-source";
+import { json } from "../db/columns";
+import { FlowConfigEntity } from "../db/entities/flow-config.entity";
+import { CcvWebhookEntity, WebhookInboxEntity } from "../db/entities/infra.entity";
+import { IntegrationEntity } from "../db/entities/integration.entity";
+import type { EventLog } from "../events/event-log";
+import type { SyncEventData } from "../events/event.types";
+import type { JobQueue } from "../jobs/job-queue";
+import type { IntegrationSecrets } from "../services/integration.service";
+import type { FlowRegistry } from "./engine/flow-registry";
+import type { FlowKindName, SystemName } from "./engine/flow-settings";
+import type { RunService } from "./run.service";
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export interface WebhookServiceOptions {
+  ecwidMaxAgeSeconds: number;
+  ccvVerification: CcvWebhookVerificationMode;
+}
+
+/**
+ * The webhook inbox. A delivery is verified (via the connectors), then stored unique by
+ * (integration, system, event id) in the same transaction as the runs it causes; a redelivery is
+ * acknowledged and ignored; a rejected delivery leaves no row (so a valid retry is still taken).
+ * Webhooks only trigger: the runs re-fetch every record through the signed APIs.
+ */
+export class WebhookService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly secrets: (integrationId: string) => Promise<IntegrationSecrets>,
+    private readonly box: SecretBox,
+    private readonly registry: FlowRegistry,
+    private readonly runs: RunService,
+    private readonly events: EventLog,
+    private readonly queue: JobQueue,
+    private readonly logger: Logger,
+    private readonly opts: WebhookServiceOptions,
+  ) {}
+
+  async ecwid(integrationId: string, rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<WebhookAnswer> {
+    const integration = await this.integration(integrationId);
+    if (!integration) return { status: 404, body: { error: "unknown integration" } };
+    const secrets = await this.secrets(integrationId);
+    const v = verifyEcwidWebhook({
+      rawBody,
+      signatureHeader: headers["x-ecwid-webhook-signature"],
+      clientSecret: secrets.ecwid.clientSecret,
+      maxAgeSeconds: this.opts.ecwidMaxAgeSeconds,
+    });
+    if (!v.ok) {
+      this.logger.warn({ integrationId, status: v.status, reason: v.reason }, "Ecwid webhook refused");
+      return { status: v.status, body: { error: v.reason } };
+    }
+    const e = v.event;
+    if (e.storeId !== integration.ecwidStoreId) {
+      return { status: 400, body: { error: `the event is for store ${e.storeId}, this integration is store ${integration.ecwidStoreId}` } };
+    }
+    const target = ecwidWebhookTarget(e);
+    const sourceId = target.kind === "other" ? null : String(target.id);
+    return this.store(integrationId, "ECWID", e.eventId, e.eventType, sourceId, e);
+  }
+
+  async ccv(
+    integrationId: string,
+    event: string,
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<WebhookAnswer> {
+    const integration = await this.integration(integrationId);
+    if (!integration) return { status: 404, body: { error: "unknown integration" } };
+    if (!isCcvWebhookEvent(event)) return { status: 404, body: { error: `unknown CCV event ${event}` } };
+    const reg = await this.ds.manager.findOneBy(CcvWebhookEntity, { integrationId, event });
+    const key = reg?.keyEnc ? this.box.decrypt(reg.keyEnc, `ccv_webhook:${integrationId}:${event}`) : null;
+    if (key && reg) {
+      const v = verifyCcvWebhook({ key, address: reg.address, rawBody, headers, mode: this.opts.ccvVerification });
+      if (!v.ok) {
+        this.logger.warn({ integrationId, event, reason: v.reason }, "CCV webhook refused");
+        return { status: 401, body: { error: v.reason } };
+      }
+    } else if (this.opts.ccvVerification === "require" || headers["x-hash"]) {
+      // a signed delivery we hold no key for cannot be verified; fail closed
+      return { status: 401, body: { error: "no webhook key is registered for this event; cannot verify" } };
+    }
+    let payload;
+    try {
+      payload = parseCcvWebhook(event, rawBody);
+    } catch (e) {
+      if (e instanceof CcvWebhookParseError) return { status: 400, body: { error: e.message } };
+      throw e;
+    }
+    // CCV payloads carry no event id: a redelivery repeats the same body and triggered_at
+    const eventId = createHash("sha256").update(`${event}|`).update(rawBody).digest("hex");
+    return this.store(integrationId, "CCV_SALESPOS", eventId, event, payload.id, payload.raw);
+  }
+
+  private async integration(id: string): Promise<IntegrationEntity | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    return this.ds.manager.findOneBy(IntegrationEntity, { id });
+  }
+
+  private async store(
+    integrationId: string,
+    system: SystemName,
+    eventId: string,
+    eventType: string,
+    sourceId: string | null,
+    payload: unknown,
+  ): Promise<WebhookAnswer> {
+    const flows = sourceId ? await this.flowsFor(integrationId, system, eventType) : [];
+    let events: SyncEventData[] = [];
+    try {
+      events = await this.ds.transaction(async (em) => {
+        await em.insert(WebhookInboxEntity, {
+          integrationId,
+          system,
+          eventId,
+          eventType,
+          entityId: sourceId ?? "",
+          payload: json(payload),
+          receivedAt: new Date(),
+        });
+        const out: SyncEventData[] = [];
+        for (const flow of flows) out.push(...(await this.runs.enqueueForWebhook(em, integrationId, flow, sourceId!)));
+        return out;
+      });
+    } catch (e) {
+      if (isDuplicateKeyError(e)) return { status: 200, body: { status: "duplicate", eventId } };
+      throw e;
+    }
+    await this.events.publish(events);
+    this.queue.nudge();
+    return { status: 200, body: { status: "accepted", eventId, flows } };
+  }
+
+  /** enabled flows whose definition listens to this event */
+  private async flowsFor(integrationId: string, system: SystemName, eventType: string): Promise<FlowKindName[]> {
+    const enabled = new Set(
+      (await this.ds.manager.findBy(FlowConfigEntity, { integrationId, enabled: true })).map((f) => f.kind),
+    );
+    return this.registry
+      .all()
+      .filter((d) => enabled.has(d.kind) && d.webhooks?.system === system && d.webhooks.events.includes(eventType))
+      .map((d) => d.kind);
+  }
+}
