@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { DataSource, QueryFailedError } from "typeorm";
+import { DataSource, QueryFailedError, type Logger as OrmLogger } from "typeorm";
 import type { GatewayConfig } from "../config/config";
 import { MIGRATIONS } from "../../migrations";
 import { ENTITIES } from "./entities";
@@ -11,7 +11,25 @@ export type DatabaseConfig = GatewayConfig["database"];
  * The one way the gateway opens its database: SQLite (better-sqlite3, WAL) by default, or
  * MySQL 8 / MariaDB 10.6+ (mysql2). `synchronize` is never on; migrations define the schema.
  */
-export function createDataSource(db: DatabaseConfig): DataSource {
+export interface DataSourceOptions {
+  /** called for every SQL statement (benchmarks count statements per item) */
+  onQuery?: (sql: string) => void;
+}
+
+/** A TypeORM logger that only counts/forwards statements; errors reach the caller as exceptions. */
+function queryObserver(onQuery: (sql: string) => void): OrmLogger {
+  return {
+    logQuery: (q) => onQuery(q),
+    logQueryError: () => undefined,
+    logQuerySlow: () => undefined,
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: () => undefined,
+  };
+}
+
+export function createDataSource(db: DatabaseConfig, opts: DataSourceOptions = {}): DataSource {
+  const observe = opts.onQuery ? { logging: ["query" as const], logger: queryObserver(opts.onQuery) } : {};
   if (db.kind === "sqlite") {
     if (db.file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(db.file)), { recursive: true });
     return new DataSource({
@@ -22,6 +40,7 @@ export function createDataSource(db: DatabaseConfig): DataSource {
       migrations: MIGRATIONS,
       synchronize: false,
       migrationsRun: false,
+      ...observe,
       // Busy waits instead of SQLITE_BUSY errors when the worker and the API write at once.
       timeout: 10_000,
       prepareDatabase: (conn: { pragma(s: string): unknown }) => {
@@ -46,12 +65,13 @@ export function createDataSource(db: DatabaseConfig): DataSource {
     synchronize: false,
     migrationsRun: false,
     poolSize: 10,
+    ...observe,
   });
 }
 
 /** Opens the database and applies pending migrations (at start, before anything else runs). */
-export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
-  const ds = createDataSource(db);
+export async function openDatabase(db: DatabaseConfig, opts: DataSourceOptions = {}): Promise<DataSource> {
+  const ds = createDataSource(db, opts);
   await ds.initialize();
   await ds.runMigrations({ transaction: "each" });
   return ds;

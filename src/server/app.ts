@@ -44,6 +44,8 @@ export interface GatewayHandle {
 export interface StartOptions {
   logger?: Logger;
   engine?: EngineOptions;
+  /** called for every SQL statement (benchmarks) */
+  onQuery?: (sql: string) => void;
 }
 
 /** Codes whose messages are written for users; anything else is reported as an internal error. */
@@ -101,7 +103,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
   const logger = opts.logger ?? createLogger({ level: config.logLevel, pretty: config.prettyLogs });
   const adminToken = resolveAdminToken(config);
   const box = new SecretBox(resolveEncryptionKey(config));
-  const dataSource = await openDatabase(config.database);
+  const dataSource = await openDatabase(config.database, { onQuery: opts.onQuery });
   const metrics = new GatewayMetrics();
   const engine = createEngine({
     config,

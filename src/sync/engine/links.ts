@@ -33,28 +33,8 @@ export class LinkStore {
    */
   async upsert(em: EntityManager, w: LinkWrite): Promise<void> {
     const now = new Date();
-    const existing =
-      (await em.findOneBy(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ecwidId: w.ecwidId })) ??
-      (await em.findOneBy(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ccvId: w.ccvId }));
-    if (existing) {
-      if (existing.ecwidId !== w.ecwidId || existing.ccvId !== w.ccvId) {
-        throw new Error(
-          `${w.entity} Ecwid ${w.ecwidId} / CCV ${w.ccvId} conflicts with the existing link Ecwid ${existing.ecwidId} ⇄ CCV ${existing.ccvId}`,
-        );
-      }
-      await em.update(
-        LinkEntity,
-        { id: existing.id },
-        {
-          updatedAt: now,
-          ...(w.hashToCcv !== undefined ? { hashToCcv: w.hashToCcv } : {}),
-          ...(w.hashToEcwid !== undefined ? { hashToEcwid: w.hashToEcwid } : {}),
-          ...(w.sku !== undefined ? { sku: w.sku } : {}),
-        },
-      );
-      return;
-    }
     try {
+      // insert-then-recover: the common case (a new pair) costs one statement
       await em.insert(LinkEntity, {
         id: randomUUID(),
         integrationId: this.integrationId,
@@ -68,11 +48,28 @@ export class LinkStore {
         createdAt: now,
         updatedAt: now,
       });
+      return;
     } catch (e) {
       if (!isDuplicateKeyError(e)) throw e;
-      // lost a race: the other writer's link must be the same pair, else it is a conflict
-      const other = await em.findOneBy(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ecwidId: w.ecwidId });
-      if (!other || other.ccvId !== w.ccvId) throw e;
     }
+    const existing =
+      (await em.findOneBy(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ecwidId: w.ecwidId })) ??
+      (await em.findOneBy(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ccvId: w.ccvId }));
+    if (!existing || existing.ecwidId !== w.ecwidId || existing.ccvId !== w.ccvId) {
+      throw new Error(
+        `${w.entity} Ecwid ${w.ecwidId} / CCV ${w.ccvId} conflicts with the existing link` +
+          (existing ? ` Ecwid ${existing.ecwidId} ⇄ CCV ${existing.ccvId}` : ""),
+      );
+    }
+    await em.update(
+      LinkEntity,
+      { id: existing.id },
+      {
+        updatedAt: now,
+        ...(w.hashToCcv !== undefined ? { hashToCcv: w.hashToCcv } : {}),
+        ...(w.hashToEcwid !== undefined ? { hashToEcwid: w.hashToEcwid } : {}),
+        ...(w.sku !== undefined ? { sku: w.sku } : {}),
+      },
+    );
   }
 }
