@@ -168,6 +168,9 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
       // Auth is by bearer token only (no cookies), so cross-site requests cannot borrow a
       // session; GET /graphql must work for plain clients without preflight headers.
       csrfPrevention: false,
+      // main.ts owns SIGINT/SIGTERM and shuts everything down in order (Apollo's own handler
+      // would stop the server behind our back and re-raise the signal)
+      stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: false,
       formatError,
       plugins: [
