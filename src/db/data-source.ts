@@ -4,6 +4,7 @@ import { DataSource, QueryFailedError, type Logger as OrmLogger } from "typeorm"
 import type { GatewayConfig } from "../config/config";
 import { MIGRATIONS } from "../../migrations";
 import { ENTITIES } from "./entities";
+import { gateSqlite } from "./sqlite-gate";
 
 export type DatabaseConfig = GatewayConfig["database"];
 
@@ -74,6 +75,7 @@ export async function openDatabase(db: DatabaseConfig, opts: DataSourceOptions =
   const ds = createDataSource(db, opts);
   await ds.initialize();
   await ds.runMigrations({ transaction: "each" });
+  if (db.kind === "sqlite") gateSqlite(ds);
   return ds;
 }
 

@@ -208,6 +208,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
   if (config.role !== "api") await engine.startWorker();
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  engine.registrar.publicUrl = config.publicUrl ?? url;
   logger.info({ url, role: config.role, database: config.database.kind }, "gateway started");
 
   let closing: Promise<void> | undefined;

@@ -21,6 +21,7 @@ import { RunExecutor, type ExecutorHooks, type ExecutorOptions } from "../sync/e
 import { FlowService } from "../sync/flow.service";
 import { RUN_JOB, RunService } from "../sync/run.service";
 import { WebhookService } from "../sync/webhook.service";
+import { WebhookRegistrar } from "../sync/webhook-registration";
 import { ALL_FLOWS } from "../sync/flows";
 import type { GatewayMetrics } from "./metrics";
 
@@ -43,6 +44,7 @@ export interface Engine {
   executor: RunExecutor;
   hub: ConnectorHub;
   registry: FlowRegistry;
+  registrar: WebhookRegistrar;
   /** starts the worker parts (queue consumer, scheduler, retention) */
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -75,7 +77,8 @@ export function createEngine(args: {
     logger,
     workerId,
   });
-  const connections = new ConnectionService(integrations, hub.clients, eventLog, logger);
+  const registrar = new WebhookRegistrar(ds, registry, hub.clients, box, logger, config.publicUrl);
+  const connections = new ConnectionService(integrations, hub.clients, eventLog, logger, (id) => registrar.ensureCcvQuietly(id));
   const executor = new RunExecutor({
     ds,
     logger,
@@ -92,6 +95,11 @@ export function createEngine(args: {
   const webhooks = new WebhookService(ds, secrets, box, registry, runs, eventLog, queue, logger, {
     ecwidMaxAgeSeconds: config.ecwidWebhookMaxAgeSeconds,
     ccvVerification: "if-present",
+  });
+  flows.onChange((f) => {
+    if (f.enabled && registry.has(f.kind) && registry.get(f.kind).webhooks?.system === "CCV_SALESPOS") {
+      registrar.ensureCcvQuietly(f.integrationId);
+    }
   });
   const scheduler = new Scheduler(flows, runs, logger);
   const retention = new Retention(ds, config.logRetentionDays, logger);
@@ -114,6 +122,7 @@ export function createEngine(args: {
     executor,
     hub,
     registry,
+    registrar,
     async startWorker() {
       queue.start({ [RUN_JOB]: (job) => executor.execute(String(job.payload.runId), job.signal) });
       await scheduler.start();

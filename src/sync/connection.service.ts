@@ -17,6 +17,8 @@ export class ConnectionService {
     private readonly clients: ClientProvider,
     private readonly events: EventLog,
     private readonly logger: Logger,
+    /** after a successful CCV check: make sure the CCV webhooks of enabled flows are registered */
+    private readonly onCcvOk?: (integrationId: string) => void,
   ) {}
 
   async test(workspaceId: string, integrationId: string): Promise<ConnectionCheckData[]> {
@@ -31,6 +33,7 @@ export class ConnectionService {
     const ccvExtra =
       ccv.ok && "storeId" in ccv ? { ccvWebshopId: ccv.storeId ?? null, ccvIsSalesPos: ccv.isSalesPos ?? null } : {};
     await this.integrations.recordCheck(integrationId, "CCV_SALESPOS", ccv.ok, ccv.ok ? null : ccv.message, ccvExtra);
+    if (ccv.ok) this.onCcvOk?.(integrationId);
     for (const [system, r] of [["ECWID", ecwid], ["CCV_SALESPOS", ccv]] as const) {
       if (!r.ok) {
         this.logger.warn({ integrationId, system, message: r.message }, "connection test failed");
