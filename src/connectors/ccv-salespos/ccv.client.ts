@@ -379,6 +379,23 @@ export class CcvClient {
   }
 
   /**
+   * One page of a paged collection from offset `start`: what a resumable scan reads per step
+   * (it keeps `start` between runs). `hasNext` follows the server's `next` link.
+   */
+  async page<T>(
+    path: string,
+    start: number,
+    query: CcvQuery = {},
+    opts: { size?: number; signal?: AbortSignal } = {},
+  ): Promise<{ items: T[]; hasNext: boolean }> {
+    const size = Math.max(1, Math.min(opts.size ?? this.pageSize, CCV_MAX_PAGE_SIZE));
+    const uri = this.uri(path, { ...query, start, size });
+    const { data } = await this.send<CcvPage<T>>("GET", uri, undefined, opts.signal);
+    if (!data || !Array.isArray(data.items)) throw ccvShapeError("GET", ccvPathTemplate(uri), "something that is not a collection");
+    return { items: data.items, hasNext: !!data.next && data.items.length > 0 };
+  }
+
+  /**
    * Every item of a collection CCV does not page (`{href, items}`, §3.1); follows `next` if a
    * server pages it after all.
    */
