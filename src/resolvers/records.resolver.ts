@@ -1,64 +1,94 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from "type-graphql";
-import { notImplemented } from "../common/errors";
 import { CustomerConnection, OrderConnection, Product, ProductConnection, StockLevel } from "../schema/records.type";
 import { requireRole } from "../services/principal";
+import type { CustomerView, OrderView, ProductRecordView, ProductView } from "../sync/records/records.service";
 import { principalOf, type GatewayContext } from "./context";
+import { toItemFromData } from "./mappers";
+import type { SystemKind } from "../schema/enums";
+import type { Customer, Order, ProductRecord } from "../schema/records.type";
 
-/** Unified Product, Order, Customer and Stock reads backed by both systems. */
+const sys = (s: string) => s as SystemKind;
+const rec = (r: ProductRecordView | null): ProductRecord | null => (r ? { ...r, system: sys(r.system) } : null);
+const toProduct = (p: ProductView): Product => ({
+  ...p,
+  ecwid: rec(p.ecwid),
+  ccv: rec(p.ccv),
+  variants: p.variants.map((v) => ({ ...v, ecwid: rec(v.ecwid), ccv: rec(v.ccv) })),
+});
+const toOrder = (o: OrderView): Order => ({
+  ...o,
+  ecwid: o.ecwid ? { ...o.ecwid, system: sys(o.ecwid.system) } : null,
+  ccv: o.ccv ? { ...o.ccv, system: sys(o.ccv.system) } : null,
+  lastSync: o.lastSync ? toItemFromData(o.lastSync) : null,
+});
+const toCustomer = (c: CustomerView): Customer => ({
+  ...c,
+  ecwid: c.ecwid ? { ...c.ecwid, system: sys(c.ecwid.system) } : null,
+  ccv: c.ccv ? { ...c.ccv, system: sys(c.ccv.system) } : null,
+});
+
+/**
+ * Unified Product, Order, Customer and Stock reads backed by both systems, batched through the
+ * request's DataLoaders and a short catalogue cache (reads never spend the write budget first).
+ */
 @Resolver()
 export class RecordsResolver {
   @Query(() => ProductConnection)
-  products(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("search", () => String, { nullable: true }) _search: string | undefined,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) _first: number,
-    @Arg("after", () => String, { nullable: true }) _after: string | undefined,
+  async products(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("search", () => String, { nullable: true }) search: string | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: GatewayContext,
-  ): ProductConnection {
-    requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("products");
+  ): Promise<ProductConnection> {
+    await ctx.services.integrations.get(requireRole(principalOf(ctx), "VIEWER"), integrationId);
+    const p = await ctx.services.records.products(ctx.loaders(), integrationId, search, first, after);
+    return { edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toProduct(n.node) })), pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor } };
   }
 
   @Query(() => Product, { nullable: true })
-  product(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("sku") _sku: string,
+  async product(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("sku") sku: string,
     @Ctx() ctx: GatewayContext,
-  ): Product | null {
-    requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("product");
+  ): Promise<Product | null> {
+    await ctx.services.integrations.get(requireRole(principalOf(ctx), "VIEWER"), integrationId);
+    const p = await ctx.services.records.product(ctx.loaders(), integrationId, sku);
+    return p ? toProduct(p) : null;
   }
 
   @Query(() => OrderConnection)
-  orders(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) _first: number,
-    @Arg("after", () => String, { nullable: true }) _after: string | undefined,
+  async orders(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: GatewayContext,
-  ): OrderConnection {
-    requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("orders");
+  ): Promise<OrderConnection> {
+    await ctx.services.integrations.get(requireRole(principalOf(ctx), "VIEWER"), integrationId);
+    const p = await ctx.services.records.orders(ctx.loaders(), integrationId, first, after);
+    return { edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toOrder(n.node) })), pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor } };
   }
 
   @Query(() => CustomerConnection)
-  customers(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("email", () => String, { nullable: true }) _email: string | undefined,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) _first: number,
-    @Arg("after", () => String, { nullable: true }) _after: string | undefined,
+  async customers(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("email", () => String, { nullable: true }) email: string | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: GatewayContext,
-  ): CustomerConnection {
-    requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("customers");
+  ): Promise<CustomerConnection> {
+    await ctx.services.integrations.get(requireRole(principalOf(ctx), "VIEWER"), integrationId);
+    const p = await ctx.services.records.customers(ctx.loaders(), integrationId, email, first, after);
+    return { edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toCustomer(n.node) })), pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor } };
   }
 
   @Query(() => [StockLevel])
-  stockLevels(
-    @Arg("integrationId", () => ID) _integrationId: string,
-    @Arg("skus", () => [String]) _skus: string[],
+  async stockLevels(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("skus", () => [String]) skus: string[],
     @Ctx() ctx: GatewayContext,
-  ): StockLevel[] {
-    requireRole(principalOf(ctx), "VIEWER");
-    throw notImplemented("stockLevels");
+  ): Promise<StockLevel[]> {
+    await ctx.services.integrations.get(requireRole(principalOf(ctx), "VIEWER"), integrationId);
+    return ctx.services.records.stockLevels(ctx.loaders(), integrationId, skus);
   }
 }

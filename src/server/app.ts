@@ -16,7 +16,7 @@ import { SecretBox } from "../common/crypto";
 import type { GatewayConfig } from "../config/config";
 import { resolveAdminToken, resolveEncryptionKey } from "../config/local-secrets";
 import { isMigrated, openDatabase } from "../db/data-source";
-import type { GatewayContext } from "../resolvers/context";
+import { lazyLoaders, type GatewayContext } from "../resolvers/context";
 import type { Services } from "../services";
 import { createEngine, type Engine, type EngineOptions } from "./container";
 import { webhookRouter } from "./webhooks";
@@ -159,6 +159,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
           requestId: `ws-${Date.now().toString(36)}`,
           principal: ctx.extra.principal,
           services,
+          loaders: lazyLoaders(services),
         }),
       },
       wss,
@@ -199,6 +200,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
           requestId: req.id,
           principal: await services.tenancy.authenticate(bearerOf(req.header("authorization"))),
           services,
+          loaders: lazyLoaders(services),
         }),
       }),
     );

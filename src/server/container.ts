@@ -20,6 +20,8 @@ import { LeaseStore } from "../sync/engine/leases";
 import { RunExecutor, type ExecutorHooks, type ExecutorOptions } from "../sync/engine/run-executor";
 import { FlowService } from "../sync/flow.service";
 import { RUN_JOB, RunService } from "../sync/run.service";
+import { CatalogCache } from "../sync/records/catalog";
+import { RecordsService } from "../sync/records/records.service";
 import { WebhookService } from "../sync/webhook.service";
 import { WebhookRegistrar } from "../sync/webhook-registration";
 import { ALL_FLOWS } from "../sync/flows";
@@ -109,6 +111,7 @@ export function createEngine(args: {
     connections,
     flows,
     runs,
+    records: new RecordsService(ds, hub.clients, new CatalogCache()),
     webhooks,
     eventLog,
     eventBus: bus,

@@ -2,6 +2,7 @@ import type { EventBus } from "../events/event-bus";
 import type { EventLog } from "../events/event-log";
 import type { ConnectionService } from "../sync/connection.service";
 import type { FlowService } from "../sync/flow.service";
+import type { RecordsService } from "../sync/records/records.service";
 import type { RunService } from "../sync/run.service";
 import type { WebhookService } from "../sync/webhook.service";
 import type { IntegrationService } from "./integration.service";
@@ -14,6 +15,7 @@ export interface Services {
   connections: ConnectionService;
   flows: FlowService;
   runs: RunService;
+  records: RecordsService;
   webhooks: WebhookService;
   eventLog: EventLog;
   eventBus: EventBus;

@@ -1,0 +1,481 @@
+import DataLoader from "dataloader";
+import type { DataSource } from "typeorm";
+import { In } from "typeorm";
+import { badInput } from "../../common/errors";
+import { ccvOrderToDomain, ccvUserToCustomer, type CcvOrder, type CcvUser } from "../../connectors/ccv-salespos";
+import { ecwidMappingContext, mapEcwidCustomer, mapEcwidOrder, type EcwidOrder } from "../../connectors/ecwid";
+import type { Product, Variant } from "../../domain/catalog";
+import { dec, toNumber } from "../../domain/money";
+import type { Order } from "../../domain/orders";
+import { normalizeEmail, type Address } from "../../domain/party";
+import { LinkEntity } from "../../db/entities/link.entity";
+import { SyncItemEntity } from "../../db/entities/sync-item.entity";
+import type { SyncItemData } from "../../events/event.types";
+import { itemData } from "../engine/records";
+import type { IntegrationClients } from "../engine/flow-definition";
+import { loadSettings, type ClientProvider } from "../engine/runtime";
+import { decodeCursor, encodeCursor, pageSize } from "../pagination";
+import type { Catalog, CatalogCache } from "./catalog";
+
+// ------------------------------------------------------------------ views (the GraphQL shapes, as plain data)
+
+export interface MoneyView {
+  amount: string;
+  currency: string;
+}
+export interface StockLevelView {
+  sku: string;
+  ecwid: number | null;
+  ecwidUnlimited: boolean;
+  ccv: number | null;
+  reserved: number;
+  computed: number | null;
+  inSync: boolean;
+}
+export interface ProductRecordView {
+  system: string;
+  id: string;
+  sku: string | null;
+  name: string;
+  price: MoneyView | null;
+  description: string | null;
+  shortDescription: string | null;
+  ean: string | null;
+  quantity: number | null;
+  enabled: boolean;
+  categoryIds: string[];
+  updatedAt: Date | null;
+}
+export interface ProductView {
+  sku: string;
+  name: string;
+  ecwid: ProductRecordView | null;
+  ccv: ProductRecordView | null;
+  linked: boolean;
+  differences: { field: string; before: unknown; after: unknown }[];
+  variants: { sku: string; options: { name: string; value: string }[]; ecwid: ProductRecordView | null; ccv: ProductRecordView | null; stock: StockLevelView }[];
+  stock: StockLevelView;
+}
+export interface AddressView {
+  name: string | null;
+  companyName: string | null;
+  street: string | null;
+  houseNumber: string | null;
+  postalCode: string | null;
+  city: string | null;
+  countryCode: string | null;
+  phone: string | null;
+}
+export interface OrderRecordView {
+  system: string;
+  id: string;
+  number: string | null;
+  status: string | null;
+  paymentStatus: string | null;
+  total: MoneyView | null;
+  createdAt: Date | null;
+}
+export interface OrderView {
+  key: string;
+  email: string | null;
+  billingAddress: AddressView | null;
+  shippingAddress: AddressView | null;
+  lines: { sku: string | null; name: string; quantity: number; unitPrice: MoneyView; options: { name: string; value: string }[] }[];
+  ecwid: OrderRecordView | null;
+  ccv: OrderRecordView | null;
+  linked: boolean;
+  lastSync: SyncItemData | null;
+}
+export interface CustomerRecordView {
+  system: string;
+  id: string;
+  name: string | null;
+  companyName: string | null;
+  isCompany: boolean;
+}
+export interface CustomerView {
+  email: string;
+  name: string | null;
+  companyName: string | null;
+  isCompany: boolean;
+  ecwid: CustomerRecordView | null;
+  ccv: CustomerRecordView | null;
+  linked: boolean;
+}
+export interface Page<T> {
+  nodes: { cursor: string; node: T }[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+/**
+ * Per-request loaders (never shared across requests): each batches what one GraphQL request asks
+ * for into one upstream call or one query per page and system.
+ */
+export interface RecordLoaders {
+  clients: DataLoader<string, IntegrationClients>;
+  ccvOrders: DataLoader<string, CcvOrder | null, string>;
+  ccvUsersByEmail: DataLoader<string, CcvUser | null, string>;
+  links: DataLoader<string, LinkEntity | null, string>;
+  lastItems: DataLoader<string, SyncItemEntity | null, string>;
+}
+
+// ------------------------------------------------------------------ mapping helpers
+
+const num = (v: string | null | undefined): number | null => (v === null || v === undefined ? null : toNumber(v));
+const money = (amount: string | null, currency: string | null): MoneyView | null =>
+  amount === null ? null : { amount, currency: currency ?? "" };
+
+function productRecord(p: Product, currency: string | null, v?: Variant): ProductRecordView {
+  return {
+    system: p.system,
+    id: v ? v.id : p.id,
+    sku: v ? (v.sku ?? p.sku) : p.sku,
+    name: p.name,
+    price: money(v?.price ?? (v?.priceDifference && p.price ? dec(p.price).plus(v.priceDifference).toFixed() : p.price), currency),
+    description: p.description,
+    shortDescription: p.shortDescription,
+    ean: v ? v.ean : p.ean,
+    quantity: v ? num(v.quantity) : num(p.quantity),
+    enabled: v ? v.enabled : p.enabled,
+    categoryIds: p.categoryIds,
+    updatedAt: p.updatedAt,
+  };
+}
+
+function address(a: Address | null): AddressView | null {
+  if (!a) return null;
+  const street = [a.street, a.street2].filter(Boolean).join("\n") || null;
+  return {
+    name: a.name ?? ([a.firstName, a.lastName].filter(Boolean).join(" ") || null),
+    companyName: a.companyName,
+    street,
+    houseNumber: a.houseNumber ? `${a.houseNumber}${a.houseNumberSuffix ? ` ${a.houseNumberSuffix}` : ""}` : null,
+    postalCode: a.postalCode,
+    city: a.city,
+    countryCode: a.countryCode,
+    phone: a.phone,
+  };
+}
+
+function orderRecord(o: Order): OrderRecordView {
+  return {
+    system: o.system,
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    paymentStatus: o.paymentStatus,
+    total: money(o.total, o.currency),
+    createdAt: o.createdAt,
+  };
+}
+
+/** Unified Product, Order, Customer and Stock reads backed by both systems. Reads only. */
+export class RecordsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clientsFor: ClientProvider,
+    private readonly catalogs: CatalogCache,
+  ) {}
+
+  loaders(): RecordLoaders {
+    const clients = new DataLoader<string, IntegrationClients>(async (ids) =>
+      Promise.all(ids.map((id) => this.clientsFor(id, { readOnly: true }))),
+    );
+    // keys are "<integrationId>|<id>": one batch per request, split per integration
+    const perIntegration = <V>(load: (integrationId: string, ids: string[]) => Promise<Map<string, V | null>>) =>
+      new DataLoader<string, V | null, string>(async (keys) => {
+        const groups = new Map<string, string[]>();
+        for (const k of keys) {
+          const [iid, id] = k.split("|");
+          groups.set(iid, [...(groups.get(iid) ?? []), id]);
+        }
+        const found = new Map<string, V | null>();
+        for (const [iid, ids] of groups) for (const [id, v] of await load(iid, ids)) found.set(`${iid}|${id}`, v);
+        return keys.map((k) => found.get(k) ?? null);
+      });
+    return {
+      clients,
+      ccvOrders: perIntegration<CcvOrder>(async (iid, ids) => {
+        const c = await clients.load(iid);
+        const orders = await c.ccv.getOrders(ids);
+        return new Map(ids.map((id, i) => [id, orders[i]]));
+      }),
+      ccvUsersByEmail: perIntegration<CcvUser>(async (iid, emails) => {
+        const c = await clients.load(iid);
+        const out = new Map<string, CcvUser | null>();
+        for (const e of emails) out.set(e, (await c.ccv.findUserByEmail(e)) ?? null);
+        return out;
+      }),
+      // "<integrationId>|<entity>:<side>:<id>"
+      links: perIntegration<LinkEntity>(async (iid, keys) => {
+        const parsed = keys.map((k) => {
+          const [entity, side, ...rest] = k.split(":");
+          return { k, entity, side, id: rest.join(":") };
+        });
+        const rows = await this.ds.manager.find(LinkEntity, {
+          where: [
+            { integrationId: iid, ecwidId: In(parsed.filter((p) => p.side === "ECWID").map((p) => p.id)) },
+            { integrationId: iid, ccvId: In(parsed.filter((p) => p.side === "CCV_SALESPOS").map((p) => p.id)) },
+          ],
+        });
+        const out = new Map<string, LinkEntity | null>();
+        for (const p of parsed) {
+          out.set(
+            p.k,
+            rows.find((r) => r.entity === p.entity && (p.side === "ECWID" ? r.ecwidId === p.id : r.ccvId === p.id)) ?? null,
+          );
+        }
+        return out;
+      }),
+      // the newest item of a source record: "<integrationId>|<sourceId>"
+      lastItems: perIntegration<SyncItemEntity>(async (iid, sourceIds) => {
+        const rows = await this.ds.manager.find(SyncItemEntity, {
+          where: { integrationId: iid, sourceId: In(sourceIds) },
+          order: { id: "DESC" },
+        });
+        const out = new Map<string, SyncItemEntity | null>();
+        for (const r of rows) if (!out.has(r.sourceId)) out.set(r.sourceId, r);
+        return out;
+      }),
+    };
+  }
+
+  // ------------------------------------------------------------------ products and stock
+
+  private async catalogsOf(l: RecordLoaders, integrationId: string): Promise<{ e: Catalog; c: Catalog }> {
+    const clients = await l.clients.load(integrationId);
+    const [e, c] = await Promise.all([this.catalogs.ecwid(integrationId, clients), this.catalogs.ccv(integrationId, clients)]);
+    return { e, c };
+  }
+
+  /** open checkout quantities per SKU: Ecwid unfinished orders of the last 24 h (ARCHITECTURE §4) */
+  private async reserved(l: RecordLoaders, integrationId: string): Promise<Map<string, number>> {
+    const clients = await l.clients.load(integrationId);
+    const since = Math.floor(Date.now() / 1000) - 24 * 3600;
+    const out = new Map<string, number>();
+    for await (const o of clients.ecwid.paginateOrders({ paymentStatus: ["INCOMPLETE"], createdFrom: since })) {
+      for (const it of (o as EcwidOrder).items ?? []) {
+        if (it.sku) out.set(it.sku, (out.get(it.sku) ?? 0) + (it.quantity ?? 0));
+      }
+    }
+    return out;
+  }
+
+  private stockOf(
+    sku: string,
+    e: { product: Product; variant?: Variant } | undefined,
+    c: { product: Product; variant?: Variant } | undefined,
+    reserved: Map<string, number>,
+    calc: "AVAILABLE" | "AVAILABLE_MINUS_RESERVED",
+  ): StockLevelView {
+    const eUnlimited = e ? (e.variant ? e.variant.unlimited : e.product.unlimited) : false;
+    const eQty = e && !eUnlimited ? num(e.variant ? e.variant.quantity : e.product.quantity) : null;
+    const cQty = c ? num(c.variant ? c.variant.quantity : c.product.quantity) : null;
+    const r = reserved.get(sku) ?? 0;
+    const computed = eQty === null ? null : calc === "AVAILABLE" ? eQty : Math.max(0, eQty - r);
+    return { sku, ecwid: eQty, ecwidUnlimited: eUnlimited, ccv: cQty, reserved: r, computed, inSync: computed !== null && cQty !== null && computed === cQty };
+  }
+
+  private async unify(l: RecordLoaders, integrationId: string, skus: string[]): Promise<ProductView[]> {
+    const [{ e, c }, reserved, settings] = await Promise.all([
+      this.catalogsOf(l, integrationId),
+      this.reserved(l, integrationId),
+      loadSettings(this.ds, integrationId, "STOCK_ECWID_TO_CCV"),
+    ]);
+    const out: ProductView[] = [];
+    for (const sku of skus) {
+      const eh = e.bySku.get(sku);
+      const ch = c.bySku.get(sku);
+      const ep = eh && !eh.variant ? eh.product : undefined;
+      const cp = ch && !ch.variant ? ch.product : undefined;
+      if (!ep && !cp) continue;
+      const link = ep ? await l.links.load(`${integrationId}|PRODUCT:ECWID:${ep.id}`) : cp ? await l.links.load(`${integrationId}|PRODUCT:CCV_SALESPOS:${cp.id}`) : null;
+      const er = ep ? productRecord(ep, e.currency) : null;
+      const cr = cp ? productRecord(cp, c.currency) : null;
+      const differences: ProductView["differences"] = [];
+      if (er && cr) {
+        for (const f of ["name", "ean", "description", "shortDescription", "quantity", "enabled"] as const) {
+          if ((er[f] ?? null) !== (cr[f] ?? null)) differences.push({ field: f, before: er[f] ?? null, after: cr[f] ?? null });
+        }
+        if (er.price?.amount !== cr.price?.amount) differences.push({ field: "price", before: er.price?.amount ?? null, after: cr.price?.amount ?? null });
+      }
+      const variantSkus = new Set<string>([
+        ...(ep?.variants ?? []).map((v) => v.sku).filter((s): s is string => !!s && s !== sku),
+        ...(cp?.variants ?? []).map((v) => v.sku).filter((s): s is string => !!s && s !== sku),
+      ]);
+      const variants = [...variantSkus].sort().map((vs) => {
+        const ev = e.bySku.get(vs);
+        const cv = c.bySku.get(vs);
+        return {
+          sku: vs,
+          options: (ev?.variant ?? cv?.variant)?.options ?? [],
+          ecwid: ev?.variant ? productRecord(ev.product, e.currency, ev.variant) : null,
+          ccv: cv?.variant ? productRecord(cv.product, c.currency, cv.variant) : null,
+          stock: this.stockOf(vs, ev, cv, reserved, settings.stockCalculation),
+        };
+      });
+      out.push({
+        sku,
+        name: (ep ?? cp)!.name,
+        ecwid: er,
+        ccv: cr,
+        linked: !!link && (!ep || link.ecwidId === ep.id) && (!cp || link.ccvId === cp.id),
+        differences,
+        variants,
+        stock: this.stockOf(sku, eh, ch, reserved, settings.stockCalculation),
+      });
+    }
+    return out;
+  }
+
+  async products(l: RecordLoaders, integrationId: string, search: string | undefined, first: number | undefined, after: string | undefined): Promise<Page<ProductView>> {
+    const n = pageSize(first, 50);
+    const pos = decodeCursor<{ sku: string }>(after);
+    const { e, c } = await this.catalogsOf(l, integrationId);
+    const q = search?.trim().toLowerCase();
+    const productSkus = new Map<string, string>();
+    for (const p of [...e.products, ...c.products]) if (p.sku && !productSkus.has(p.sku)) productSkus.set(p.sku, p.name);
+    const skus = [...productSkus.entries()]
+      .filter(([sku, name]) => !q || sku.toLowerCase().includes(q) || name.toLowerCase().includes(q))
+      .map(([sku]) => sku)
+      .sort()
+      .filter((sku) => !pos || sku > pos.sku);
+    const page = skus.slice(0, n);
+    const views = await this.unify(l, integrationId, page);
+    const nodes = views.map((v) => ({ cursor: encodeCursor({ sku: v.sku }), node: v }));
+    return { nodes, hasNextPage: skus.length > n, endCursor: nodes.at(-1)?.cursor ?? null };
+  }
+
+  async product(l: RecordLoaders, integrationId: string, sku: string): Promise<ProductView | null> {
+    const { e, c } = await this.catalogsOf(l, integrationId);
+    const hit = e.bySku.get(sku) ?? c.bySku.get(sku);
+    if (!hit) return null;
+    // a variant SKU answers with its product
+    const productSku = hit.variant ? hit.product.sku : sku;
+    return (await this.unify(l, integrationId, productSku ? [productSku] : []))[0] ?? null;
+  }
+
+  async stockLevels(l: RecordLoaders, integrationId: string, skus: string[]): Promise<StockLevelView[]> {
+    if (skus.length > 500) throw badInput("stockLevels takes at most 500 SKUs per call.");
+    const [{ e, c }, reserved, settings] = await Promise.all([
+      this.catalogsOf(l, integrationId),
+      this.reserved(l, integrationId),
+      loadSettings(this.ds, integrationId, "STOCK_ECWID_TO_CCV"),
+    ]);
+    return skus.map((sku) => this.stockOf(sku, e.bySku.get(sku), c.bySku.get(sku), reserved, settings.stockCalculation));
+  }
+
+  // ------------------------------------------------------------------ orders
+
+  /**
+   * Orders of both systems, newest first: the Ecwid orders (each with its linked CCV order) merged
+   * with the CCV orders that are not linked (POS sales not synced yet). A linked pair appears once.
+   */
+  async orders(l: RecordLoaders, integrationId: string, first: number | undefined, after: string | undefined): Promise<Page<OrderView>> {
+    const n = pageSize(first, 50, 100);
+    const pos = decodeCursor<{ e: number; c: number }>(after) ?? { e: 0, c: 0 };
+    const clients = await l.clients.load(integrationId);
+    const profile = await clients.ecwid.getProfile();
+    const ctx = ecwidMappingContext(profile);
+    const [ePage, cPage] = await Promise.all([
+      clients.ecwid.searchOrders({}, { offset: pos.e, limit: n }),
+      clients.ccv.page<CcvOrder>("/orders", pos.c, { orderby: "create_date_desc" }, { size: n }),
+    ]);
+    const eOrders = ePage.items.map((o) => ({ kind: "e" as const, order: mapEcwidOrder(o, ctx) }));
+    const cLinks = await Promise.all(cPage.items.map((o) => l.links.load(`${integrationId}|ORDER:CCV_SALESPOS:${o.id}`)));
+    const cOrders = cPage.items.map((o, i) => ({ kind: "c" as const, order: ccvOrderToDomain(o), linked: !!cLinks[i] }));
+    const merged = [...eOrders, ...cOrders.filter((x) => !x.linked)].sort(
+      (a, b) => (b.order.createdAt?.getTime() ?? 0) - (a.order.createdAt?.getTime() ?? 0),
+    );
+    const taken = merged.slice(0, n);
+    // each node's cursor is the position after it in both sources (linked CCV orders before it are
+    // passed over: they appear with their Ecwid twin)
+    let e = pos.e;
+    let cUsed = 0;
+    const nodes: Page<OrderView>["nodes"] = [];
+    for (const x of taken) {
+      if (x.kind === "e") e++;
+      else cUsed = cOrders.indexOf(x) + 1;
+      nodes.push({ cursor: encodeCursor({ e, c: pos.c + cUsed }), node: await this.orderView(l, integrationId, x.order) });
+    }
+    const hasNextPage = merged.length > n || e < ePage.total || cPage.hasNext || cUsed < cPage.items.length;
+    return { nodes, hasNextPage, endCursor: nodes.at(-1)?.cursor ?? null };
+  }
+
+  private async orderView(l: RecordLoaders, integrationId: string, o: Order): Promise<OrderView> {
+    const link = await l.links.load(`${integrationId}|ORDER:${o.system}:${o.id}`);
+    let ecwid: OrderRecordView | null = null;
+    let ccv: OrderRecordView | null = null;
+    if (o.system === "ECWID") {
+      ecwid = orderRecord(o);
+      if (link) {
+        const co = await l.ccvOrders.load(`${integrationId}|${link.ccvId}`);
+        ccv = co ? orderRecord(ccvOrderToDomain(co)) : { system: "CCV_SALESPOS", id: link.ccvId, number: null, status: null, paymentStatus: null, total: null, createdAt: null };
+      }
+    } else {
+      ccv = orderRecord(o);
+    }
+    // the key names the record first seen: the origin of a linked pair
+    const origin = link ? (link.createdBy === "ECWID" ? `CCV_SALESPOS:${link.ccvId}` : `ECWID:${link.ecwidId}`) : `${o.system}:${o.id}`;
+    const last = await l.lastItems.load(`${integrationId}|${o.id}`);
+    return {
+      key: origin,
+      email: o.email,
+      billingAddress: address(o.billing),
+      shippingAddress: address(o.shipping),
+      lines: o.lines.map((x) => ({
+        sku: x.sku,
+        name: x.name,
+        quantity: toNumber(x.quantity),
+        unitPrice: { amount: x.unitPrice, currency: o.currency ?? "" },
+        options: x.options,
+      })),
+      ecwid,
+      ccv,
+      linked: !!link,
+      lastSync: last ? itemData(last) : null,
+    };
+  }
+
+  // ------------------------------------------------------------------ customers
+
+  async customers(
+    l: RecordLoaders,
+    integrationId: string,
+    email: string | undefined,
+    first: number | undefined,
+    after: string | undefined,
+  ): Promise<Page<CustomerView>> {
+    const n = pageSize(first, 50, 100);
+    const pos = decodeCursor<{ o: number }>(after) ?? { o: 0 };
+    const clients = await l.clients.load(integrationId);
+    const page = await clients.ecwid.searchCustomers(email ? { email, useExactEmailMatch: false } : {}, { offset: pos.o, limit: n });
+    const nodes: Page<CustomerView>["nodes"] = [];
+    let o = pos.o;
+    for (const wire of page.items) {
+      o++;
+      const ec = mapEcwidCustomer(wire);
+      const mail = normalizeEmail(ec.email);
+      if (!mail) continue;
+      const [user, link] = await Promise.all([
+        l.ccvUsersByEmail.load(`${integrationId}|${mail}`),
+        l.links.load(`${integrationId}|CUSTOMER:ECWID:${ec.id}`),
+      ]);
+      const cc = user ? ccvUserToCustomer(user) : null;
+      nodes.push({
+        cursor: encodeCursor({ o }),
+        node: {
+          email: mail,
+          name: ec.name ?? cc?.name ?? null,
+          companyName: ec.companyName ?? cc?.companyName ?? null,
+          isCompany: ec.isCompany || !!cc?.isCompany,
+          ecwid: { system: "ECWID", id: ec.id, name: ec.name, companyName: ec.companyName, isCompany: ec.isCompany },
+          ccv: cc ? { system: "CCV_SALESPOS", id: cc.id, name: cc.name, companyName: cc.companyName, isCompany: cc.isCompany } : null,
+          linked: !!link && (!cc || link.ccvId === cc.id),
+        },
+      });
+    }
+    return { nodes, hasNextPage: o < page.total, endCursor: nodes.at(-1)?.cursor ?? null };
+  }
+}
