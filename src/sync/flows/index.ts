@@ -1,5 +1,6 @@
 import type { FlowDefinition } from "../engine/flow-definition";
 import { categoriesEcwidToCcv } from "./categories-ecwid-to-ccv.flow";
+import { ordersCcvToEcwid } from "./orders-ccv-to-ecwid.flow";
 
 /** Every flow the gateway ships. */
-export const ALL_FLOWS: FlowDefinition[] = [categoriesEcwidToCcv];
+export const ALL_FLOWS: FlowDefinition[] = [categoriesEcwidToCcv, ordersCcvToEcwid];

@@ -1,0 +1,121 @@
+import { ccvOrderRowToLine, type CcvOrderRow } from "../../../connectors/ccv-salespos";
+import type { EcwidOrderItem, EcwidProduct } from "../../../connectors/ecwid";
+import { dec, toFixedString, toNumber } from "../../../domain/money";
+import type { FlowRuntime } from "../../engine/flow-definition";
+
+/**
+ * CCV order rows → Ecwid order items with the Ecwid product (and variation) ids resolved by SKU.
+ * Ecwid moves stock for an API order only when it is PAID and its items carry valid
+ * productId/combinationId (reference §8.6), so every catalogue row must resolve.
+ */
+
+/** Where a SKU lives in Ecwid. */
+interface EcwidItemRef {
+  productId: number;
+  combinationId?: number;
+}
+
+export interface ResolvedLines {
+  items: EcwidOrderItem[];
+  /** Σ unit price × quantity (before discounts), rounded to cents: Ecwid's `subtotal` (§8.3) */
+  subtotal: number;
+  /** rows that are catalogue products but could not be matched, in words (SKU or name) */
+  unresolved: string[];
+}
+
+const positiveInt = (s: string | undefined): number | undefined => {
+  const n = Number(s);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+};
+const text = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
+
+/**
+ * The gateway's own links first (written by the product flows): PRODUCT by the row's CCV product id
+ * (ecwidId = Ecwid product id) and, for a variant, VARIANT by its SKU (ecwidId = Ecwid combination
+ * id). A link whose ids are not Ecwid ids is ignored and the SKU is searched instead.
+ */
+async function fromLinks(
+  rt: FlowRuntime,
+  row: CcvOrderRow,
+  sku: string,
+  isVariant: boolean,
+): Promise<EcwidItemRef | undefined> {
+  if (!row.product_id) return undefined;
+  const product = await rt.links.byCcv("PRODUCT", String(row.product_id));
+  const productId = positiveInt(product?.ecwidId);
+  if (!productId) return undefined;
+  if (!isVariant) return { productId };
+  const combinationId = positiveInt((await rt.links.bySku("VARIANT", sku))?.ecwidId);
+  return combinationId ? { productId, combinationId } : undefined;
+}
+
+/**
+ * Ecwid's SKU search (it matches product and variation SKUs, §2.2), once per SKU and run. A variant
+ * row prefers the variation with that SKU (a variation may repeat its product's SKU, §6.4); a plain
+ * row prefers the product.
+ */
+async function fromSearch(
+  rt: FlowRuntime,
+  sku: string,
+  isVariant: boolean,
+): Promise<EcwidItemRef | undefined> {
+  const products = await rt.memo<EcwidProduct[]>(`ecwid-sku:${sku}`, () =>
+    rt.clients.ecwid.findProductsBySku(sku),
+  );
+  const asProduct = products.find((p) => p.sku === sku);
+  const asVariation = products
+    .map((p) => ({ p, c: (p.combinations ?? []).find((c) => c.sku === sku) }))
+    .find((x) => x.c !== undefined);
+  const variation = asVariation
+    ? { productId: asVariation.p.id, combinationId: asVariation.c!.id }
+    : undefined;
+  const product = asProduct ? { productId: asProduct.id } : undefined;
+  return isVariant ? (variation ?? product) : (product ?? variation);
+}
+
+/**
+ * Rows → items. A row's SKU is the variant's (`sub_sku_number`, else `sub_product_number`) or the
+ * product's `product_number`. A row without any SKU and without a product (an open-price or service
+ * row typed in at the till) is sent as a free-form item: it has no stock to move. A product row that
+ * cannot be matched is reported in `unresolved` (the caller fails the item with MISSING_PRODUCT).
+ * Prices are on the order's tax basis (`order_row_taxes_included`, §5.6.4), unit price before
+ * discounts including option prices, as Ecwid's item `price` is (§8.4).
+ */
+export async function resolveLines(
+  rt: FlowRuntime,
+  rows: CcvOrderRow[],
+  pricesIncludeTax: boolean,
+): Promise<ResolvedLines> {
+  const items: EcwidOrderItem[] = [];
+  const unresolved: string[] = [];
+  let subtotal = dec(0);
+  for (const row of rows) {
+    const line = ccvOrderRowToLine(row);
+    const isVariant = text(row.sub_sku_number) !== null || text(row.sub_product_number) !== null;
+    const sku = text(line.sku);
+    let ref: EcwidItemRef | undefined;
+    if (sku) {
+      ref = (await fromLinks(rt, row, sku, isVariant)) ?? (await fromSearch(rt, sku, isVariant));
+      if (!ref) unresolved.push(`SKU ${sku} (${line.name})`);
+    } else if (row.product_id) {
+      unresolved.push(`"${line.name}" (CCV product ${row.product_id} has no SKU)`);
+    }
+    const item: EcwidOrderItem = {
+      name: line.name,
+      quantity: toNumber(line.quantity),
+      price: toNumber(line.unitPrice),
+    };
+    if (sku) item.sku = sku;
+    if (ref) {
+      item.productId = ref.productId;
+      if (ref.combinationId !== undefined) item.combinationId = ref.combinationId;
+    }
+    if (line.options.length > 0)
+      item.selectedOptions = line.options.map((o) => ({ name: o.name, type: "CHOICE", value: o.value }));
+    if (line.taxRate !== null)
+      item.taxes = [{ name: "VAT", value: toNumber(line.taxRate), includeInPrice: pricesIncludeTax }];
+    items.push(item);
+    subtotal = subtotal.plus(dec(line.unitPrice).times(dec(line.quantity)));
+  }
+  return { items, subtotal: toNumber(toFixedString(subtotal)), unresolved };
+}
