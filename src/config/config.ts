@@ -146,6 +146,11 @@ const EnvSchema = z.object({
     }),
   /** how old an Ecwid webhook may be (Ecwid redelivers for up to 48 h with the original timestamp) */
   ECWID_WEBHOOK_MAX_AGE_HOURS: intInRange("ECWID_WEBHOOK_MAX_AGE_HOURS", 49, 24 * 30, 49),
+  /** prefix of every Redis key and channel (several gateways may share one Redis) */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .optional()
+    .transform((v) => (v && v !== "" ? v : "gw:")),
   /** concurrent jobs per worker process */
   WORKER_CONCURRENCY: intInRange("WORKER_CONCURRENCY", 1, 64, 4),
   NODE_ENV: z.string().optional(),
@@ -170,6 +175,7 @@ export interface GatewayConfig {
   adminToken?: string;
   encryptionKey?: Buffer;
   redisUrl?: string;
+  redisPrefix: string;
   role: "all" | "api" | "worker";
   logRetentionDays: number;
   logLevel: string;
@@ -203,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Gatew
     adminToken: e.GATEWAY_ADMIN_TOKEN,
     encryptionKey: e.GATEWAY_ENCRYPTION_KEY,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_KEY_PREFIX,
     role: e.GATEWAY_ROLE,
     logRetentionDays: e.LOG_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,

@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import { LessThan } from "typeorm";
 import type { Logger } from "pino";
 import { json } from "../db/columns";
-import { JobEntity, SyncEventEntity, WebhookInboxEntity } from "../db/entities/infra.entity";
+import { JobEntity, LeaseEntity, SyncEventEntity, WebhookInboxEntity } from "../db/entities/infra.entity";
 import { SyncItemEntity } from "../db/entities/sync-item.entity";
 
 /** Vendors redeliver webhooks for up to 48 h: inbox rows are kept well past that. */
@@ -60,6 +60,8 @@ export class Retention {
       .from(JobEntity)
       .where("status IN (:...s) AND updated_at < :c", { s: ["done", "failed"], c: new Date(now.getTime() - INBOX_KEEP_DAYS * DAY) })
       .execute();
+    // expired leases (schedule ticks, crashed holders) are only history
+    await this.ds.manager.delete(LeaseEntity, { expiresAt: LessThan(new Date(now.getTime() - 3600_000)) });
     const r = {
       itemPayloadsCleared: items.affected ?? 0,
       eventsDeleted: events.affected ?? 0,

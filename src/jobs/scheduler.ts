@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { Logger } from "pino";
 import type { FlowService, FlowView } from "../sync/flow.service";
 import type { RunService } from "../sync/run.service";
+import type { LeaseStore } from "../sync/engine/leases";
 
 /**
  * node-cron registrations, one per enabled flow with a schedule, kept in step with configureFlow
@@ -15,6 +16,8 @@ export class Scheduler {
   constructor(
     private readonly flows: FlowService,
     private readonly runs: RunService,
+    /** several worker processes tick at the same moment: a short lease lets one of them enqueue */
+    private readonly leases: LeaseStore,
     private readonly logger: Logger,
     private readonly reloadMs = 30_000,
   ) {
@@ -56,6 +59,11 @@ export class Scheduler {
   /** a tick: enqueue only (one job = one unit of work) */
   async tick(integrationId: string, flow: FlowView["kind"]): Promise<void> {
     try {
+      // the workers whose cron fired for the same second compete for that second's tick
+      if (!(await this.leases.tryAcquire(`tick:${integrationId}:${flow}:${Math.floor(Date.now() / 1000)}`))) {
+        this.logger.debug({ integrationId, flow }, "another worker took this tick");
+        return;
+      }
       await this.runs.enqueue(integrationId, flow, "SCHEDULE", {});
     } catch (e) {
       this.logger.error({ err: e, integrationId, flow }, "scheduled tick could not enqueue a run");

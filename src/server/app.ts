@@ -129,7 +129,11 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
     try {
       await dataSource.query("SELECT 1");
       const migrated = await isMigrated(dataSource);
-      res.status(migrated ? 200 : 503).json({ status: migrated ? "ready" : "migrations pending", database: "ok" });
+      const redis = config.redisUrl ? ((await engine.redisReady()) ? "ok" : "unreachable") : undefined;
+      const ready = migrated && redis !== "unreachable";
+      res
+        .status(ready ? 200 : 503)
+        .json({ status: ready ? "ready" : migrated ? "redis unreachable" : "migrations pending", database: "ok", ...(redis ? { redis } : {}) });
     } catch (e) {
       logger.warn({ err: e }, "readiness check failed");
       res.status(503).json({ status: "not ready", database: "unreachable" });
@@ -220,8 +224,7 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
       if (apollo) await apollo.stop();
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       // running jobs finish their current item; the rest stays queued for the next start
-      await engine.stopWorker();
-      await services.eventBus.close();
+      await engine.close();
       await dataSource.destroy();
       logger.info("gateway stopped");
     })());

@@ -3,7 +3,11 @@ import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import type { SecretBox } from "../common/crypto";
 import type { GatewayConfig } from "../config/config";
+import { Redis } from "ioredis";
+import { RateLimiterRedis } from "rate-limiter-flexible";
+import { SharedRateBudget } from "../connectors/http";
 import { InMemoryEventBus, type EventBus } from "../events/event-bus";
+import { RedisEventBus } from "../events/redis-event-bus";
 import { EventLog } from "../events/event-log";
 import { DbJobQueue } from "../jobs/db-job-queue";
 import type { JobQueue } from "../jobs/job-queue";
@@ -47,9 +51,13 @@ export interface Engine {
   hub: ConnectorHub;
   registry: FlowRegistry;
   registrar: WebhookRegistrar;
+  /** true when Redis (if configured) answers: part of readiness */
+  redisReady(): Promise<boolean>;
   /** starts the worker parts (queue consumer, scheduler, retention) */
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
+  /** stops the worker parts and closes the event bus and Redis */
+  close(): Promise<void>;
 }
 
 /** Wires the services of one process. Nothing here starts work; `startWorker` does (GATEWAY_ROLE all/worker). */
@@ -66,12 +74,20 @@ export function createEngine(args: {
   const { config, ds, box, logger, metrics } = args;
   const o = args.options ?? {};
   const workerId = o.queue?.workerId ?? `w-${randomUUID().slice(0, 8)}`;
-  const bus = args.bus ?? new InMemoryEventBus();
+  // REDIS_URL: live events and rate budgets are shared by every process; jobs stay in the database
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+  const bus = args.bus ?? (config.redisUrl ? new RedisEventBus(config.redisUrl, config.redisPrefix, logger) : new InMemoryEventBus());
+  const budget = redis
+    ? new SharedRateBudget({
+        limiterFactory: (points, keyPrefix) =>
+          new RateLimiterRedis({ storeClient: redis, points, duration: 60, keyPrefix: `${config.redisPrefix}${keyPrefix}` }),
+      })
+    : undefined;
   const eventLog = new EventLog(ds, bus, logger);
   const integrations = new IntegrationService(ds, box);
   const secrets = (id: string) => integrations.secrets(id);
   const registry = new FlowRegistry(o.flows ?? ALL_FLOWS);
-  const hub = new ConnectorHub(ds, secrets, logger, { observe: metrics.observeUpstream, ...(o.connectors ?? {}) });
+  const hub = new ConnectorHub(ds, secrets, logger, { observe: metrics.observeUpstream, budget, ...(o.connectors ?? {}) });
   const queue = new DbJobQueue(ds, {
     concurrency: config.workerConcurrency,
     lockMs: o.queue?.lockMs,
@@ -103,7 +119,7 @@ export function createEngine(args: {
       registrar.ensureCcvQuietly(f.integrationId);
     }
   });
-  const scheduler = new Scheduler(flows, runs, logger);
+  const scheduler = new Scheduler(flows, runs, new LeaseStore(ds, workerId, 60_000), logger);
   const retention = new Retention(ds, config.logRetentionDays, logger);
   const services: Services = {
     tenancy: new TenancyService(ds, args.adminTokenHash),
@@ -126,6 +142,14 @@ export function createEngine(args: {
     hub,
     registry,
     registrar,
+    async redisReady() {
+      if (!redis) return true;
+      try {
+        return (await redis.ping()) === "PONG";
+      } catch {
+        return false;
+      }
+    },
     async startWorker() {
       queue.start({ [RUN_JOB]: (job) => executor.execute(String(job.payload.runId), job.signal) });
       await scheduler.start();
@@ -133,10 +157,17 @@ export function createEngine(args: {
       workerStarted = true;
     },
     async stopWorker() {
-      if (!workerStarted) return;
-      await scheduler.stop();
-      await retention.stop();
-      await queue.stop();
+      if (workerStarted) {
+        await scheduler.stop();
+        await retention.stop();
+        await queue.stop();
+        workerStarted = false;
+      }
+    },
+    async close() {
+      await this.stopWorker();
+      await bus.close();
+      if (redis) await redis.quit().catch(() => undefined);
     },
   };
 }
