@@ -209,8 +209,7 @@ export const ordersCcvToEcwid: FlowDefinition = {
         reason: `echo: the gateway created this CCV order from Ecwid order ${link.ecwidId}; it is not sent back.`,
       };
     }
-    if (link)
-      return { action: "SKIP", targetId: link.ecwidId, reason: `Already in Ecwid as order ${link.ecwidId}.` };
+    if (link) return followStatus(rt, read, link.ecwidId);
 
     const notQualifying = qualification(rt, read);
     if (notQualifying) return { action: "SKIP", reason: notQualifying };
@@ -271,6 +270,23 @@ export const ordersCcvToEcwid: FlowDefinition = {
 };
 
 const toRecord = (o: CcvOrder): SourceRecord => ({ id: String(o.id), entity: "ORDER", payload: o });
+
+/**
+ * A sale already booked in Ecwid: its Ecwid order follows the sale's payment and status (a sale
+ * paid or cancelled later is updated, so Ecwid's figures keep up), when updating existing records
+ * is on. Only what differs is sent; an unchanged order is skipped.
+ */
+async function followStatus(rt: FlowRuntime, sale: CcvOrder, ecwidId: string): Promise<ItemResult> {
+  const already = { action: "SKIP" as const, targetId: ecwidId, reason: `Already in Ecwid as order ${ecwidId}.` };
+  if (!rt.settings.updateExisting || sale.is_completed !== true) return already;
+  const wanted = { paymentStatus: ecwidPaymentStatus(sale), fulfillmentStatus: ecwidFulfillmentStatus(rt, sale.status) };
+  const current = await rt.clients.ecwid.getOrder(ecwidId);
+  const changes = diffFields({ paymentStatus: current.paymentStatus, fulfillmentStatus: current.fulfillmentStatus }, wanted);
+  if (changes.length === 0) return already;
+  const body = Object.fromEntries(changes.map((c) => [c.field, c.after]));
+  if (!rt.dryRun) await rt.clients.ecwid.updateOrder(ecwidId, body as EcwidOrderWrite);
+  return { action: "UPDATE", targetId: ecwidId, changes, sentPayload: body, sourcePayload: sale };
+}
 
 function attachRows(order: CcvOrder, rows: CcvOrderRow[]): CcvOrderWithRows {
   return { ...order, orderrows: { href: order.orderrows?.href ?? "", collection: rows } };
