@@ -139,6 +139,20 @@ export interface EcwidSandboxStoreOptions {
   onEvent: EcwidStoreEventSink;
 }
 
+/** order fields the store sets itself (ids, dates, items): a request body never copies them verbatim */
+const ORDER_FIELDS_SET_BY_STORE = new Set([
+  "id",
+  "internalId",
+  "orderNumber",
+  "vendorOrderNumber",
+  "publicUid",
+  "items",
+  "createDate",
+  "updateDate",
+  "createTimestamp",
+  "updateTimestamp",
+]);
+
 export class EcwidSandboxStore {
   readonly storeId: number;
   profile: EcwidStoreProfile;
@@ -1213,20 +1227,8 @@ export class EcwidSandboxStore {
       refundedAmount: 0,
       refunds: [],
     };
-    const skip = new Set([
-      "id",
-      "internalId",
-      "orderNumber",
-      "vendorOrderNumber",
-      "publicUid",
-      "items",
-      "createDate",
-      "updateDate",
-      "createTimestamp",
-      "updateTimestamp",
-    ]);
     for (const [k, v] of Object.entries(b))
-      if (!skip.has(k) && v !== undefined) (o as unknown as Json)[k] = clone(v);
+      if (!ORDER_FIELDS_SET_BY_STORE.has(k) && v !== undefined) (o as unknown as Json)[k] = clone(v);
     o.items = items;
     if (o.billingPerson) o.billingPerson = this.withDerivedNames(o.billingPerson);
     if (o.shippingPerson) o.shippingPerson = this.withDerivedNames(o.shippingPerson);
@@ -1320,20 +1322,8 @@ export class EcwidSandboxStore {
     }
     const items = b.items !== undefined ? this.orderItems(b.items, o.items) : undefined;
     const old = { paymentStatus: o.paymentStatus, fulfillmentStatus: o.fulfillmentStatus };
-    const skip = new Set([
-      "id",
-      "internalId",
-      "orderNumber",
-      "vendorOrderNumber",
-      "publicUid",
-      "items",
-      "createDate",
-      "updateDate",
-      "createTimestamp",
-      "updateTimestamp",
-    ]);
     for (const [k, v] of Object.entries(b))
-      if (!skip.has(k) && v !== undefined) (o as unknown as Json)[k] = clone(v);
+      if (!ORDER_FIELDS_SET_BY_STORE.has(k) && v !== undefined) (o as unknown as Json)[k] = clone(v);
     if (items) o.items = items;
     if (typeof b.createDate === "string") {
       const d = parseEcwidDate(b.createDate);
