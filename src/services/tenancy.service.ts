@@ -44,6 +44,12 @@ export class TenancyService {
     return { kind: "key", keyId: key.id, workspaceId: key.workspaceId, role: key.role };
   }
 
+  /** true while the key behind a principal may still be used (long-lived subscriptions re-check) */
+  async stillValid(p: Principal): Promise<boolean> {
+    if (p.kind === "instance") return true;
+    return (await this.ds.getRepository(ApiKeyEntity).countBy({ id: p.keyId, revokedAt: IsNull() })) > 0;
+  }
+
   async createWorkspace(name: string): Promise<{ workspace: WorkspaceEntity; adminKey: CreatedKey }> {
     const clean = name.trim();
     if (clean === "" || clean.length > 200) throw badInput("A workspace name needs 1 to 200 characters.");

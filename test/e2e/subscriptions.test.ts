@@ -1,7 +1,9 @@
 import { print } from "graphql";
 import {
   ConfigureFlowDocument,
+  CreateApiKeyDocument,
   CreateIntegrationDocument,
+  RevokeApiKeyDocument,
   CreateWorkspaceDocument,
   RunSyncDocument,
   SyncEventsDocument,
@@ -65,6 +67,20 @@ describe("live sync events over graphql-ws", () => {
     await eventually(async () => again.events.find((e) => e.type === "RUN_FINISHED"), "replay after an id");
     await again.close();
     expect(again.events.map((e) => e.id)).toEqual(first.events.slice(3).map((e) => e.id));
+  });
+
+  it("a subscription whose key is revoked is ended instead of streaming on", async () => {
+    const viewer = (await w.gql(CreateApiKeyDocument, { name: "wall screen", role: "VIEWER" })).createApiKey;
+    const m = monitor(w, viewer.secret, { integrationId: w.integrationId });
+    await new Promise((r) => setTimeout(r, 200));
+    await w.gql(RevokeApiKeyDocument, { id: viewer.apiKey.id });
+    // subscriptions re-check their key every few seconds, on the next event
+    await new Promise((r) => setTimeout(r, 5_500));
+    await w.waitRun((await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })).runSync.id);
+    await eventually(async () => m.errors.length > 0, "the subscription to end");
+    await m.close();
+    expect(JSON.stringify(m.errors)).toContain("UNAUTHENTICATED");
+    expect(m.events.some((e) => e.type === "RUN_FINISHED")).toBe(false);
   });
 
   it("a key of another workspace is refused and receives nothing", async () => {
