@@ -42,6 +42,14 @@ export default tseslint.config(
     ]),
   },
   {
+    // a spec in domain/__tests__ imports the domain module it tests from its parent folder
+    files: ["src/domain/__tests__/**/*.ts"],
+    rules: restrict([
+      { group: ["../../*", "../../**"], message: "domain/ depends on nothing else in the project." },
+      ...ORM_AND_GRAPHQL,
+    ]),
+  },
+  {
     files: ["src/connectors/**/*.ts"],
     ignores: ["src/connectors/**/__tests__/**"],
     rules: restrict([

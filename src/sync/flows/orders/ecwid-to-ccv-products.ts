@@ -1,0 +1,81 @@
+import { isConnectorError } from "../../../connectors/http/connector-error";
+import type { CcvAttributeCombination, CcvSkuMatch } from "../../../connectors/ccv-salespos";
+import type { EcwidOrderItem } from "../../../connectors/ecwid";
+import { optDecimal, type DecimalString } from "../../../domain/money";
+import type { FlowRuntime } from "../../engine/flow-definition";
+
+/** Where an Ecwid order line goes in CCV: a product, or one attribute combination of it. */
+export interface CcvLineTarget {
+  productId: number;
+  combinationId?: number;
+  /** what CCV adds to the row price for the combination (its netto_extra_price), "0" for a product */
+  attributeExtra: DecimalString;
+  /** how it was found, for the activity log */
+  via: "link" | "sku";
+}
+
+export interface ResolvedLines {
+  /** per Ecwid item, in order; null where the item has no CCV counterpart */
+  targets: (CcvLineTarget | null)[];
+  /** the SKUs (or, without one, the item names) that are not in CCV, each once */
+  missing: string[];
+}
+
+const fromCombination = (c: CcvAttributeCombination, via: CcvLineTarget["via"]): CcvLineTarget => ({
+  productId: c.product_id,
+  combinationId: c.id,
+  attributeExtra: optDecimal(c.netto_extra_price) ?? "0",
+  via,
+});
+
+/** An attribute combination by id, read once per run; undefined when CCV no longer has it. */
+function combination(rt: FlowRuntime, id: string): Promise<CcvAttributeCombination | undefined> {
+  return rt.memo(`ccv:combination:${id}`, async () => {
+    try {
+      return await rt.clients.ccv.getAttributeCombination(id);
+    } catch (e) {
+      if (isConnectorError(e) && e.code === "NOT_FOUND") return undefined;
+      throw e;
+    }
+  });
+}
+
+/**
+ * A SKU in CCV (products and attribute combinations), looked up once per run: the lookup may use
+ * GET /productqueries, whose lane allows 30 requests a minute (§4.4).
+ */
+function bySku(rt: FlowRuntime, sku: string): Promise<CcvSkuMatch | undefined> {
+  return rt.memo(`ccv:sku:${sku}`, () => rt.clients.ccv.findBySku(sku));
+}
+
+async function resolveItem(rt: FlowRuntime, item: EcwidOrderItem): Promise<CcvLineTarget | null> {
+  // 1. links written by the product flows (a variant by its Ecwid combination id, a product by id)
+  if (item.combinationId) {
+    const link = await rt.links.byEcwid("VARIANT", String(item.combinationId));
+    const c = link ? await combination(rt, link.ccvId) : undefined;
+    if (c) return fromCombination(c, "link");
+  } else if (item.productId) {
+    const link = await rt.links.byEcwid("PRODUCT", String(item.productId));
+    if (link) return { productId: Number(link.ccvId), attributeExtra: "0", via: "link" };
+  }
+  // 2. the SKU (a variant's own SKU, else the product's)
+  const sku = item.sku?.trim();
+  if (!sku) return null;
+  const match = await bySku(rt, sku);
+  if (!match) return null;
+  return match.combination
+    ? fromCombination(match.combination, "sku")
+    : { productId: match.product.id, attributeExtra: "0", via: "sku" };
+}
+
+/** Resolves every line of an Ecwid order to a CCV product or attribute combination. */
+export async function resolveOrderLines(rt: FlowRuntime, items: EcwidOrderItem[]): Promise<ResolvedLines> {
+  const targets: (CcvLineTarget | null)[] = [];
+  const missing = new Set<string>();
+  for (const item of items) {
+    const t = await resolveItem(rt, item);
+    targets.push(t);
+    if (!t) missing.add(item.sku?.trim() || `"${item.name ?? "?"}" (no SKU)`);
+  }
+  return { targets, missing: [...missing] };
+}
