@@ -171,3 +171,34 @@ export const CCV_USER_PASSWORD_LENGTH = 32;
 /** §5.6.1 [seen] booleans in queries: `true/false` and `1/0` both work; we send `true/false`. */
 export const CCV_QUERY_TRUE = "true";
 export const CCV_QUERY_FALSE = "false";
+
+// ---------------------------------------------------------------------------------------------
+// Order-booking facts the order flows rely on (ORDERS_ECWID_TO_CCV). One place to change them.
+
+/** §5.10 [inferred] a shop whose settings do not state `prices_include_vat` is taken as gross: SalesPOS sells at consumer prices. */
+export const CCV_PRICES_INCLUDE_VAT_WHEN_UNSET = true;
+
+/**
+ * §5.6.2 [inferred] row prices are stored with at least 4 decimals: per-unit discounts that do not
+ * divide in cents (1.00 over 3 units) stay exact to the cent for a line.
+ */
+export const CCV_ROW_PRICE_DECIMALS = 4;
+
+/**
+ * §5.4/§5.6.2 [inferred] a row with `attribute_combination_id` and its own `price` gets the
+ * combination's `netto_extra_price` added on top by CCV, so the flow sends price − extra.
+ */
+export const CCV_ROW_PRICE_ADDS_COMBINATION_EXTRA = true;
+
+/**
+ * §5.6.1 [inferred] how CCV rounds VAT on net rows is not documented: the flow assumes the VAT of
+ * all rows is summed and rounded once per order (see ecwid-to-ccv-money.ts), and that
+ * `extra_costs` are added to the total untaxed.
+ */
+export const CCV_NET_VAT_ROUNDING = "per-order" as const;
+
+/**
+ * §5.6.1 [inferred] an order created through the API gets a `create_date` no earlier than the
+ * source order's own date; looking an order up by our reference starts this long before it.
+ */
+export const CCV_ORDER_REFERENCE_LOOKBACK_MS = 24 * 3600_000;

@@ -197,3 +197,19 @@ export const ECWID_ORDERS_NEWEST_FIRST = true;
  * stock alone (INFERRED). Used by the sandbox.
  */
 export const ECWID_API_CANCEL_RESTOCKS = true;
+
+// ---------------------------------------------------------------------------------------------
+// Order-booking facts the order flows rely on (ORDERS_CCV_TO_ECWID). One place to change them.
+
+/**
+ * §2.3 [inferred] orders cannot be filtered by `externalOrderId` (and `keywords` does not search
+ * it): an order carrying our reference is found by the customer's e-mail in a window starting this
+ * long before the sale (whether `createdFrom` uses a back-dated `createDate` is also unknown).
+ */
+export const ECWID_ORDER_REFERENCE_LOOKBACK_MS = 24 * 3600_000;
+
+/**
+ * §8.7 [inferred] setting an API-created order's paymentStatus to PAID later moves stock like a
+ * PAID create does; documented only for creates and admin cancellations.
+ */
+export const ECWID_PAID_UPDATE_MOVES_STOCK = true;

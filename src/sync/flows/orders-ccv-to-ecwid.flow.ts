@@ -1,3 +1,4 @@
+import { ECWID_ORDER_REFERENCE_LOOKBACK_MS } from "../../connectors/ecwid/ecwid.vendor-facts";
 import {
   ccvAddressToDomain,
   type CcvAddress,
@@ -91,7 +92,6 @@ interface Prepared {
   problems: Error[];
 }
 
-const DAY_MS = 86_400_000;
 const WEBHOOK_EVENTS: CcvWebhookEvent[] = [
   "orders.created",
   "orders.updated.status",
@@ -458,7 +458,7 @@ async function findByReference(
   email: string,
 ): Promise<EcwidOrder | undefined> {
   const created = Date.parse(order.create_date);
-  const createdFrom = Number.isNaN(created) ? undefined : new Date(created - DAY_MS);
+  const createdFrom = Number.isNaN(created) ? undefined : new Date(created - ECWID_ORDER_REFERENCE_LOOKBACK_MS);
   const reference = String(order.id);
   for await (const o of rt.clients.ecwid.paginateOrders({ email, createdFrom })) {
     if (o.externalOrderId === reference) return o;

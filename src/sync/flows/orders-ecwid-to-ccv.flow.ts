@@ -1,3 +1,4 @@
+import { CCV_ORDER_REFERENCE_LOOKBACK_MS, CCV_PRICES_INCLUDE_VAT_WHEN_UNSET } from "../../connectors/ccv-salespos/ccv.vendor-facts";
 import {
   CCV_DELIVER_METHOD,
   type CcvAddress,
@@ -132,7 +133,6 @@ export const ORDERS_ECWID_TO_CCV_MAPPINGS: FieldMappingDef[] = [
 ];
 
 /** CCV's create_date is when the gateway posted the order, never before Ecwid's; a day covers clocks and zones. */
-const REFERENCE_SLACK_MS = 24 * 3600_000;
 
 export const ordersEcwidToCcv: FlowDefinition = {
   kind: "ORDERS_ECWID_TO_CCV",
@@ -354,8 +354,7 @@ async function prepare(rt: FlowRuntime, o: EcwidOrder): Promise<Prepared> {
   const domain = mapEcwidOrder(o, ecwid);
   const items = o.items ?? [];
   const lines = await resolveOrderLines(rt, items);
-  // [inferred] a shop whose settings do not say is taken as gross: SalesPOS sells at consumer prices
-  const rowsIncludeTax = store.pricesIncludeTax ?? true;
+  const rowsIncludeTax = store.pricesIncludeTax ?? CCV_PRICES_INCLUDE_VAT_WHEN_UNSET;
   const money = ccvOrderMoney(
     ecwidMoneyInput(o, domain, lines.targets.map((t) => t?.attributeExtra ?? null), rowsIncludeTax),
   );
@@ -498,7 +497,7 @@ function referenceOf(payload: Record<string, unknown>): string {
 function referenceSince(o: EcwidOrder): Date {
   const d = mapEcwidOrder(o);
   const placed = d.createdAt ?? d.updatedAt;
-  return new Date((placed?.getTime() ?? 0) - REFERENCE_SLACK_MS);
+  return new Date((placed?.getTime() ?? 0) - CCV_ORDER_REFERENCE_LOOKBACK_MS);
 }
 
 /** Who the order was booked on, in words, for the item's reason. */

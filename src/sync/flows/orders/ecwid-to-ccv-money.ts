@@ -1,3 +1,4 @@
+import { CCV_ROW_PRICE_DECIMALS } from "../../../connectors/ccv-salespos/ccv.vendor-facts";
 import type { EcwidOrder, EcwidOrderItem } from "../../../connectors/ecwid";
 import { Decimal, dec, sum, toDecimalString, type DecimalString } from "../../../domain/money";
 import type { Order } from "../../../domain/orders";
@@ -24,12 +25,12 @@ import type { Order } from "../../../domain/orders";
  */
 
 /**
- * Decimals of row unit prices and per-unit discounts. A line discount does not always divide by the
- * quantity in cents (1.00 over 3 units); 4 decimals keep every line total exact to the cent for
- * quantities below 100, and the reconciliation below catches the rest. [inferred] CCV's stored
- * precision of row prices is not documented.
+ * Decimals of row unit prices and per-unit discounts (CCV_ROW_PRICE_DECIMALS, a vendor fact): a
+ * line discount does not always divide by the quantity in cents (1.00 over 3 units); 4 decimals keep
+ * every line total exact to the cent for quantities below 100, and the reconciliation below catches
+ * the rest.
  */
-export const ROW_PRICE_DECIMALS = 4;
+export const ROW_PRICE_DECIMALS = CCV_ROW_PRICE_DECIMALS;
 
 export interface MoneyLine {
   quantity: DecimalString;
@@ -132,7 +133,7 @@ function priceLine(l: MoneyLine, pricesIncludeTax: boolean, rowsIncludeTax: bool
 export function ccvOrderMoney(input: MoneyInput): OrderMoney {
   const rows = input.lines.map((l) => priceLine(l, input.pricesIncludeTax, input.rowsIncludeTax));
   // what CCV makes of the rows: gross rows add up as they are; net rows get CCV's VAT on top.
-  // [inferred] CCV's rounding of VAT on net rows is not documented: summed, then rounded once.
+  // CCV_NET_VAT_ROUNDING (a vendor fact): VAT of net rows summed, then rounded once per order.
   const rowsGross = input.rowsIncludeTax
     ? rows.reduce((t, r) => t.plus(r.total), dec(0))
     : cents(

@@ -1,3 +1,4 @@
+import { CCV_ROW_PRICE_ADDS_COMBINATION_EXTRA } from "../../../connectors/ccv-salespos/ccv.vendor-facts";
 import { isConnectorError } from "../../../connectors/http/connector-error";
 import type { CcvAttributeCombination, CcvSkuMatch } from "../../../connectors/ccv-salespos";
 import type { EcwidOrderItem } from "../../../connectors/ecwid";
@@ -24,7 +25,7 @@ export interface ResolvedLines {
 const fromCombination = (c: CcvAttributeCombination, via: CcvLineTarget["via"]): CcvLineTarget => ({
   productId: c.product_id,
   combinationId: c.id,
-  attributeExtra: optDecimal(c.netto_extra_price) ?? "0",
+  attributeExtra: CCV_ROW_PRICE_ADDS_COMBINATION_EXTRA ? (optDecimal(c.netto_extra_price) ?? "0") : "0",
   via,
 });
 
