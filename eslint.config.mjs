@@ -6,12 +6,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const restrict = (patterns, { allowTypeImports = false } = {}) => ({
-  "@typescript-eslint/no-restricted-imports": ["error", { patterns: patterns.map((p) => ({ ...p, allowTypeImports })) }],
+  "@typescript-eslint/no-restricted-imports": [
+    "error",
+    { patterns: patterns.map((p) => ({ ...p, allowTypeImports })) },
+  ],
 });
 
 const ORM_AND_GRAPHQL = [
   { group: ["typeorm", "typeorm/*"], message: "Only db/, services/, sync/ and jobs/ talk to the database." },
-  { group: ["type-graphql", "@apollo/*", "graphql-ws", "graphql-ws/*"], message: "GraphQL lives in schema/, resolvers/ and server/." },
+  {
+    group: ["type-graphql", "@apollo/*", "graphql-ws", "graphql-ws/*"],
+    message: "GraphQL lives in schema/, resolvers/ and server/.",
+  },
 ];
 const UPPER_LAYERS = [
   { group: ["**/resolvers/**", "**/resolvers"], message: "Lower layers never import resolvers." },
@@ -32,7 +38,10 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js"],
-    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", __dirname: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { module: "writable", require: "readonly", __dirname: "readonly" },
+    },
   },
   {
     files: ["src/domain/**/*.ts"],
@@ -55,14 +64,38 @@ export default tseslint.config(
     rules: restrict([
       ...ORM_AND_GRAPHQL,
       ...UPPER_LAYERS,
-      { group: ["**/db/**", "**/db", "**/services/**", "**/sync/**", "**/jobs/**", "**/mapping/**", "**/events/**"], message: "Connectors only speak HTTP to a vendor (connectors/http) and map to domain/." },
-      { group: ["**/sandbox/**"], message: "The connector must not depend on the sandbox that imitates the vendor." },
+      {
+        group: [
+          "**/db/**",
+          "**/db",
+          "**/services/**",
+          "**/sync/**",
+          "**/jobs/**",
+          "**/mapping/**",
+          "**/events/**",
+        ],
+        message: "Connectors only speak HTTP to a vendor (connectors/http) and map to domain/.",
+      },
+      {
+        group: ["**/sandbox/**"],
+        message: "The connector must not depend on the sandbox that imitates the vendor.",
+      },
     ]),
   },
   {
     files: ["src/schema/**/*.ts"],
     rules: restrict([
-      { group: ["**/connectors/**", "**/connectors", "**/db/**", "**/services/**", "**/sync/**", "**/jobs/**"], message: "schema/ holds GraphQL classes only." },
+      {
+        group: [
+          "**/connectors/**",
+          "**/connectors",
+          "**/db/**",
+          "**/services/**",
+          "**/sync/**",
+          "**/jobs/**",
+        ],
+        message: "schema/ holds GraphQL classes only.",
+      },
       { group: ["typeorm", "typeorm/*"], message: "schema/ holds GraphQL classes only." },
     ]),
   },
@@ -70,8 +103,14 @@ export default tseslint.config(
     files: ["src/resolvers/**/*.ts"],
     rules: restrict(
       [
-        { group: ["**/connectors/**", "**/connectors"], message: "Resolvers call services; services call connectors." },
-        { group: ["**/db/**", "typeorm", "typeorm/*"], message: "Resolvers call services; only types of entities may be imported." },
+        {
+          group: ["**/connectors/**", "**/connectors"],
+          message: "Resolvers call services; services call connectors.",
+        },
+        {
+          group: ["**/db/**", "typeorm", "typeorm/*"],
+          message: "Resolvers call services; only types of entities may be imported.",
+        },
         { group: ["**/server/**"], message: "Resolvers never import the server wiring." },
       ],
       { allowTypeImports: true },
@@ -79,11 +118,17 @@ export default tseslint.config(
   },
   {
     files: ["src/mapping/**/*.ts", "src/events/**/*.ts"],
-    rules: restrict([...UPPER_LAYERS, { group: ["type-graphql"], message: "GraphQL lives in schema/ and resolvers/." }]),
+    rules: restrict([
+      ...UPPER_LAYERS,
+      { group: ["type-graphql"], message: "GraphQL lives in schema/ and resolvers/." },
+    ]),
   },
   {
     files: ["src/sync/**/*.ts", "src/jobs/**/*.ts", "src/services/**/*.ts", "src/db/**/*.ts"],
-    rules: restrict([...UPPER_LAYERS, { group: ["type-graphql", "@apollo/*"], message: "GraphQL lives in schema/ and resolvers/." }]),
+    rules: restrict([
+      ...UPPER_LAYERS,
+      { group: ["type-graphql", "@apollo/*"], message: "GraphQL lives in schema/ and resolvers/." },
+    ]),
   },
   {
     files: ["**/__tests__/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],

@@ -36,9 +36,18 @@ async function child(): Promise<void> {
   const ecwid = await EcwidSandbox.start({
     rateLimitPerMinute: UNLIMITED,
     deliverWebhooks: false,
-    seed: { categories: Array.from({ length: ITEMS }, (_, i) => ({ id: 1_000_000 + i, name: `Category ${i}`, orderBy: (i + 1) * 10, enabled: true })) },
+    seed: {
+      categories: Array.from({ length: ITEMS }, (_, i) => ({
+        id: 1_000_000 + i,
+        name: `Category ${i}`,
+        orderBy: (i + 1) * 10,
+        enabled: true,
+      })),
+    },
   });
-  const ccv = await CcvSandbox.start({ limits: { get: UNLIMITED, write: UNLIMITED, productqueries: UNLIMITED } });
+  const ccv = await CcvSandbox.start({
+    limits: { get: UNLIMITED, write: UNLIMITED, productqueries: UNLIMITED },
+  });
   const ready: Ready = {
     type: "ready",
     ecwid: { url: ecwid.url, storeId: ecwid.storeId, token: ecwid.token },
@@ -47,7 +56,12 @@ async function child(): Promise<void> {
   process.send!(ready);
   process.on("message", (m: { type: string }) => {
     if (m.type === "stats") {
-      process.send!({ type: "stats", ecwid: ecwid.log.entries.length, ccv: ccv.log.entries.length, ccvCategories: ccv.store.categories.size });
+      process.send!({
+        type: "stats",
+        ecwid: ecwid.log.entries.length,
+        ccv: ccv.log.entries.length,
+        ccvCategories: ccv.store.categories.size,
+      });
     }
   });
 }
@@ -74,7 +88,10 @@ async function main(): Promise<void> {
         if (counting) statements++;
       },
       engine: {
-        connectors: { ecwid: { requestsPerMinute: UNLIMITED }, ccv: { laneLimits: { get: UNLIMITED, write: UNLIMITED, productqueries: UNLIMITED } } },
+        connectors: {
+          ecwid: { requestsPerMinute: UNLIMITED },
+          ccv: { laneLimits: { get: UNLIMITED, write: UNLIMITED, productqueries: UNLIMITED } },
+        },
         executor: { cancelCheckMs: 1_000 },
         queue: { pollMs: 20 },
       },
@@ -114,11 +131,19 @@ async function main(): Promise<void> {
   await closeSharedAgents();
   proc.kill();
   fs.rmSync(dir, { recursive: true, force: true });
-  console.log(`engine-overhead (${dbKind}): ${n} items, status ${final.status}, ${final.created} created, ${final.failed} failed`);
-  console.log(`  wall time                 ${(wallMs / 1000).toFixed(1)} s  (${(n / (wallMs / 1000)).toFixed(0)} items/s)`);
-  console.log(`  gateway CPU per item      ${(cpuMs / n).toFixed(3)} ms   (target < 2 ms; includes the signed HTTP client)`);
+  console.log(
+    `engine-overhead (${dbKind}): ${n} items, status ${final.status}, ${final.created} created, ${final.failed} failed`,
+  );
+  console.log(
+    `  wall time                 ${(wallMs / 1000).toFixed(1)} s  (${(n / (wallMs / 1000)).toFixed(0)} items/s)`,
+  );
+  console.log(
+    `  gateway CPU per item      ${(cpuMs / n).toFixed(3)} ms   (target < 2 ms; includes the signed HTTP client)`,
+  );
   console.log(`  DB statements per item    ${(statements / n).toFixed(2)}`);
-  console.log(`  upstream requests / item  ${((stats.ecwid + stats.ccv) / n).toFixed(2)}  (Ecwid ${stats.ecwid}, CCV ${stats.ccv}); CCV categories: ${stats.ccvCategories}`);
+  console.log(
+    `  upstream requests / item  ${((stats.ecwid + stats.ccv) / n).toFixed(2)}  (Ecwid ${stats.ecwid}, CCV ${stats.ccv}); CCV categories: ${stats.ccvCategories}`,
+  );
   // polling the run row adds statements too; subtract them for the engine's own figure
 }
 

@@ -48,15 +48,33 @@ export class Engine1764400000000 implements MigrationInterface {
           c.int("position"),
           c.date("updated_at"),
         ],
-        indices: [new TableIndex({ name: "uq_field_mapping", columnNames: ["integration_id", "flow", "target"], isUnique: true })],
+        indices: [
+          new TableIndex({
+            name: "uq_field_mapping",
+            columnNames: ["integration_id", "flow", "target"],
+            isUnique: true,
+          }),
+        ],
         foreignKeys: [fkIntegration("field_mapping")],
       }),
     );
     await qr.createTable(
       new Table({
         name: "value_mapping",
-        columns: [c.pk(), c.uuid("integration_id"), c.str("kind", 32), c.str("from_value", 191), c.str("to_value", 200)],
-        indices: [new TableIndex({ name: "uq_value_mapping", columnNames: ["integration_id", "kind", "from_value"], isUnique: true })],
+        columns: [
+          c.pk(),
+          c.uuid("integration_id"),
+          c.str("kind", 32),
+          c.str("from_value", 191),
+          c.str("to_value", 200),
+        ],
+        indices: [
+          new TableIndex({
+            name: "uq_value_mapping",
+            columnNames: ["integration_id", "kind", "from_value"],
+            isUnique: true,
+          }),
+        ],
         foreignKeys: [fkIntegration("value_mapping")],
       }),
     );
@@ -117,14 +135,24 @@ export class Engine1764400000000 implements MigrationInterface {
         ],
         indices: [
           // one item per record and run: a resumed run never handles a record twice
-          new TableIndex({ name: "uq_sync_item_run_record", columnNames: ["run_id", "entity", "source_id"], isUnique: true }),
+          new TableIndex({
+            name: "uq_sync_item_run_record",
+            columnNames: ["run_id", "entity", "source_id"],
+            isUnique: true,
+          }),
           new TableIndex({ name: "ix_sync_item_integration", columnNames: ["integration_id", "flow", "id"] }),
           new TableIndex({ name: "ix_sync_item_source", columnNames: ["integration_id", "source_id"] }),
           new TableIndex({ name: "ix_sync_item_created", columnNames: ["created_at"] }),
         ],
         foreignKeys: [
           fkIntegration("sync_item"),
-          { name: "fk_sync_item_run", columnNames: ["run_id"], referencedTableName: "sync_run", referencedColumnNames: ["id"], onDelete: "CASCADE" },
+          {
+            name: "fk_sync_item_run",
+            columnNames: ["run_id"],
+            referencedTableName: "sync_run",
+            referencedColumnNames: ["id"],
+            onDelete: "CASCADE",
+          },
         ],
       }),
     );
@@ -145,15 +173,26 @@ export class Engine1764400000000 implements MigrationInterface {
           c.date("updated_at"),
         ],
         indices: [
-          new TableIndex({ name: "uq_link_ecwid", columnNames: ["integration_id", "entity", "ecwid_id"], isUnique: true }),
-          new TableIndex({ name: "uq_link_ccv", columnNames: ["integration_id", "entity", "ccv_id"], isUnique: true }),
+          new TableIndex({
+            name: "uq_link_ecwid",
+            columnNames: ["integration_id", "entity", "ecwid_id"],
+            isUnique: true,
+          }),
+          new TableIndex({
+            name: "uq_link_ccv",
+            columnNames: ["integration_id", "entity", "ccv_id"],
+            isUnique: true,
+          }),
           new TableIndex({ name: "ix_link_sku", columnNames: ["integration_id", "entity", "sku"] }),
         ],
         foreignKeys: [fkIntegration("link")],
       }),
     );
     await qr.createTable(
-      new Table({ name: "lease", columns: [{ ...c.str("lease_key", 191), isPrimary: true }, c.str("holder", 64), c.date("expires_at")] }),
+      new Table({
+        name: "lease",
+        columns: [{ ...c.str("lease_key", 191), isPrimary: true }, c.str("holder", 64), c.date("expires_at")],
+      }),
     );
     await qr.createTable(
       new Table({
@@ -201,7 +240,11 @@ export class Engine1764400000000 implements MigrationInterface {
           c.date("received_at"),
         ],
         indices: [
-          new TableIndex({ name: "uq_webhook_event", columnNames: ["integration_id", "system", "event_id"], isUnique: true }),
+          new TableIndex({
+            name: "uq_webhook_event",
+            columnNames: ["integration_id", "system", "event_id"],
+            isUnique: true,
+          }),
           new TableIndex({ name: "ix_webhook_received", columnNames: ["received_at"] }),
         ],
         foreignKeys: [fkIntegration("webhook_inbox")],

@@ -46,19 +46,46 @@ async function main(): Promise<void> {
       ],
       products: [
         { ...ECWID_FIXTURE_PRODUCT, categoryIds: [9691094] },
-        { id: 700100300, sku: "MUG-001", name: "Koffiemok", price: 12.95, quantity: 40, unlimited: false, enabled: true, categoryIds: [9691096] },
+        {
+          id: 700100300,
+          sku: "MUG-001",
+          name: "Koffiemok",
+          price: 12.95,
+          quantity: 40,
+          unlimited: false,
+          enabled: true,
+          categoryIds: [9691096],
+        },
       ],
     },
   });
-  const ccv = await CcvSandbox.start({ port: Number(process.env.DEMO_CCV_PORT ?? 4102), seed: { webshopName: "Demo SalesPOS", currency: "EUR" } });
+  const ccv = await CcvSandbox.start({
+    port: Number(process.env.DEMO_CCV_PORT ?? 4102),
+    seed: { webshopName: "Demo SalesPOS", currency: "EUR" },
+  });
   const ccvClient = new CcvClient(
     { baseUrl: ccv.baseUrl, publicKey: ccv.publicKey, secretKey: ccv.secretKey, salesPos: true },
     { budget: new SharedRateBudget(), circuit: new AuthCircuit(), logger },
   );
   // the same catalogue in the POS: the mug and the T-shirt with its variants (SKUs as in Ecwid)
-  const mug = await ccvClient.createProduct({ name: "Koffiemok", productnumber: "MUG-001", price: 12.95, discount: 0, taxtariff: "normal", stockenabled: true, stock: 40 });
+  const mug = await ccvClient.createProduct({
+    name: "Koffiemok",
+    productnumber: "MUG-001",
+    price: 12.95,
+    discount: 0,
+    taxtariff: "normal",
+    stockenabled: true,
+    stock: 40,
+  });
   await ccvClient.createVariantProduct({
-    product: { name: "Logo T-Shirt", productnumber: "TSHIRT-BASE", price: 20, discount: 0, taxtariff: "normal", stockenabled: true },
+    product: {
+      name: "Logo T-Shirt",
+      productnumber: "TSHIRT-BASE",
+      price: 20,
+      discount: 0,
+      taxtariff: "normal",
+      stockenabled: true,
+    },
     axes: [
       { name: "Size", values: [{ name: "M" }, { name: "L", price: 2 }] },
       { name: "Color", values: [{ name: "Black" }, { name: "White" }] },
@@ -85,9 +112,12 @@ async function main(): Promise<void> {
   for (const kind of flows.filter((k) => gw.engine.registry.has(k))) {
     await s.flows.configure(workspace.id, integration.id, kind, { enabled: true, schedule: "*/1 * * * *" });
   }
-  await s.flows.setValueMappings(workspace.id, integration.id, "PAYMENT_METHOD", [{ from: "*", to: "Kassa (CCV SalesPOS)" }]);
+  await s.flows.setValueMappings(workspace.id, integration.id, "PAYMENT_METHOD", [
+    { from: "*", to: "Kassa (CCV SalesPOS)" },
+  ]);
   await s.connections.test(workspace.id, integration.id);
-  for (const kind of flows.filter((k) => gw.engine.registry.has(k))) await s.runs.runSync(workspace.id, integration.id, kind, {});
+  for (const kind of flows.filter((k) => gw.engine.registry.has(k)))
+    await s.runs.runSync(workspace.id, integration.id, kind, {});
 
   // a little life: an Ecwid web order and a POS sale now and then
   const every = Number(process.env.DEMO_ACTIVITY_SECONDS ?? 45) * 1000;
@@ -106,7 +136,10 @@ async function main(): Promise<void> {
         status: 7,
         currency: "EUR",
         order_row_taxes_included: true,
-        customer: { email: `kassa-${n}@demo.example`, billingaddress: { first_name: "Kassa", last_name: `Klant ${n}`, country_code: "NL" } },
+        customer: {
+          email: `kassa-${n}@demo.example`,
+          billingaddress: { first_name: "Kassa", last_name: `Klant ${n}`, country_code: "NL" },
+        },
         orderrows: [{ product_id: mug.id, count: 1 }],
       })
       .catch((e: Error) => logger.warn({ err: e.message }, "demo: could not place a POS sale"));
@@ -154,8 +187,23 @@ function demoOrder(n: number): EcwidOrder {
     total: 32.95,
     tax: 5.72,
     items: [
-      { productId: 700100300, sku: "MUG-001", name: "Koffiemok", quantity: 1, price: 12.95, taxes: [{ name: "BTW", value: 21, total: 2.25, includeInPrice: true }] },
-      { productId: 700100200, combinationId: 422488001, sku: "TSHIRT-M-BLK", name: "Logo T-Shirt", quantity: 1, price: 20, taxes: [{ name: "BTW", value: 21, total: 3.47, includeInPrice: true }] },
+      {
+        productId: 700100300,
+        sku: "MUG-001",
+        name: "Koffiemok",
+        quantity: 1,
+        price: 12.95,
+        taxes: [{ name: "BTW", value: 21, total: 2.25, includeInPrice: true }],
+      },
+      {
+        productId: 700100200,
+        combinationId: 422488001,
+        sku: "TSHIRT-M-BLK",
+        name: "Logo T-Shirt",
+        quantity: 1,
+        price: 20,
+        taxes: [{ name: "BTW", value: 21, total: 3.47, includeInPrice: true }],
+      },
     ],
     billingPerson: {
       name: `Demo Klant ${n}`,

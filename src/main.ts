@@ -34,7 +34,9 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
   }
-  process.stdout.write(`Gateway listening on ${handle.url}  (GraphQL ${handle.url}/graphql, playground ${handle.url}/playground)\n`);
+  process.stdout.write(
+    `Gateway listening on ${handle.url}  (GraphQL ${handle.url}/graphql, playground ${handle.url}/playground)\n`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -9,13 +9,26 @@ describe("dependency direction is enforced by ESLint", () => {
   const root = path.resolve(__dirname, "..");
   // ESLint's flat config loads through dynamic import, which Jest's VM does not offer: run the CLI.
   const lint = async (file: string, code: string): Promise<string[]> => {
-    const r = spawnSync(process.execPath, [path.join(root, "node_modules/eslint/bin/eslint.js"), "--stdin", "--stdin-filename", file, "--format", "json"], {
-      cwd: root,
-      input: code,
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(root, "node_modules/eslint/bin/eslint.js"),
+        "--stdin",
+        "--stdin-filename",
+        file,
+        "--format",
+        "json",
+      ],
+      {
+        cwd: root,
+        input: code,
+        encoding: "utf8",
+      },
+    );
     const [result] = JSON.parse(r.stdout) as { messages: { ruleId: string; message: string }[] }[];
-    return result.messages.filter((m) => m.ruleId === "@typescript-eslint/no-restricted-imports").map((m) => m.message);
+    return result.messages
+      .filter((m) => m.ruleId === "@typescript-eslint/no-restricted-imports")
+      .map((m) => m.message);
   };
 
   it("connectors may not import TypeORM, type-graphql, the database layer or the sandbox", async () => {
@@ -33,12 +46,26 @@ describe("dependency direction is enforced by ESLint", () => {
   });
 
   it("schema may not import a connector; domain imports nothing of the project", async () => {
-    expect(await lint("src/schema/bad.type.ts", 'import { x } from "../connectors/http";\nexport const y = x;')).toHaveLength(1);
-    expect(await lint("src/domain/bad.ts", 'import { x } from "../config/config";\nexport const y = x;')).toHaveLength(1);
+    expect(
+      await lint("src/schema/bad.type.ts", 'import { x } from "../connectors/http";\nexport const y = x;'),
+    ).toHaveLength(1);
+    expect(
+      await lint("src/domain/bad.ts", 'import { x } from "../config/config";\nexport const y = x;'),
+    ).toHaveLength(1);
   });
 
   it("resolvers call services, not connectors", async () => {
-    expect(await lint("src/resolvers/bad.resolver.ts", 'import { x } from "../connectors/http";\nexport const y = x;')).toHaveLength(1);
-    expect(await lint("src/resolvers/ok.resolver.ts", 'import { x } from "../services/principal";\nexport const y = x;')).toHaveLength(0);
+    expect(
+      await lint(
+        "src/resolvers/bad.resolver.ts",
+        'import { x } from "../connectors/http";\nexport const y = x;',
+      ),
+    ).toHaveLength(1);
+    expect(
+      await lint(
+        "src/resolvers/ok.resolver.ts",
+        'import { x } from "../services/principal";\nexport const y = x;',
+      ),
+    ).toHaveLength(0);
   });
 });

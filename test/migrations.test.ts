@@ -12,7 +12,9 @@ describe(`migrations (${process.env.DATABASE_URL?.startsWith("mysql") ? "MariaDB
 
   const tables = async (ds: ReturnType<typeof createDataSource>): Promise<string[]> =>
     ds.options.type === "mysql"
-      ? (await ds.query("SHOW TABLES")).map((r: Record<string, string>) => Object.values(r)[0]).filter((t: string) => t !== "migrations")
+      ? (await ds.query("SHOW TABLES"))
+          .map((r: Record<string, string>) => Object.values(r)[0])
+          .filter((t: string) => t !== "migrations")
       : (await ds.query("SELECT name FROM sqlite_master WHERE type='table'"))
           .map((r: { name: string }) => r.name)
           .filter((t: string) => t !== "migrations" && !t.startsWith("sqlite_"));

@@ -22,10 +22,12 @@ export class AppError extends GraphQLError {
   }
 }
 
-export const unauthenticated = (message = "Missing or invalid API key: send 'Authorization: Bearer <key>'.") =>
-  new AppError("UNAUTHENTICATED", message);
+export const unauthenticated = (
+  message = "Missing or invalid API key: send 'Authorization: Bearer <key>'.",
+) => new AppError("UNAUTHENTICATED", message);
 export const forbidden = (message: string) => new AppError("FORBIDDEN", message);
-export const notFound = (what: string, id: string) => new AppError("NOT_FOUND", `${what} ${id} was not found.`);
+export const notFound = (what: string, id: string) =>
+  new AppError("NOT_FOUND", `${what} ${id} was not found.`);
 export const badInput = (message: string, extra: Record<string, unknown> = {}) =>
   new AppError("BAD_USER_INPUT", message, extra);
 export const notImplemented = (what: string) =>

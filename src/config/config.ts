@@ -15,7 +15,10 @@ const intInRange = (name: string, min: number, max: number, dflt: number) =>
       if (v === undefined || v.trim() === "") return dflt;
       const n = Number(v);
       if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be a whole number from ${min} to ${max}, got "${v}"` });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `must be a whole number from ${min} to ${max}, got "${v}"`,
+        });
         return z.NEVER;
       }
       return n;
@@ -30,7 +33,10 @@ const DatabaseUrl = z
     if (raw.startsWith("sqlite:")) {
       const file = raw.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
       if (file === "") {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "sqlite: needs a file path, e.g. sqlite:./data/gateway.sqlite" });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: "sqlite: needs a file path, e.g. sqlite:./data/gateway.sqlite",
+        });
         return z.NEVER;
       }
       return { kind: "sqlite" as const, url: raw, file };
@@ -57,7 +63,10 @@ const DatabaseUrl = z
         return z.NEVER;
       }
     }
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must start with sqlite: or mysql:// (got "${raw.split(":")[0]}:…")` });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `must start with sqlite: or mysql:// (got "${raw.split(":")[0]}:…")`,
+    });
     return z.NEVER;
   });
 
@@ -86,7 +95,10 @@ const EnvSchema = z.object({
       if (v === undefined || v === "") return undefined;
       const key = parseKey(v);
       if (!key) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be 32 bytes as 64 hex characters or base64" });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: "must be 32 bytes as 64 hex characters or base64",
+        });
         return z.NEVER;
       }
       return key;
@@ -120,7 +132,10 @@ const EnvSchema = z.object({
     .transform((v, ctx) => {
       const l = v && v !== "" ? v : "info";
       if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(l)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be one of fatal, error, warn, info, debug, trace, silent" });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: "must be one of fatal, error, warn, info, debug, trace, silent",
+        });
         return z.NEVER;
       }
       return l;
@@ -140,7 +155,10 @@ const EnvSchema = z.object({
         const u = new URL(v);
         return u.toString().replace(/\/$/, "");
       } catch {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be an absolute URL such as https://gateway.example.com" });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: "must be an absolute URL such as https://gateway.example.com",
+        });
         return z.NEVER;
       }
     }),
@@ -187,7 +205,12 @@ export interface GatewayConfig {
 }
 
 /** The variables whose values are secrets: printed as a prefix at most, never logged. */
-export const SECRET_VARIABLES = ["GATEWAY_ADMIN_TOKEN", "GATEWAY_ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL"] as const;
+export const SECRET_VARIABLES = [
+  "GATEWAY_ADMIN_TOKEN",
+  "GATEWAY_ENCRYPTION_KEY",
+  "DATABASE_URL",
+  "REDIS_URL",
+] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<GatewayConfig> {
   const r = EnvSchema.safeParse(env);

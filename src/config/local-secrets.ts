@@ -28,7 +28,10 @@ export function resolveAdminToken(config: GatewayConfig): AdminToken {
   if (fs.existsSync(file)) {
     const hash = fs.readFileSync(file, "utf8").trim();
     if (!/^[0-9a-f]{64}$/.test(hash)) {
-      throw new ConfigError("GATEWAY_ADMIN_TOKEN", `${file} is damaged; delete it and restart to generate a new token`);
+      throw new ConfigError(
+        "GATEWAY_ADMIN_TOKEN",
+        `${file} is damaged; delete it and restart to generate a new token`,
+      );
     }
     return { hash };
   }

@@ -92,8 +92,7 @@ export async function isMigrated(ds: DataSource): Promise<boolean> {
  */
 export function isDuplicateKeyError(e: unknown): boolean {
   const err = (e instanceof QueryFailedError ? e.driverError : e) as
-    | { code?: string; errno?: number; message?: string }
-    | undefined;
+    { code?: string; errno?: number; message?: string } | undefined;
   if (!err) return false;
   if (err.code === "ER_DUP_ENTRY" || err.errno === 1062) return true;
   if (err.code === "SQLITE_CONSTRAINT_UNIQUE" || err.code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;

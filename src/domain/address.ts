@@ -47,7 +47,13 @@ export function splitStreet(line: string): StreetParts {
     return { street: t.street.trim(), houseNumber: t.num, suffix, line2 };
   }
   const l = LEADING.exec(first)?.groups;
-  if (l) return { street: l.street.trim(), houseNumber: l.num, suffix: l.range ? rangeSuffix(l.range) : null, line2 };
+  if (l)
+    return {
+      street: l.street.trim(),
+      houseNumber: l.num,
+      suffix: l.range ? rangeSuffix(l.range) : null,
+      line2,
+    };
   return { street: first, houseNumber: null, suffix: null, line2 };
 }
 

@@ -10,14 +10,19 @@ export interface StreamFilter {
   afterId?: string | null;
 }
 
-const matches = (f: StreamFilter, e: SyncEventData) => (!f.flow || e.flow === f.flow) && (!f.runId || e.runId === f.runId);
+const matches = (f: StreamFilter, e: SyncEventData) =>
+  (!f.flow || e.flow === f.flow) && (!f.runId || e.runId === f.runId);
 
 /**
  * Live events of one integration as an async iterator. With afterId, it subscribes first (buffering),
  * replays the persisted log after that id, then continues live, skipping what the replay already
  * yielded — no gap and no duplicate at the seam.
  */
-export function syncEventStream(log: EventLog, bus: EventBus, filter: StreamFilter): AsyncIterableIterator<SyncEventData> {
+export function syncEventStream(
+  log: EventLog,
+  bus: EventBus,
+  filter: StreamFilter,
+): AsyncIterableIterator<SyncEventData> {
   const buffer: SyncEventData[] = [];
   let wake: (() => void) | undefined;
   let closed = false;

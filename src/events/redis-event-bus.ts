@@ -33,7 +33,8 @@ export class RedisEventBus implements EventBus {
       }
       for (const l of set) l(e);
     });
-    for (const c of [this.pub, this.sub]) c.on("error", (err: Error) => this.logger.warn({ err: err.message }, "Redis connection error"));
+    for (const c of [this.pub, this.sub])
+      c.on("error", (err: Error) => this.logger.warn({ err: err.message }, "Redis connection error"));
   }
 
   private channel(integrationId: string): string {
@@ -50,7 +51,9 @@ export class RedisEventBus implements EventBus {
     if (!set) {
       set = new Set();
       this.listeners.set(ch, set);
-      void this.sub.subscribe(ch).catch((err: Error) => this.logger.error({ err: err.message, ch }, "Redis subscribe failed"));
+      void this.sub
+        .subscribe(ch)
+        .catch((err: Error) => this.logger.error({ err: err.message, ch }, "Redis subscribe failed"));
     }
     set.add(listener);
     return () => {

@@ -3,7 +3,14 @@ import type { DataSource, EntityManager } from "typeorm";
 import { Brackets } from "typeorm";
 import type { Logger } from "pino";
 import { JobEntity } from "../db/entities/infra.entity";
-import { backoffMs, PermanentJobFailure, PostponeJob, type JobHandler, type JobQueue, type JobSpec } from "./job-queue";
+import {
+  backoffMs,
+  PermanentJobFailure,
+  PostponeJob,
+  type JobHandler,
+  type JobQueue,
+  type JobSpec,
+} from "./job-queue";
 
 export interface DbJobQueueOptions {
   concurrency: number;
@@ -140,7 +147,13 @@ export class DbJobQueue implements JobQueue {
       const r = await this.ds.manager
         .createQueryBuilder()
         .update(JobEntity)
-        .set({ status: "running", lockedBy: this.workerId, lockedUntil, attempts: () => "attempts + 1", updatedAt: new Date() })
+        .set({
+          status: "running",
+          lockedBy: this.workerId,
+          lockedUntil,
+          attempts: () => "attempts + 1",
+          updatedAt: new Date(),
+        })
         .where("id = :id", { id: c.id })
         .andWhere(
           new Brackets((q) =>
@@ -150,7 +163,8 @@ export class DbJobQueue implements JobQueue {
           ),
         )
         .execute();
-      if ((r.affected ?? 0) > 0) return { ...c, attempts: c.attempts + 1, lockedBy: this.workerId, lockedUntil };
+      if ((r.affected ?? 0) > 0)
+        return { ...c, attempts: c.attempts + 1, lockedBy: this.workerId, lockedUntil };
     }
     return undefined;
   }
@@ -158,20 +172,33 @@ export class DbJobQueue implements JobQueue {
   private launch(job: JobEntity) {
     const abort = new AbortController();
     const key = String(job.id);
-    const heartbeat = setInterval(() => {
-      void this.ds.manager
-        .update(JobEntity, { id: job.id, lockedBy: this.workerId }, { lockedUntil: new Date(Date.now() + this.lockMs) })
-        .then((r) => {
-          // someone else took the job over (our lock had expired): stop working on it
-          if ((r.affected ?? 0) === 0) abort.abort(new Error("job lock lost"));
-        })
-        .catch(() => undefined);
-    }, Math.max(50, Math.floor(this.lockMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        void this.ds.manager
+          .update(
+            JobEntity,
+            { id: job.id, lockedBy: this.workerId },
+            { lockedUntil: new Date(Date.now() + this.lockMs) },
+          )
+          .then((r) => {
+            // someone else took the job over (our lock had expired): stop working on it
+            if ((r.affected ?? 0) === 0) abort.abort(new Error("job lock lost"));
+          })
+          .catch(() => undefined);
+      },
+      Math.max(50, Math.floor(this.lockMs / 3)),
+    );
     const done = (async () => {
       try {
         const handler = this.handlers[job.type];
         if (!handler) throw new PermanentJobFailure(`no handler for job type ${job.type}`);
-        await handler({ id: key, type: job.type, payload: job.payload ?? {}, attempt: job.attempts, signal: abort.signal });
+        await handler({
+          id: key,
+          type: job.type,
+          payload: job.payload ?? {},
+          attempt: job.attempts,
+          signal: abort.signal,
+        });
         if (!this.crashed) await this.finish(job, "done", null);
       } catch (e) {
         if (this.crashed) return;
@@ -212,7 +239,10 @@ export class DbJobQueue implements JobQueue {
       return;
     }
     const permanent = e instanceof PermanentJobFailure || job.attempts >= job.maxAttempts;
-    this.opts.logger[permanent ? "error" : "warn"]({ jobId: job.id, type: job.type, attempt: job.attempts, err: message }, "job failed");
+    this.opts.logger[permanent ? "error" : "warn"](
+      { jobId: job.id, type: job.type, attempt: job.attempts, err: message },
+      "job failed",
+    );
     if (permanent) {
       await this.finish(job, "failed", message);
       return;

@@ -32,10 +32,14 @@ export class Retention {
   ) {}
 
   start(expr = "17 3 * * *"): void {
-    this.task = cron.schedule(expr, () => void this.purge().catch((e) => this.logger.error({ err: e }, "retention purge failed")), {
-      name: "retention",
-      noOverlap: true,
-    });
+    this.task = cron.schedule(
+      expr,
+      () => void this.purge().catch((e) => this.logger.error({ err: e }, "retention purge failed")),
+      {
+        name: "retention",
+        noOverlap: true,
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -58,7 +62,10 @@ export class Retention {
       .createQueryBuilder()
       .delete()
       .from(JobEntity)
-      .where("status IN (:...s) AND updated_at < :c", { s: ["done", "failed"], c: new Date(now.getTime() - INBOX_KEEP_DAYS * DAY) })
+      .where("status IN (:...s) AND updated_at < :c", {
+        s: ["done", "failed"],
+        c: new Date(now.getTime() - INBOX_KEEP_DAYS * DAY),
+      })
       .execute();
     // expired leases (schedule ticks, crashed holders) are only history
     await this.ds.manager.delete(LeaseEntity, { expiresAt: LessThan(new Date(now.getTime() - 3600_000)) });

@@ -31,7 +31,10 @@ export class Scheduler {
   async start(): Promise<void> {
     this.started = true;
     await this.reload();
-    this.reloadTimer = setInterval(() => void this.reload().catch((e) => this.logger.warn({ err: e }, "scheduler reload failed")), this.reloadMs);
+    this.reloadTimer = setInterval(
+      () => void this.reload().catch((e) => this.logger.warn({ err: e }, "scheduler reload failed")),
+      this.reloadMs,
+    );
     this.reloadTimer.unref();
   }
 
@@ -51,9 +54,15 @@ export class Scheduler {
     }
     if (existing?.expr === f.schedule) return;
     if (existing) this.remove(k);
-    const task = cron.schedule(f.schedule, () => this.tick(f.integrationId, f.kind), { name: k, noOverlap: true });
+    const task = cron.schedule(f.schedule, () => this.tick(f.integrationId, f.kind), {
+      name: k,
+      noOverlap: true,
+    });
     this.tasks.set(k, { expr: f.schedule, task });
-    this.logger.info({ integrationId: f.integrationId, flow: f.kind, schedule: f.schedule }, "flow scheduled");
+    this.logger.info(
+      { integrationId: f.integrationId, flow: f.kind, schedule: f.schedule },
+      "flow scheduled",
+    );
   }
 
   /** a tick: enqueue only (one job = one unit of work) */

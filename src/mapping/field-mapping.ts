@@ -34,12 +34,18 @@ interface CompiledMapping extends ResolvedMapping {
 /** Checks one user mapping; throws MappingValidationError naming the mapping and the error position. */
 export function validateMapping(m: FieldMappingDef): void {
   if (!isValidPath(m.target)) {
-    throw new MappingValidationError(`mapping "${m.target}": target is not a field path (e.g. customer.email)`, m.target);
+    throw new MappingValidationError(
+      `mapping "${m.target}": target is not a field path (e.g. customer.email)`,
+      m.target,
+    );
   }
   const hasSource = !!m.source && m.source.trim() !== "";
   const hasExpr = !!m.expression && m.expression.trim() !== "";
   if (hasSource && hasExpr) {
-    throw new MappingValidationError(`mapping "${m.target}": give either a source path or an expression, not both`, m.target);
+    throw new MappingValidationError(
+      `mapping "${m.target}": give either a source path or an expression, not both`,
+      m.target,
+    );
   }
   if (!hasSource && !hasExpr && m.defaultValue === undefined && m.policy !== "NEVER") {
     throw new MappingValidationError(
@@ -48,14 +54,21 @@ export function validateMapping(m: FieldMappingDef): void {
     );
   }
   if (hasSource && !isValidPath(m.source!)) {
-    throw new MappingValidationError(`mapping "${m.target}": source "${m.source}" is not a field path`, m.target);
+    throw new MappingValidationError(
+      `mapping "${m.target}": source "${m.source}" is not a field path`,
+      m.target,
+    );
   }
   if (hasExpr) {
     try {
       compileExpression(m.expression!);
     } catch (e) {
       const err = e as ExpressionError;
-      throw new MappingValidationError(`mapping "${m.target}": invalid expression: ${err.message}`, m.target, err.position);
+      throw new MappingValidationError(
+        `mapping "${m.target}": invalid expression: ${err.message}`,
+        m.target,
+        err.position,
+      );
     }
   }
 }
@@ -102,15 +115,24 @@ export class MappingSet {
     const payload: Record<string, unknown> = {};
     const errors: string[] = [];
     for (const m of this.compiled) {
-      if (!writes(m.policy, opts.isCreate, opts.current ? getPath(opts.current, m.target) : undefined)) continue;
+      if (!writes(m.policy, opts.isCreate, opts.current ? getPath(opts.current, m.target) : undefined))
+        continue;
       let value: unknown;
       try {
-        value = m.compiled ? await m.compiled.evaluate(source, opts.bindings) : m.source ? getPath(source, m.source) : undefined;
+        value = m.compiled
+          ? await m.compiled.evaluate(source, opts.bindings)
+          : m.source
+            ? getPath(source, m.source)
+            : undefined;
       } catch (e) {
         errors.push(`mapping "${m.target}"${m.isDefault ? " (default)" : ""}: ${(e as Error).message}`);
         continue;
       }
-      if ((value === undefined || value === null) && m.defaultValue !== undefined && m.defaultValue !== null) {
+      if (
+        (value === undefined || value === null) &&
+        m.defaultValue !== undefined &&
+        m.defaultValue !== null
+      ) {
         value = m.defaultValue;
       }
       if (value === undefined) continue;

@@ -11,7 +11,8 @@ export function isValidPath(path: string): boolean {
 }
 
 export function parsePath(path: string): Segment[] {
-  if (!isValidPath(path)) throw new Error(`"${path}" is not a field path (use names joined by dots, e.g. customer.email)`);
+  if (!isValidPath(path))
+    throw new Error(`"${path}" is not a field path (use names joined by dots, e.g. customer.email)`);
   const out: Segment[] = [];
   for (const part of path.split(".")) {
     const m = /^([^[]+)((\[\d+\])*)$/.exec(part)!;

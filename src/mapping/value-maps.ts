@@ -1,5 +1,6 @@
 /** The kinds of value maps (contract ValueMapKind). */
-export type ValueMapKindName = "PAYMENT_METHOD" | "PAYMENT_TERM" | "ORDER_STATUS" | "TAX_RATE" | "SHIPPING_METHOD";
+export type ValueMapKindName =
+  "PAYMENT_METHOD" | "PAYMENT_TERM" | "ORDER_STATUS" | "TAX_RATE" | "SHIPPING_METHOD";
 
 /** Raised when a code has no mapping and no default: the item fails with this reason. */
 export class MissingValueMapping extends Error {

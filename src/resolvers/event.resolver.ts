@@ -12,7 +12,10 @@ import { toEvent } from "./mappers";
 const REVALIDATE_MS = 5_000;
 
 /** ends a subscription with UNAUTHENTICATED once its key is revoked (checked at most every few seconds) */
-function revocable<T>(source: AsyncIterableIterator<T>, valid: () => Promise<boolean>): AsyncIterableIterator<T> {
+function revocable<T>(
+  source: AsyncIterableIterator<T>,
+  valid: () => Promise<boolean>,
+): AsyncIterableIterator<T> {
   let checkedAt = Date.now();
   const it: AsyncIterableIterator<T> = {
     [Symbol.asyncIterator]: () => it,

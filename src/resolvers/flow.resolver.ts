@@ -1,6 +1,14 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { FieldWritePolicy, FlowKind, ValueMapKind } from "../schema/enums";
-import { FieldMapping, FieldMappingInput, Flow, FlowInput, MappingPreview, ValueMapping, ValueMappingInput } from "../schema/flow.type";
+import {
+  FieldMapping,
+  FieldMappingInput,
+  Flow,
+  FlowInput,
+  MappingPreview,
+  ValueMapping,
+  ValueMappingInput,
+} from "../schema/flow.type";
 import { SyncRun } from "../schema/run.type";
 import { requireRole } from "../services/principal";
 import { principalOf, type GatewayContext } from "./context";
@@ -9,7 +17,10 @@ import { toFieldMapping, toFlow, toRun, toValueMapping } from "./mappers";
 @Resolver(() => Flow)
 export class FlowResolver {
   @Query(() => [FieldMapping])
-  defaultFieldMappings(@Arg("flow", () => FlowKind) flow: FlowKind, @Ctx() ctx: GatewayContext): FieldMapping[] {
+  defaultFieldMappings(
+    @Arg("flow", () => FlowKind) flow: FlowKind,
+    @Ctx() ctx: GatewayContext,
+  ): FieldMapping[] {
     requireRole(principalOf(ctx), "VIEWER");
     return ctx.services.flows.defaultMappings(flow).map((m) => toFieldMapping({ ...m, isDefault: true }));
   }
@@ -41,7 +52,10 @@ export class FlowResolver {
         settings: input.settings
           ? {
               ...input.settings,
-              startDate: input.settings.startDate === undefined ? undefined : (input.settings.startDate?.toISOString() ?? null),
+              startDate:
+                input.settings.startDate === undefined
+                  ? undefined
+                  : (input.settings.startDate?.toISOString() ?? null),
             }
           : undefined,
       }),
@@ -49,7 +63,8 @@ export class FlowResolver {
   }
 
   @Mutation(() => Flow, {
-    description: "replaces the user mappings of a flow; defaults stay unless a user mapping has the same target",
+    description:
+      "replaces the user mappings of a flow; defaults stay unless a user mapping has the same target",
   })
   async setFieldMappings(
     @Arg("integrationId", () => ID) integrationId: string,
@@ -79,7 +94,9 @@ export class FlowResolver {
     return (await ctx.services.flows.setValueMappings(ws, integrationId, kind, entries)).map(toValueMapping);
   }
 
-  @FieldResolver(() => [FieldMapping], { description: "the mappings in force: defaults overridden by user mappings, by target path" })
+  @FieldResolver(() => [FieldMapping], {
+    description: "the mappings in force: defaults overridden by user mappings, by target path",
+  })
   async fieldMappings(@Root() flow: Flow, @Ctx() ctx: GatewayContext): Promise<FieldMapping[]> {
     return (await ctx.services.flows.fieldMappings(flow.integrationId, flow.kind)).map(toFieldMapping);
   }

@@ -22,7 +22,10 @@ export class IntegrationResolver {
   }
 
   @Query(() => Integration, { nullable: true })
-  async integration(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<IntegrationEntity | null> {
+  async integration(
+    @Arg("id", () => ID) id: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<IntegrationEntity | null> {
     return ctx.services.integrations.find(requireRole(principalOf(ctx), "VIEWER"), id);
   }
 
@@ -42,7 +45,10 @@ export class IntegrationResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<Connection> {
     const ws = requireRole(principalOf(ctx), "ADMIN");
-    return toConnection(await ctx.services.integrations.updateEcwid(ws, integrationId, input), SystemKind.ECWID);
+    return toConnection(
+      await ctx.services.integrations.updateEcwid(ws, integrationId, input),
+      SystemKind.ECWID,
+    );
   }
 
   @Mutation(() => Connection)
@@ -52,7 +58,10 @@ export class IntegrationResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<Connection> {
     const ws = requireRole(principalOf(ctx), "ADMIN");
-    return toConnection(await ctx.services.integrations.updateCcv(ws, integrationId, input), SystemKind.CCV_SALESPOS);
+    return toConnection(
+      await ctx.services.integrations.updateCcv(ws, integrationId, input),
+      SystemKind.CCV_SALESPOS,
+    );
   }
 
   @Mutation(() => [ConnectionCheck])
@@ -60,7 +69,10 @@ export class IntegrationResolver {
     @Arg("integrationId", () => ID) integrationId: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<ConnectionCheck[]> {
-    const checks = await ctx.services.connections.test(requireRole(principalOf(ctx), "OPERATOR"), integrationId);
+    const checks = await ctx.services.connections.test(
+      requireRole(principalOf(ctx), "OPERATOR"),
+      integrationId,
+    );
     return checks.map((c) => ({ ...c, system: c.system as SystemKind }));
   }
 
@@ -85,7 +97,11 @@ export class IntegrationResolver {
   }
 
   @FieldResolver(() => Flow)
-  async flow(@Root() e: IntegrationEntity, @Arg("kind", () => FlowKind) kind: FlowKind, @Ctx() ctx: GatewayContext): Promise<Flow> {
+  async flow(
+    @Root() e: IntegrationEntity,
+    @Arg("kind", () => FlowKind) kind: FlowKind,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Flow> {
     return toFlow(await ctx.services.flows.flow(e.id, kind));
   }
 }

@@ -30,7 +30,11 @@ import type { FieldMapping, Flow, ValueMapping } from "../schema/flow.type";
 import type { SyncEvent, SyncItem, SyncItemConnection, SyncRun } from "../schema/run.type";
 
 /** Entity → GraphQL type conversions (the two shapes are never merged). */
-export const toWorkspace = (w: WorkspaceEntity): Workspace => ({ id: w.id, name: w.name, createdAt: w.createdAt });
+export const toWorkspace = (w: WorkspaceEntity): Workspace => ({
+  id: w.id,
+  name: w.name,
+  createdAt: w.createdAt,
+});
 
 export const toApiKey = (k: ApiKeyEntity): ApiKey => ({
   id: k.id,
@@ -66,7 +70,6 @@ export function toConnection(e: IntegrationEntity, system: SystemKind): Connecti
 }
 
 // ---------------------------------------------------------------------------- flows, runs, items
-
 
 export function toFlow(f: FlowView): Flow {
   return {

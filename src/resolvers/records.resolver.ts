@@ -1,14 +1,26 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from "type-graphql";
-import { CustomerConnection, OrderConnection, Product, ProductConnection, StockLevel } from "../schema/records.type";
+import {
+  CustomerConnection,
+  OrderConnection,
+  Product,
+  ProductConnection,
+  StockLevel,
+} from "../schema/records.type";
 import { requireRole } from "../services/principal";
-import type { CustomerView, OrderView, ProductRecordView, ProductView } from "../sync/records/records.service";
+import type {
+  CustomerView,
+  OrderView,
+  ProductRecordView,
+  ProductView,
+} from "../sync/records/records.service";
 import { principalOf, type GatewayContext } from "./context";
 import { toItemFromData } from "./mappers";
 import type { SystemKind } from "../schema/enums";
 import type { Customer, Order, ProductRecord } from "../schema/records.type";
 
 const sys = (s: string) => s as SystemKind;
-const rec = (r: ProductRecordView | null): ProductRecord | null => (r ? { ...r, system: sys(r.system) } : null);
+const rec = (r: ProductRecordView | null): ProductRecord | null =>
+  r ? { ...r, system: sys(r.system) } : null;
 const toProduct = (p: ProductView): Product => ({
   ...p,
   ecwid: rec(p.ecwid),
@@ -43,7 +55,10 @@ export class RecordsResolver {
   ): Promise<ProductConnection> {
     await ctx.services.integrations.get(requireRole(principalOf(ctx), "VIEWER"), integrationId);
     const p = await ctx.services.records.products(ctx.loaders(), integrationId, search, first, after);
-    return { edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toProduct(n.node) })), pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor } };
+    return {
+      edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toProduct(n.node) })),
+      pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor },
+    };
   }
 
   @Query(() => Product, { nullable: true })
@@ -66,7 +81,10 @@ export class RecordsResolver {
   ): Promise<OrderConnection> {
     await ctx.services.integrations.get(requireRole(principalOf(ctx), "VIEWER"), integrationId);
     const p = await ctx.services.records.orders(ctx.loaders(), integrationId, first, after);
-    return { edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toOrder(n.node) })), pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor } };
+    return {
+      edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toOrder(n.node) })),
+      pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor },
+    };
   }
 
   @Query(() => CustomerConnection)
@@ -79,7 +97,10 @@ export class RecordsResolver {
   ): Promise<CustomerConnection> {
     await ctx.services.integrations.get(requireRole(principalOf(ctx), "VIEWER"), integrationId);
     const p = await ctx.services.records.customers(ctx.loaders(), integrationId, email, first, after);
-    return { edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toCustomer(n.node) })), pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor } };
+    return {
+      edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toCustomer(n.node) })),
+      pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor },
+    };
   }
 
   @Query(() => [StockLevel])

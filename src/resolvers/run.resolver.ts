@@ -24,7 +24,10 @@ export class RunResolver {
     const ws = requireRole(principalOf(ctx), "VIEWER");
     const p = await ctx.services.runs.listRuns(ws, integrationId, flow, first, after);
     return {
-      edges: p.nodes.map((n) => ({ cursor: n.cursor, node: toRun(n.node, ctx.services.runs.costOf(n.node.flow)) })),
+      edges: p.nodes.map((n) => ({
+        cursor: n.cursor,
+        node: toRun(n.node, ctx.services.runs.costOf(n.node.flow)),
+      })),
       pageInfo: { hasNextPage: p.hasNextPage, endCursor: p.endCursor },
     };
   }
@@ -48,7 +51,9 @@ export class RunResolver {
   ): Promise<SyncItemConnection> {
     const ws = requireRole(principalOf(ctx), "VIEWER");
     await ctx.services.runs.integrationOf(ws, integrationId);
-    return toItemConnection(await ctx.services.runs.listItems({ integrationId, flow, status, entity, sourceId }, first, after));
+    return toItemConnection(
+      await ctx.services.runs.listItems({ integrationId, flow, status, entity, sourceId }, first, after),
+    );
   }
 
   @Mutation(() => SyncRun, { description: "enqueues a run and returns at once" })
@@ -73,7 +78,10 @@ export class RunResolver {
   }
 
   @Mutation(() => SyncRun, { description: "enqueues a new run for the failed items of a run" })
-  async retryFailedItems(@Arg("runId", () => ID) runId: string, @Ctx() ctx: GatewayContext): Promise<SyncRun> {
+  async retryFailedItems(
+    @Arg("runId", () => ID) runId: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<SyncRun> {
     return toRun(await ctx.services.runs.retryFailedItems(requireRole(principalOf(ctx), "OPERATOR"), runId));
   }
 

@@ -8,7 +8,10 @@ export enum Role {
 registerEnumType(Role, {
   name: "Role",
   valuesConfig: {
-    ADMIN: { description: "configure integrations, credentials, flows, mappings, keys; run and retry syncs; read everything" },
+    ADMIN: {
+      description:
+        "configure integrations, credentials, flows, mappings, keys; run and retry syncs; read everything",
+    },
     OPERATOR: { description: "run, cancel and retry syncs; read everything" },
     VIEWER: { description: "read only" },
   },
@@ -46,7 +49,8 @@ registerEnumType(StockCalculation, {
   name: "StockCalculation",
   valuesConfig: {
     AVAILABLE_MINUS_RESERVED: {
-      description: "available stock minus quantities reserved by open (not yet fulfilled) orders; the default",
+      description:
+        "available stock minus quantities reserved by open (not yet fulfilled) orders; the default",
     },
     AVAILABLE: { description: "the stock figure as the source reports it" },
   },

@@ -4,11 +4,20 @@ import { FieldWritePolicy, FlowKind, StockCalculation, ValueMapKind } from "./en
 
 @ObjectType()
 export class FieldMapping {
-  @Field({ description: "field path in the target system's API payload, e.g. description or customer.billingaddress.zipcode" })
+  @Field({
+    description:
+      "field path in the target system's API payload, e.g. description or customer.billingaddress.zipcode",
+  })
   target!: string;
-  @Field(() => String, { nullable: true, description: "field path in the source record; null when an expression is used" })
+  @Field(() => String, {
+    nullable: true,
+    description: "field path in the source record; null when an expression is used",
+  })
   source!: string | null;
-  @Field(() => String, { nullable: true, description: "a JSONata expression evaluated against the source record" })
+  @Field(() => String, {
+    nullable: true,
+    description: "a JSONata expression evaluated against the source record",
+  })
   expression!: string | null;
   @Field(() => GraphQLJSON, { nullable: true, description: "used when the source value is missing" })
   defaultValue!: unknown;
@@ -23,7 +32,8 @@ export class FieldMappingInput {
   @Field(() => String, { nullable: true }) source?: string | null;
   @Field(() => String, { nullable: true }) expression?: string | null;
   @Field(() => GraphQLJSON, { nullable: true }) defaultValue?: unknown;
-  @Field(() => FieldWritePolicy, { nullable: true, defaultValue: FieldWritePolicy.ALWAYS }) policy?: FieldWritePolicy | null;
+  @Field(() => FieldWritePolicy, { nullable: true, defaultValue: FieldWritePolicy.ALWAYS })
+  policy?: FieldWritePolicy | null;
 }
 
 @ObjectType()
@@ -56,7 +66,8 @@ export class FlowSettings {
   manageStock!: boolean;
   @Field(() => Date, {
     nullable: true,
-    description: "only records created or changed after this moment are synced (first run backfills from here)",
+    description:
+      "only records created or changed after this moment are synced (first run backfills from here)",
   })
   startDate!: Date | null;
 }
@@ -99,7 +110,10 @@ export class MappingPreview {
   @Field(() => FlowKind) flow!: FlowKind;
   @Field() sourceId!: string;
   @Field(() => GraphQLJSON, { nullable: true }) sourcePayload!: unknown;
-  @Field(() => GraphQLJSON, { nullable: true, description: "the target payload the current mappings produce" })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "the target payload the current mappings produce",
+  })
   targetPayload!: unknown;
   @Field(() => [String]) errors!: string[];
 }

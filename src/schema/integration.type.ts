@@ -6,7 +6,9 @@ export class Connection {
   @Field(() => ID) id!: string;
   @Field(() => SystemKind) system!: SystemKind;
   @Field(() => ConnectionStatus) status!: ConnectionStatus;
-  @Field({ description: "non-secret identity: Ecwid store id, or the CCV shop host and its webshop (store) id" })
+  @Field({
+    description: "non-secret identity: Ecwid store id, or the CCV shop host and its webshop (store) id",
+  })
   label!: string;
   @Field({
     description:
@@ -37,7 +39,10 @@ export class Integration {
 export class EcwidCredentialsInput {
   @Field(() => Int) storeId!: number;
   @Field({ description: "secret_... access token" }) token!: string;
-  @Field(() => String, { nullable: true, description: "the app's client_secret; needed to verify Ecwid webhook signatures" })
+  @Field(() => String, {
+    nullable: true,
+    description: "the app's client_secret; needed to verify Ecwid webhook signatures",
+  })
   clientSecret?: string | null;
   @Field(() => String, { nullable: true, description: "defaults to https://app.ecwid.com/api/v3" })
   apiBaseUrl?: string | null;
@@ -45,7 +50,9 @@ export class EcwidCredentialsInput {
 
 @InputType()
 export class CcvCredentialsInput {
-  @Field({ description: "the shop's base URL, e.g. https://myshop.ccvshop.nl (the /api/rest/v1 prefix is added)" })
+  @Field({
+    description: "the shop's base URL, e.g. https://myshop.ccvshop.nl (the /api/rest/v1 prefix is added)",
+  })
   baseUrl!: string;
   @Field() publicKey!: string;
   @Field() secretKey!: string;

@@ -17,13 +17,19 @@ export class OptionValue {
 @ObjectType()
 export class StockLevel {
   @Field() sku!: string;
-  @Field(() => Float, { nullable: true, description: "quantity in Ecwid (null: product unknown there or unlimited)" })
+  @Field(() => Float, {
+    nullable: true,
+    description: "quantity in Ecwid (null: product unknown there or unlimited)",
+  })
   ecwid!: number | null;
   @Field() ecwidUnlimited!: boolean;
   @Field(() => Float, { nullable: true, description: "quantity in CCV SalesPOS (null: unknown there)" })
   ccv!: number | null;
   @Field(() => Float, { description: "quantity reserved by open Ecwid orders" }) reserved!: number;
-  @Field(() => Float, { nullable: true, description: "what STOCK_ECWID_TO_CCV would send with the configured StockCalculation" })
+  @Field(() => Float, {
+    nullable: true,
+    description: "what STOCK_ECWID_TO_CCV would send with the configured StockCalculation",
+  })
   computed!: number | null;
   @Field() inSync!: boolean;
 }
@@ -112,7 +118,9 @@ export class OrderRecord {
 
 @ObjectType()
 export class Order {
-  @Field(() => ID, { description: "the gateway's key for the pair: ECWID:<id> or CCV_SALESPOS:<id> of the record first seen" })
+  @Field(() => ID, {
+    description: "the gateway's key for the pair: ECWID:<id> or CCV_SALESPOS:<id> of the record first seen",
+  })
   key!: string;
   @Field(() => String, { nullable: true }) email!: string | null;
   @Field(() => Address, { nullable: true }) billingAddress!: Address | null;

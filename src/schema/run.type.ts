@@ -20,17 +20,27 @@ export class SyncItem {
   @Field(() => String, { nullable: true }) sku!: string | null;
   @Field(() => ItemAction) action!: ItemAction;
   @Field(() => ItemStatus) status!: ItemStatus;
-  @Field(() => String, { nullable: true, description: "why it was skipped or failed, in words a shop owner understands" })
+  @Field(() => String, {
+    nullable: true,
+    description: "why it was skipped or failed, in words a shop owner understands",
+  })
   reason!: string | null;
   @Field(() => String, {
     nullable: true,
-    description: "machine-readable error class, e.g. RATE_LIMITED, AUTH, VALIDATION, MISSING_PRODUCT, UPSTREAM",
+    description:
+      "machine-readable error class, e.g. RATE_LIMITED, AUTH, VALIDATION, MISSING_PRODUCT, UPSTREAM",
   })
   errorCode!: string | null;
   @Field(() => [FieldChange]) changes!: FieldChange[];
-  @Field(() => GraphQLJSON, { nullable: true, description: "what came from the source (subject to retention and redaction)" })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "what came from the source (subject to retention and redaction)",
+  })
   sourcePayload!: unknown;
-  @Field(() => GraphQLJSON, { nullable: true, description: "what was (or, in a dry run, would be) sent to the target" })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "what was (or, in a dry run, would be) sent to the target",
+  })
   sentPayload!: unknown;
   @Field(() => Int) attempts!: number;
   @Field() updatedAt!: Date;
@@ -77,7 +87,10 @@ export class SyncRun {
   @Field(() => Date, { nullable: true }) startedAt!: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
   @Field(() => RunCounts) counts!: RunCounts;
-  @Field(() => Int, { nullable: true, description: "items the run expects to handle, once known (null while still discovering)" })
+  @Field(() => Int, {
+    nullable: true,
+    description: "items the run expects to handle, once known (null while still discovering)",
+  })
   expectedTotal!: number | null;
   @Field(() => Float, { description: "0..1, for progress bars" }) progress!: number;
   @Field(() => Date, {
@@ -105,7 +118,8 @@ export class RunSyncOptions {
   @Field(() => Boolean, {
     nullable: true,
     defaultValue: false,
-    description: "plan only: read both systems and record what would be created/updated/skipped, write nothing",
+    description:
+      "plan only: read both systems and record what would be created/updated/skipped, write nothing",
   })
   dryRun?: boolean | null;
   @Field(() => [String], { nullable: true, description: "limit the run to these source record ids" })

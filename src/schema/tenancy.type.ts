@@ -13,7 +13,9 @@ export class ApiKey {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field(() => Role) role!: Role;
-  @Field({ description: "first characters of the key, for recognising it; the secret itself is never readable again" })
+  @Field({
+    description: "first characters of the key, for recognising it; the secret itself is never readable again",
+  })
   prefix!: string;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) lastUsedAt!: Date | null;
@@ -36,6 +38,8 @@ export class CreatedWorkspace {
 export class Viewer {
   @Field(() => Workspace, { nullable: true }) workspace!: Workspace | null;
   @Field(() => Role, { nullable: true }) role!: Role | null;
-  @Field({ description: "true for the instance operator key (GATEWAY_ADMIN_TOKEN), which may create workspaces" })
+  @Field({
+    description: "true for the instance operator key (GATEWAY_ADMIN_TOKEN), which may create workspaces",
+  })
   isInstanceAdmin!: boolean;
 }

@@ -62,7 +62,12 @@ const PASS_THROUGH = new Set([
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof AppError) {
-    return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: original.extensions };
+    return {
+      message: original.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: original.extensions,
+    };
   }
   const code = formatted.extensions?.code;
   if (typeof code === "string" && PASS_THROUGH.has(code)) return formatted;
@@ -83,14 +88,19 @@ function observabilityPlugin(metrics: GatewayMetrics, logger: Logger): ApolloSer
           for (const err of rc.errors) {
             const original = unwrapResolverError(err);
             if (!(original instanceof AppError) && !PASS_THROUGH.has(String(err.extensions?.code))) {
-              logger.error({ reqId: rc.contextValue.requestId, err: original, path: err.path }, "graphql resolver failed");
+              logger.error(
+                { reqId: rc.contextValue.requestId, err: original, path: err.path },
+                "graphql resolver failed",
+              );
             }
           }
         },
         async willSendResponse(rc) {
           const type = rc.operation?.operation ?? "unknown";
           const name = rc.operationName ?? "anonymous";
-          const failed = (rc.errors?.length ?? 0) > 0 || (rc.response.body.kind === "single" && !!rc.response.body.singleResult.errors);
+          const failed =
+            (rc.errors?.length ?? 0) > 0 ||
+            (rc.response.body.kind === "single" && !!rc.response.body.singleResult.errors);
           metrics.graphqlOperations.inc({ type, name, outcome: failed ? "error" : "ok" });
           metrics.graphqlDuration.observe({ type, name }, Number(process.hrtime.bigint() - started) / 1e9);
         },
@@ -99,7 +109,10 @@ function observabilityPlugin(metrics: GatewayMetrics, logger: Logger): ApolloSer
   };
 }
 
-export async function startGateway(config: Readonly<GatewayConfig>, opts: StartOptions = {}): Promise<GatewayHandle> {
+export async function startGateway(
+  config: Readonly<GatewayConfig>,
+  opts: StartOptions = {},
+): Promise<GatewayHandle> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, pretty: config.prettyLogs });
   const adminToken = resolveAdminToken(config);
   const box = new SecretBox(resolveEncryptionKey(config));
@@ -131,9 +144,11 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
       const migrated = await isMigrated(dataSource);
       const redis = config.redisUrl ? ((await engine.redisReady()) ? "ok" : "unreachable") : undefined;
       const ready = migrated && redis !== "unreachable";
-      res
-        .status(ready ? 200 : 503)
-        .json({ status: ready ? "ready" : migrated ? "redis unreachable" : "migrations pending", database: "ok", ...(redis ? { redis } : {}) });
+      res.status(ready ? 200 : 503).json({
+        status: ready ? "ready" : migrated ? "redis unreachable" : "migrations pending",
+        database: "ok",
+        ...(redis ? { redis } : {}),
+      });
     } catch (e) {
       logger.warn({ err: e }, "readiness check failed");
       res.status(503).json({ status: "not ready", database: "unreachable" });
@@ -154,7 +169,9 @@ export async function startGateway(config: Readonly<GatewayConfig>, opts: StartO
         schema,
         onConnect: async (ctx) => {
           const raw = ctx.connectionParams?.authorization;
-          const principal = await services.tenancy.authenticate(bearerOf(typeof raw === "string" ? raw : undefined));
+          const principal = await services.tenancy.authenticate(
+            bearerOf(typeof raw === "string" ? raw : undefined),
+          );
           if (!principal) return false; // closes with 4403 Forbidden
           ctx.extra.principal = principal;
           return true;

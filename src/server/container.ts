@@ -76,18 +76,31 @@ export function createEngine(args: {
   const workerId = o.queue?.workerId ?? `w-${randomUUID().slice(0, 8)}`;
   // REDIS_URL: live events and rate budgets are shared by every process; jobs stay in the database
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
-  const bus = args.bus ?? (config.redisUrl ? new RedisEventBus(config.redisUrl, config.redisPrefix, logger) : new InMemoryEventBus());
+  const bus =
+    args.bus ??
+    (config.redisUrl
+      ? new RedisEventBus(config.redisUrl, config.redisPrefix, logger)
+      : new InMemoryEventBus());
   const budget = redis
     ? new SharedRateBudget({
         limiterFactory: (points, keyPrefix) =>
-          new RateLimiterRedis({ storeClient: redis, points, duration: 60, keyPrefix: `${config.redisPrefix}${keyPrefix}` }),
+          new RateLimiterRedis({
+            storeClient: redis,
+            points,
+            duration: 60,
+            keyPrefix: `${config.redisPrefix}${keyPrefix}`,
+          }),
       })
     : undefined;
   const eventLog = new EventLog(ds, bus, logger);
   const integrations = new IntegrationService(ds, box);
   const secrets = (id: string) => integrations.secrets(id);
   const registry = new FlowRegistry(o.flows ?? ALL_FLOWS);
-  const hub = new ConnectorHub(ds, secrets, logger, { observe: metrics.observeUpstream, budget, ...(o.connectors ?? {}) });
+  const hub = new ConnectorHub(ds, secrets, logger, {
+    observe: metrics.observeUpstream,
+    budget,
+    ...(o.connectors ?? {}),
+  });
   const queue = new DbJobQueue(ds, {
     concurrency: config.workerConcurrency,
     lockMs: o.queue?.lockMs,
@@ -96,7 +109,9 @@ export function createEngine(args: {
     workerId,
   });
   const registrar = new WebhookRegistrar(ds, registry, hub.clients, box, logger, config.publicUrl);
-  const connections = new ConnectionService(integrations, hub.clients, eventLog, logger, (id) => registrar.ensureCcvQuietly(id));
+  const connections = new ConnectionService(integrations, hub.clients, eventLog, logger, (id) =>
+    registrar.ensureCcvQuietly(id),
+  );
   const executor = new RunExecutor({
     ds,
     logger,

@@ -6,7 +6,8 @@ import express, { type Router } from "express";
  * bearer key is typed into a field on the page, kept in the browser's localStorage, and sent both
  * as the HTTP Authorization header and in the graphql-ws connection_init payload.
  */
-const asset = (pkg: string, file: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
+const asset = (pkg: string, file: string) =>
+  path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
 
 const ASSETS: Record<string, string> = {
   "react.js": asset("react", "umd/react.production.min.js"),

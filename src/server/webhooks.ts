@@ -24,7 +24,12 @@ export function webhookRouter(services: Services, logger: Logger): Router {
 
   r.post("/webhooks/ccv/:integrationId/:event", raw, async (req, res) => {
     try {
-      const a = await services.webhooks.ccv(req.params.integrationId, req.params.event, body(req), req.headers);
+      const a = await services.webhooks.ccv(
+        req.params.integrationId,
+        req.params.event,
+        body(req),
+        req.headers,
+      );
       res.status(a.status).json(a.body);
     } catch (e) {
       logger.error({ err: e, reqId: req.id }, "CCV webhook handling failed");

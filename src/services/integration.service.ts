@@ -23,7 +23,13 @@ export interface CcvCredentials {
 /** Decrypted credentials, for connectors only: never returned by the API, logged or queued. */
 export interface IntegrationSecrets {
   ecwid: { storeId: number; token: string; clientSecret: string | null; apiBaseUrl: string };
-  ccv: { baseUrl: string; publicKey: string; secretKey: string; salesPos: boolean | null; webshopId: string | null };
+  ccv: {
+    baseUrl: string;
+    publicKey: string;
+    secretKey: string;
+    salesPos: boolean | null;
+    webshopId: string | null;
+  };
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
@@ -41,7 +47,9 @@ export function checkVendorUrl(field: string, raw: string): string {
   }
   const loopback = LOOPBACK.test(u.hostname);
   if (u.protocol !== "https:" && !(u.protocol === "http:" && loopback)) {
-    throw badInput(`${field} must use https:// (plain http:// is accepted only for localhost and 127.0.0.1).`);
+    throw badInput(
+      `${field} must use https:// (plain http:// is accepted only for localhost and 127.0.0.1).`,
+    );
   }
   if (u.username || u.password) throw badInput(`${field} must not contain a user name or password.`);
   if (u.search || u.hash) throw badInput(`${field} must not contain a query string or fragment.`);
@@ -87,7 +95,12 @@ export class IntegrationService {
     return i;
   }
 
-  async create(workspaceId: string, name: string, ecwid: EcwidCredentials, ccv: CcvCredentials): Promise<IntegrationEntity> {
+  async create(
+    workspaceId: string,
+    name: string,
+    ecwid: EcwidCredentials,
+    ccv: CcvCredentials,
+  ): Promise<IntegrationEntity> {
     const clean = name.trim();
     if (clean === "" || clean.length > 200) throw badInput("An integration name needs 1 to 200 characters.");
     const now = new Date();
@@ -136,7 +149,10 @@ export class IntegrationService {
   ): Promise<void> {
     const at = new Date();
     if (system === "ECWID") {
-      await this.repo.update({ id }, { ecwidStatus: ok ? "OK" : "FAILING", ecwidCheckedAt: at, ecwidError: error });
+      await this.repo.update(
+        { id },
+        { ecwidStatus: ok ? "OK" : "FAILING", ecwidCheckedAt: at, ecwidError: error },
+      );
     } else {
       await this.repo.update(
         { id },
@@ -163,7 +179,9 @@ export class IntegrationService {
       ecwid: {
         storeId: e.ecwidStoreId,
         token: this.box.decrypt(e.ecwidTokenEnc, aad(e.id, "ecwid.token")),
-        clientSecret: e.ecwidClientSecretEnc ? this.box.decrypt(e.ecwidClientSecretEnc, aad(e.id, "ecwid.clientSecret")) : null,
+        clientSecret: e.ecwidClientSecretEnc
+          ? this.box.decrypt(e.ecwidClientSecretEnc, aad(e.id, "ecwid.clientSecret"))
+          : null,
         apiBaseUrl: e.ecwidApiBaseUrl,
       },
       ccv: {
@@ -177,7 +195,8 @@ export class IntegrationService {
   }
 
   private applyEcwid(e: IntegrationEntity, c: EcwidCredentials) {
-    if (!Number.isInteger(c.storeId) || c.storeId <= 0) throw badInput("ecwid.storeId must be a positive whole number.");
+    if (!Number.isInteger(c.storeId) || c.storeId <= 0)
+      throw badInput("ecwid.storeId must be a positive whole number.");
     const token = requireSecret("ecwid.token", c.token);
     const clientSecret =
       c.clientSecret === undefined || c.clientSecret === null || c.clientSecret.trim() === ""
@@ -187,7 +206,9 @@ export class IntegrationService {
     e.ecwidStoreId = c.storeId;
     e.ecwidApiBaseUrl = base;
     e.ecwidTokenEnc = this.box.encrypt(token, aad(e.id, "ecwid.token"));
-    e.ecwidClientSecretEnc = clientSecret ? this.box.encrypt(clientSecret, aad(e.id, "ecwid.clientSecret")) : null;
+    e.ecwidClientSecretEnc = clientSecret
+      ? this.box.encrypt(clientSecret, aad(e.id, "ecwid.clientSecret"))
+      : null;
     e.ecwidMask = [
       `storeId ${c.storeId}`,
       `token ${maskSecret(token)}`,

@@ -3,8 +3,7 @@ import { forbidden } from "../common/errors";
 
 /** Who is calling: the instance operator (GATEWAY_ADMIN_TOKEN) or a workspace API key. */
 export type Principal =
-  | { kind: "instance" }
-  | { kind: "key"; keyId: string; workspaceId: string; role: RoleName };
+  { kind: "instance" } | { kind: "key"; keyId: string; workspaceId: string; role: RoleName };
 
 const RANK: Record<RoleName, number> = { VIEWER: 1, OPERATOR: 2, ADMIN: 3 };
 
@@ -25,5 +24,6 @@ export function requireRole(p: Principal, minimum: RoleName): string {
 }
 
 export function requireInstanceAdmin(p: Principal): void {
-  if (p.kind !== "instance") throw forbidden("Only the instance operator token (GATEWAY_ADMIN_TOKEN) may do this.");
+  if (p.kind !== "instance")
+    throw forbidden("Only the instance operator token (GATEWAY_ADMIN_TOKEN) may do this.");
 }

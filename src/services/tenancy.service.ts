@@ -35,7 +35,9 @@ export class TenancyService {
     const hash = sha256Hex(bearer);
     if (constantTimeEqual(hash, this.adminTokenHash)) return { kind: "instance" };
     if (!bearer.startsWith(`${API_KEY_PREFIX}_`)) return undefined;
-    const key = await this.ds.getRepository(ApiKeyEntity).findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
+    const key = await this.ds
+      .getRepository(ApiKeyEntity)
+      .findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
     if (!key) return undefined;
     const now = new Date();
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {

@@ -31,10 +31,21 @@ export class ConnectionService {
     const checkedAt = new Date();
     await this.integrations.recordCheck(integrationId, "ECWID", ecwid.ok, ecwid.ok ? null : ecwid.message);
     const ccvExtra =
-      ccv.ok && "storeId" in ccv ? { ccvWebshopId: ccv.storeId ?? null, ccvIsSalesPos: ccv.isSalesPos ?? null } : {};
-    await this.integrations.recordCheck(integrationId, "CCV_SALESPOS", ccv.ok, ccv.ok ? null : ccv.message, ccvExtra);
+      ccv.ok && "storeId" in ccv
+        ? { ccvWebshopId: ccv.storeId ?? null, ccvIsSalesPos: ccv.isSalesPos ?? null }
+        : {};
+    await this.integrations.recordCheck(
+      integrationId,
+      "CCV_SALESPOS",
+      ccv.ok,
+      ccv.ok ? null : ccv.message,
+      ccvExtra,
+    );
     if (ccv.ok) this.onCcvOk?.(integrationId);
-    for (const [system, r] of [["ECWID", ecwid], ["CCV_SALESPOS", ccv]] as const) {
+    for (const [system, r] of [
+      ["ECWID", ecwid],
+      ["CCV_SALESPOS", ccv],
+    ] as const) {
       if (!r.ok) {
         this.logger.warn({ integrationId, system, message: r.message }, "connection test failed");
         await this.events.emit({

@@ -2,7 +2,13 @@ import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { CcvClient, type CcvClientOptions, type CustomerEmailIndex } from "../connectors/ccv-salespos";
 import { EcwidClient, type EcwidClientOptions } from "../connectors/ecwid";
-import { AuthCircuit, SharedRateBudget, type ConnectorDeps, type RateBudget, type RequestObservation } from "../connectors/http";
+import {
+  AuthCircuit,
+  SharedRateBudget,
+  type ConnectorDeps,
+  type RateBudget,
+  type RequestObservation,
+} from "../connectors/http";
 import { CcvCustomerIndexEntity, SyncCursorEntity } from "../db/entities/infra.entity";
 import type { IntegrationSecrets } from "../services/integration.service";
 import type { IntegrationClients } from "./engine/flow-definition";
@@ -45,17 +51,30 @@ export class ConnectorHub {
     };
   }
 
-  clients = async (integrationId: string, { readOnly }: { readOnly: boolean }): Promise<IntegrationClients> => {
+  clients = async (
+    integrationId: string,
+    { readOnly }: { readOnly: boolean },
+  ): Promise<IntegrationClients> => {
     const s = await this.secrets(integrationId);
     const deps = this.deps(readOnly);
     return {
       ecwid: new EcwidClient(
-        { storeId: s.ecwid.storeId, token: s.ecwid.token, clientSecret: s.ecwid.clientSecret, apiBaseUrl: s.ecwid.apiBaseUrl },
+        {
+          storeId: s.ecwid.storeId,
+          token: s.ecwid.token,
+          clientSecret: s.ecwid.clientSecret,
+          apiBaseUrl: s.ecwid.apiBaseUrl,
+        },
         deps,
         this.opts.ecwid,
       ),
       ccv: new CcvClient(
-        { baseUrl: s.ccv.baseUrl, publicKey: s.ccv.publicKey, secretKey: s.ccv.secretKey, salesPos: s.ccv.salesPos ?? undefined },
+        {
+          baseUrl: s.ccv.baseUrl,
+          publicKey: s.ccv.publicKey,
+          secretKey: s.ccv.secretKey,
+          salesPos: s.ccv.salesPos ?? undefined,
+        },
         { ...deps, emailIndex: new DbCustomerEmailIndex(this.ds, integrationId) },
         this.opts.ccv,
       ),
@@ -71,19 +90,27 @@ export class DbCustomerEmailIndex implements CustomerEmailIndex {
   ) {}
 
   async get(emailHash: string): Promise<string | undefined> {
-    return (await this.ds.manager.findOneBy(CcvCustomerIndexEntity, { integrationId: this.integrationId, emailHash }))?.userId;
+    return (
+      await this.ds.manager.findOneBy(CcvCustomerIndexEntity, {
+        integrationId: this.integrationId,
+        emailHash,
+      })
+    )?.userId;
   }
 
   async set(emailHash: string, userId: string): Promise<void> {
-    await this.ds.manager.upsert(CcvCustomerIndexEntity, { integrationId: this.integrationId, emailHash, userId }, [
-      "integrationId",
-      "emailHash",
-    ]);
+    await this.ds.manager.upsert(
+      CcvCustomerIndexEntity,
+      { integrationId: this.integrationId, emailHash, userId },
+      ["integrationId", "emailHash"],
+    );
   }
 
   async setMany(entries: [string, string][]): Promise<void> {
     for (let i = 0; i < entries.length; i += 200) {
-      const chunk = entries.slice(i, i + 200).map(([emailHash, userId]) => ({ integrationId: this.integrationId, emailHash, userId }));
+      const chunk = entries
+        .slice(i, i + 200)
+        .map(([emailHash, userId]) => ({ integrationId: this.integrationId, emailHash, userId }));
       await this.ds.manager.upsert(CcvCustomerIndexEntity, chunk, ["integrationId", "emailHash"]);
     }
   }
@@ -97,14 +124,22 @@ export class DbCustomerEmailIndex implements CustomerEmailIndex {
   }
 
   async lastRefreshedAt(): Promise<Date | undefined> {
-    const r = await this.ds.manager.findOneBy(SyncCursorEntity, { integrationId: this.integrationId, key: "ccv:email-index" });
+    const r = await this.ds.manager.findOneBy(SyncCursorEntity, {
+      integrationId: this.integrationId,
+      key: "ccv:email-index",
+    });
     return r ? new Date(r.value) : undefined;
   }
 
   async markRefreshed(at: Date): Promise<void> {
     await this.ds.manager.upsert(
       SyncCursorEntity,
-      { integrationId: this.integrationId, key: "ccv:email-index", value: at.toISOString(), updatedAt: new Date() },
+      {
+        integrationId: this.integrationId,
+        key: "ccv:email-index",
+        value: at.toISOString(),
+        updatedAt: new Date(),
+      },
       ["integrationId", "key"],
     );
   }

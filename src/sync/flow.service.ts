@@ -6,9 +6,23 @@ import { json } from "../db/columns";
 import { FlowConfigEntity } from "../db/entities/flow-config.entity";
 import { IntegrationEntity } from "../db/entities/integration.entity";
 import { FieldMappingEntity, ValueMappingEntity } from "../db/entities/mapping.entity";
-import { MappingValidationError, resolveMappings, validateMapping, type FieldMappingDef, type ResolvedMapping, type WritePolicy } from "../mapping/field-mapping";
+import {
+  MappingValidationError,
+  resolveMappings,
+  validateMapping,
+  type FieldMappingDef,
+  type ResolvedMapping,
+  type WritePolicy,
+} from "../mapping/field-mapping";
 import type { FlowRegistry } from "./engine/flow-registry";
-import { FLOW_KINDS, mergeSettings, STOCK_FLOWS, type FlowKindName, type FlowSettingsData, type StockCalculationName } from "./engine/flow-settings";
+import {
+  FLOW_KINDS,
+  mergeSettings,
+  STOCK_FLOWS,
+  type FlowKindName,
+  type FlowSettingsData,
+  type StockCalculationName,
+} from "./engine/flow-settings";
 import { buildRuntime, userMappings, type ClientProvider } from "./engine/runtime";
 import type { Logger } from "pino";
 
@@ -58,7 +72,11 @@ export class FlowService {
   }
 
   async flow(integrationId: string, kind: FlowKindName): Promise<FlowView> {
-    return view(integrationId, kind, (await this.ds.manager.findOneBy(FlowConfigEntity, { integrationId, kind })) ?? undefined);
+    return view(
+      integrationId,
+      kind,
+      (await this.ds.manager.findOneBy(FlowConfigEntity, { integrationId, kind })) ?? undefined,
+    );
   }
 
   /** every enabled flow with a schedule (the scheduler's start-up list) */
@@ -67,20 +85,33 @@ export class FlowService {
     return rows.filter((r) => r.schedule).map((r) => view(r.integrationId, r.kind as FlowKindName, r));
   }
 
-  async configure(workspaceId: string, integrationId: string, kind: FlowKindName, input: FlowInputData): Promise<FlowView> {
+  async configure(
+    workspaceId: string,
+    integrationId: string,
+    kind: FlowKindName,
+    input: FlowInputData,
+  ): Promise<FlowView> {
     await this.integration(workspaceId, integrationId);
     const current = await this.flow(integrationId, kind);
     const enabled = input.enabled ?? current.enabled;
-    const schedule = input.schedule === undefined ? current.schedule : input.schedule === null ? null : input.schedule.trim();
+    const schedule =
+      input.schedule === undefined
+        ? current.schedule
+        : input.schedule === null
+          ? null
+          : input.schedule.trim();
     if (schedule !== null && !cron.validate(schedule)) {
       throw badInput(
         `schedule "${schedule}" is not a valid cron expression (node-cron syntax, e.g. "*/15 * * * *" for every 15 minutes).`,
       );
     }
-    if (enabled && !this.registry.has(kind)) throw badInput(`The flow ${kind} is not available in this version of the gateway yet.`);
+    if (enabled && !this.registry.has(kind))
+      throw badInput(`The flow ${kind} is not available in this version of the gateway yet.`);
     const settings = applySettings(current.settings, input.settings ?? {});
     if (settings.useDefaultDebtor && !settings.defaultDebtor) {
-      throw badInput("useDefaultDebtor needs defaultDebtor: the e-mail address or CCV user id of the debtor to book orders on.");
+      throw badInput(
+        "useDefaultDebtor needs defaultDebtor: the e-mail address or CCV user id of the debtor to book orders on.",
+      );
     }
     if (enabled && STOCK_FLOWS.includes(kind)) {
       const other = STOCK_FLOWS.find((k) => k !== kind)!;
@@ -98,7 +129,10 @@ export class FlowService {
       settings: settings as unknown as Record<string, unknown>,
       updatedAt: new Date(),
     };
-    await this.ds.manager.upsert(FlowConfigEntity, { ...row, settings: json(row.settings) }, ["integrationId", "kind"]);
+    await this.ds.manager.upsert(FlowConfigEntity, { ...row, settings: json(row.settings) }, [
+      "integrationId",
+      "kind",
+    ]);
     const v = view(integrationId, kind, row);
     for (const l of this.listeners) l(v);
     return v;
@@ -115,7 +149,12 @@ export class FlowService {
   }
 
   /** replaces the user mappings; every expression is compiled first and a bad one refused */
-  async setFieldMappings(workspaceId: string, integrationId: string, kind: FlowKindName, mappings: FieldMappingDef[]): Promise<FlowView> {
+  async setFieldMappings(
+    workspaceId: string,
+    integrationId: string,
+    kind: FlowKindName,
+    mappings: FieldMappingDef[],
+  ): Promise<FlowView> {
     await this.integration(workspaceId, integrationId);
     const seen = new Set<string>();
     mappings.forEach((m, i) => {
@@ -123,11 +162,19 @@ export class FlowService {
         validateMapping(m);
       } catch (e) {
         if (e instanceof MappingValidationError) {
-          throw badInput(e.message, { mapping: e.target, index: i, ...(e.position !== undefined ? { position: e.position } : {}) });
+          throw badInput(e.message, {
+            mapping: e.target,
+            index: i,
+            ...(e.position !== undefined ? { position: e.position } : {}),
+          });
         }
         throw e;
       }
-      if (seen.has(m.target)) throw badInput(`mapping "${m.target}" is given twice; one mapping per target.`, { mapping: m.target, index: i });
+      if (seen.has(m.target))
+        throw badInput(`mapping "${m.target}" is given twice; one mapping per target.`, {
+          mapping: m.target,
+          index: i,
+        });
       seen.add(m.target);
     });
     await this.ds.transaction(async (em) => {
@@ -151,7 +198,10 @@ export class FlowService {
     return this.flow(integrationId, kind);
   }
 
-  async valueMappings(integrationId: string, kind?: string): Promise<{ kind: string; from: string; to: string }[]> {
+  async valueMappings(
+    integrationId: string,
+    kind?: string,
+  ): Promise<{ kind: string; from: string; to: string }[]> {
     const rows = await this.ds.manager.find(ValueMappingEntity, {
       where: kind ? { integrationId, kind } : { integrationId },
       order: { kind: "ASC", from: "ASC" },
@@ -169,15 +219,23 @@ export class FlowService {
     const seen = new Set<string>();
     for (const e of entries) {
       const from = e.from.trim();
-      if (from === "" || e.to.trim() === "") throw badInput(`value mapping entries need a non-empty from and to (got "${e.from}" → "${e.to}").`);
-      if (from.length > 191 || e.to.length > 200) throw badInput("value mapping codes are limited to 191 characters.");
+      if (from === "" || e.to.trim() === "")
+        throw badInput(`value mapping entries need a non-empty from and to (got "${e.from}" → "${e.to}").`);
+      if (from.length > 191 || e.to.length > 200)
+        throw badInput("value mapping codes are limited to 191 characters.");
       if (seen.has(from)) throw badInput(`value mapping "${from}" is given twice.`);
       seen.add(from);
     }
     await this.ds.transaction(async (em) => {
       await em.delete(ValueMappingEntity, { integrationId, kind });
       for (const e of entries) {
-        await em.insert(ValueMappingEntity, { id: randomUUID(), integrationId, kind, from: e.from.trim(), to: e.to.trim() });
+        await em.insert(ValueMappingEntity, {
+          id: randomUUID(),
+          integrationId,
+          kind,
+          from: e.from.trim(),
+          to: e.to.trim(),
+        });
       }
     });
     return this.valueMappings(integrationId, kind);
@@ -191,7 +249,8 @@ export class FlowService {
     sourceId: string,
   ): Promise<{ sourcePayload: unknown; targetPayload: unknown; errors: string[] }> {
     await this.integration(workspaceId, integrationId);
-    if (!this.registry.has(kind)) throw badInput(`The flow ${kind} is not available in this version of the gateway yet.`);
+    if (!this.registry.has(kind))
+      throw badInput(`The flow ${kind} is not available in this version of the gateway yet.`);
     const def = this.registry.get(kind);
     const rt = await buildRuntime({
       ds: this.ds,
@@ -207,7 +266,9 @@ export class FlowService {
       throw badInput(`Could not read ${sourceId} from the source: ${e.message}`);
     });
     if (!record) throw notFound("Source record", sourceId);
-    const { input, bindings } = def.mappingInput ? await def.mappingInput(rt, record) : { input: record.payload, bindings: {} };
+    const { input, bindings } = def.mappingInput
+      ? await def.mappingInput(rt, record)
+      : { input: record.payload, bindings: {} };
     const r = await rt.mappings.apply(input, { isCreate: true, bindings });
     return { sourcePayload: record.payload, targetPayload: r.payload, errors: r.errors };
   }
@@ -231,9 +292,11 @@ function applySettings(
   if (input.orderStatuses !== undefined && input.orderStatuses !== null) {
     s.orderStatuses = [...new Set(input.orderStatuses.map((x) => x.trim()).filter((x) => x !== ""))];
   }
-  if (input.useDefaultDebtor !== undefined && input.useDefaultDebtor !== null) s.useDefaultDebtor = input.useDefaultDebtor;
+  if (input.useDefaultDebtor !== undefined && input.useDefaultDebtor !== null)
+    s.useDefaultDebtor = input.useDefaultDebtor;
   if (input.defaultDebtor !== undefined) s.defaultDebtor = input.defaultDebtor?.trim() || null;
-  if (input.updateExisting !== undefined && input.updateExisting !== null) s.updateExisting = input.updateExisting;
+  if (input.updateExisting !== undefined && input.updateExisting !== null)
+    s.updateExisting = input.updateExisting;
   if (input.stockCalculation !== undefined && input.stockCalculation !== null) {
     s.stockCalculation = input.stockCalculation as StockCalculationName;
   }

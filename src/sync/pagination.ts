@@ -16,6 +16,7 @@ export function decodeCursor<T>(c: string | null | undefined): T | undefined {
 
 export function pageSize(first: number | null | undefined, dflt: number, max = 200): number {
   const n = first ?? dflt;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput(`first must be a whole number from 1 to ${max}.`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw badInput(`first must be a whole number from 1 to ${max}.`);
   return n;
 }

@@ -65,10 +65,17 @@ export class RunService {
     return i;
   }
 
-  async runSync(workspaceId: string, integrationId: string, flow: FlowKindName, req: RunRequest): Promise<SyncRunEntity> {
+  async runSync(
+    workspaceId: string,
+    integrationId: string,
+    flow: FlowKindName,
+    req: RunRequest,
+  ): Promise<SyncRunEntity> {
     await this.integrationOf(workspaceId, integrationId);
-    if (!this.registry.has(flow)) throw badInput(`The flow ${flow} is not available in this version of the gateway yet.`);
-    if (req.sourceIds && req.sourceIds.length > 1000) throw badInput("A run can be limited to at most 1000 source ids.");
+    if (!this.registry.has(flow))
+      throw badInput(`The flow ${flow} is not available in this version of the gateway yet.`);
+    if (req.sourceIds && req.sourceIds.length > 1000)
+      throw badInput("A run can be limited to at most 1000 source ids.");
     return (await this.enqueue(integrationId, flow, "MANUAL", req))!;
   }
 
@@ -76,10 +83,18 @@ export class RunService {
    * Creates a QUEUED run and its job in one transaction, then announces it. SCHEDULE runs are
    * skipped (null) while a run of the same flow is queued or running: one run per flow at a time.
    */
-  async enqueue(integrationId: string, flow: FlowKindName, trigger: TriggerName, req: RunRequest): Promise<SyncRunEntity | null> {
+  async enqueue(
+    integrationId: string,
+    flow: FlowKindName,
+    trigger: TriggerName,
+    req: RunRequest,
+  ): Promise<SyncRunEntity | null> {
     const r = await this.ds.transaction((em) => this.enqueueIn(em, integrationId, flow, trigger, req));
     if (!r) {
-      this.logger.info({ integrationId, flow, trigger }, "a run of this flow is already queued or running; tick skipped");
+      this.logger.info(
+        { integrationId, flow, trigger },
+        "a run of this flow is already queued or running; tick skipped",
+      );
       return null;
     }
     await this.events.publish([r.event]);
@@ -96,7 +111,9 @@ export class RunService {
     req: RunRequest,
   ): Promise<{ run: SyncRunEntity; event: SyncEventData } | null> {
     if (trigger === "SCHEDULE") {
-      const active = await em.count(SyncRunEntity, { where: { integrationId, flow, status: In(["QUEUED", "RUNNING"]) } });
+      const active = await em.count(SyncRunEntity, {
+        where: { integrationId, flow, status: In(["QUEUED", "RUNNING"]) },
+      });
       if (active > 0) return null;
     }
     const now = new Date();
@@ -149,7 +166,12 @@ export class RunService {
    * A webhook asks for one record: joins a WEBHOOK run of the flow that has not started yet
    * (coalescing bursts into one run), or queues a new one. Runs inside the inbox transaction.
    */
-  async enqueueForWebhook(em: EntityManager, integrationId: string, flow: FlowKindName, sourceId: string): Promise<SyncEventData[]> {
+  async enqueueForWebhook(
+    em: EntityManager,
+    integrationId: string,
+    flow: FlowKindName,
+    sourceId: string,
+  ): Promise<SyncEventData[]> {
     const queued = await em.findOne(SyncRunEntity, {
       where: { integrationId, flow, trigger: "WEBHOOK", status: "QUEUED", dryRun: false },
       order: { queuedAt: "DESC" },
@@ -186,7 +208,8 @@ export class RunService {
   async retryFailedItems(workspaceId: string, runId: string): Promise<SyncRunEntity> {
     const run = await this.getRun(workspaceId, runId);
     if (!run) throw notFound("Run", runId);
-    if (!FINAL_STATUSES.has(run.status)) throw badInput("The run is still going; retry its failed items when it has finished.");
+    if (!FINAL_STATUSES.has(run.status))
+      throw badInput("The run is still going; retry its failed items when it has finished.");
     const failed = await this.ds.manager.find(SyncItemEntity, {
       select: { sourceId: true },
       where: { runId, status: "FAILED" },
@@ -210,7 +233,10 @@ export class RunService {
       replayOf: String(item.id),
     }))!;
     await this.executor.execute(replay.id, new AbortController().signal);
-    const fresh = await this.ds.manager.findOne(SyncItemEntity, { where: { runId: replay.id }, order: { id: "DESC" } });
+    const fresh = await this.ds.manager.findOne(SyncItemEntity, {
+      where: { runId: replay.id },
+      order: { id: "DESC" },
+    });
     if (!fresh) throw new Error("the replay recorded no item");
     return fresh;
   }
@@ -220,13 +246,18 @@ export class RunService {
   async getRun(workspaceId: string, id: string): Promise<SyncRunEntity | null> {
     return this.ds.manager
       .createQueryBuilder(SyncRunEntity, "r")
-      .innerJoin(IntegrationEntity, "i", "i.id = r.integration_id AND i.workspace_id = :ws", { ws: workspaceId })
+      .innerJoin(IntegrationEntity, "i", "i.id = r.integration_id AND i.workspace_id = :ws", {
+        ws: workspaceId,
+      })
       .where("r.id = :id", { id })
       .getOne();
   }
 
   async lastRun(integrationId: string, flow: string): Promise<SyncRunEntity | null> {
-    return this.ds.manager.findOne(SyncRunEntity, { where: { integrationId, flow }, order: { queuedAt: "DESC", id: "DESC" } });
+    return this.ds.manager.findOne(SyncRunEntity, {
+      where: { integrationId, flow },
+      order: { queuedAt: "DESC", id: "DESC" },
+    });
   }
 
   async listRuns(
@@ -246,10 +277,17 @@ export class RunService {
       .addOrderBy("r.id", "DESC")
       .take(n + 1);
     if (flow) qb.andWhere("r.flow = :flow", { flow });
-    if (pos) qb.andWhere("(r.queued_at < :q OR (r.queued_at = :q AND r.id < :id))", { q: new Date(pos.q), id: pos.id });
+    if (pos)
+      qb.andWhere("(r.queued_at < :q OR (r.queued_at = :q AND r.id < :id))", {
+        q: new Date(pos.q),
+        id: pos.id,
+      });
     const rows = await qb.getMany();
     const page = rows.slice(0, n);
-    const nodes = page.map((r) => ({ cursor: encodeCursor({ q: r.queuedAt.toISOString(), id: r.id }), node: r }));
+    const nodes = page.map((r) => ({
+      cursor: encodeCursor({ q: r.queuedAt.toISOString(), id: r.id }),
+      node: r,
+    }));
     return { nodes, hasNextPage: rows.length > n, endCursor: nodes.at(-1)?.cursor ?? null };
   }
 
@@ -257,13 +295,19 @@ export class RunService {
     if (!/^\d+$/.test(id)) return null;
     return this.ds.manager
       .createQueryBuilder(SyncItemEntity, "s")
-      .innerJoin(IntegrationEntity, "i", "i.id = s.integration_id AND i.workspace_id = :ws", { ws: workspaceId })
+      .innerJoin(IntegrationEntity, "i", "i.id = s.integration_id AND i.workspace_id = :ws", {
+        ws: workspaceId,
+      })
       .where("s.id = :id", { id: Number(id) })
       .getOne();
   }
 
   /** items by id order; the caller has already checked the workspace (integration or run) */
-  async listItems(filter: ItemFilter, first: number | undefined, after: string | undefined): Promise<Page<SyncItemEntity>> {
+  async listItems(
+    filter: ItemFilter,
+    first: number | undefined,
+    after: string | undefined,
+  ): Promise<Page<SyncItemEntity>> {
     const n = pageSize(first, 50);
     const pos = decodeCursor<{ id: number }>(after);
     const qb = this.ds.manager.createQueryBuilder(SyncItemEntity, "s");
@@ -275,7 +319,10 @@ export class RunService {
     if (filter.sourceId) qb.andWhere("s.source_id = :sourceId", { sourceId: filter.sourceId });
     const totalCount = await qb.getCount();
     if (pos) qb.andWhere("s.id > :after", { after: pos.id });
-    const rows = await qb.orderBy("s.id", "ASC").take(n + 1).getMany();
+    const rows = await qb
+      .orderBy("s.id", "ASC")
+      .take(n + 1)
+      .getMany();
     const page = rows.slice(0, n);
     const nodes = page.map((r) => ({ cursor: encodeCursor({ id: r.id }), node: r }));
     return { nodes, hasNextPage: rows.length > n, endCursor: nodes.at(-1)?.cursor ?? null, totalCount };

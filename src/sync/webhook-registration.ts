@@ -27,10 +27,13 @@ export class WebhookRegistrar {
 
   /** the CCV events the integration's enabled flows need */
   async wantedCcvEvents(integrationId: string): Promise<CcvWebhookEvent[]> {
-    const enabled = new Set((await this.ds.manager.findBy(FlowConfigEntity, { integrationId, enabled: true })).map((f) => f.kind));
+    const enabled = new Set(
+      (await this.ds.manager.findBy(FlowConfigEntity, { integrationId, enabled: true })).map((f) => f.kind),
+    );
     const events = new Set<string>();
     for (const d of this.registry.all()) {
-      if (enabled.has(d.kind) && d.webhooks?.system === "CCV_SALESPOS") for (const e of d.webhooks.events) events.add(e);
+      if (enabled.has(d.kind) && d.webhooks?.system === "CCV_SALESPOS")
+        for (const e of d.webhooks.events) events.add(e);
     }
     return [...events] as CcvWebhookEvent[];
   }
@@ -39,7 +42,8 @@ export class WebhookRegistrar {
   async ensureCcv(integrationId: string): Promise<string[]> {
     const events = await this.wantedCcvEvents(integrationId);
     if (events.length === 0) return [];
-    if (!this.publicUrl) throw new Error("the gateway's public URL is not known yet (set GATEWAY_PUBLIC_URL)");
+    if (!this.publicUrl)
+      throw new Error("the gateway's public URL is not known yet (set GATEWAY_PUBLIC_URL)");
     const { ccv } = await this.clients(integrationId, { readOnly: false });
     const regs = await ccv.ensureWebhooks(events, (e) => ccvWebhookAddress(this.publicUrl, integrationId, e));
     for (const r of regs) {
@@ -63,7 +67,10 @@ export class WebhookRegistrar {
   /** fire-and-forget variant for configuration changes: a failure is logged, never thrown at the user */
   ensureCcvQuietly(integrationId: string): void {
     void this.ensureCcv(integrationId).catch((e: Error) =>
-      this.logger.warn({ integrationId, err: e.message }, "registering CCV webhooks failed; runs still poll on their schedule"),
+      this.logger.warn(
+        { integrationId, err: e.message },
+        "registering CCV webhooks failed; runs still poll on their schedule",
+      ),
     );
   }
 }

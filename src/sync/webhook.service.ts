@@ -52,7 +52,11 @@ export class WebhookService {
     private readonly opts: WebhookServiceOptions,
   ) {}
 
-  async ecwid(integrationId: string, rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<WebhookAnswer> {
+  async ecwid(
+    integrationId: string,
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<WebhookAnswer> {
     const integration = await this.integration(integrationId);
     if (!integration) return { status: 404, body: { error: "unknown integration" } };
     const secrets = await this.secrets(integrationId);
@@ -68,7 +72,12 @@ export class WebhookService {
     }
     const e = v.event;
     if (e.storeId !== integration.ecwidStoreId) {
-      return { status: 400, body: { error: `the event is for store ${e.storeId}, this integration is store ${integration.ecwidStoreId}` } };
+      return {
+        status: 400,
+        body: {
+          error: `the event is for store ${e.storeId}, this integration is store ${integration.ecwidStoreId}`,
+        },
+      };
     }
     const target = ecwidWebhookTarget(e);
     const sourceId = target.kind === "other" ? null : String(target.id);
@@ -87,7 +96,13 @@ export class WebhookService {
     const reg = await this.ds.manager.findOneBy(CcvWebhookEntity, { integrationId, event });
     const key = reg?.keyEnc ? this.box.decrypt(reg.keyEnc, `ccv_webhook:${integrationId}:${event}`) : null;
     if (key && reg) {
-      const v = verifyCcvWebhook({ key, address: reg.address, rawBody, headers, mode: this.opts.ccvVerification });
+      const v = verifyCcvWebhook({
+        key,
+        address: reg.address,
+        rawBody,
+        headers,
+        mode: this.opts.ccvVerification,
+      });
       if (!v.ok) {
         this.logger.warn({ integrationId, event, reason: v.reason }, "CCV webhook refused");
         return { status: 401, body: { error: v.reason } };
@@ -135,7 +150,8 @@ export class WebhookService {
           receivedAt: new Date(),
         });
         const out: SyncEventData[] = [];
-        for (const flow of flows) out.push(...(await this.runs.enqueueForWebhook(em, integrationId, flow, sourceId!)));
+        for (const flow of flows)
+          out.push(...(await this.runs.enqueueForWebhook(em, integrationId, flow, sourceId!)));
         return out;
       });
     } catch (e) {
@@ -148,13 +164,19 @@ export class WebhookService {
   }
 
   /** enabled flows whose definition listens to this event */
-  private async flowsFor(integrationId: string, system: SystemName, eventType: string): Promise<FlowKindName[]> {
+  private async flowsFor(
+    integrationId: string,
+    system: SystemName,
+    eventType: string,
+  ): Promise<FlowKindName[]> {
     const enabled = new Set(
       (await this.ds.manager.findBy(FlowConfigEntity, { integrationId, enabled: true })).map((f) => f.kind),
     );
     return this.registry
       .all()
-      .filter((d) => enabled.has(d.kind) && d.webhooks?.system === system && d.webhooks.events.includes(eventType))
+      .filter(
+        (d) => enabled.has(d.kind) && d.webhooks?.system === system && d.webhooks.events.includes(eventType),
+      )
       .map((d) => d.kind);
   }
 }

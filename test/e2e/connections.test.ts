@@ -1,4 +1,9 @@
-import { IntegrationDocument, TestConnectionsDocument, UpdateCcvCredentialsDocument, UpdateEcwidCredentialsDocument } from "../../sdk/generated/graphql";
+import {
+  IntegrationDocument,
+  TestConnectionsDocument,
+  UpdateCcvCredentialsDocument,
+  UpdateEcwidCredentialsDocument,
+} from "../../sdk/generated/graphql";
 import { startWorld, type World } from "../support/world";
 
 describe("testConnections against both sandboxes", () => {

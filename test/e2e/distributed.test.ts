@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { print } from "graphql";
-import { ConfigureFlowDocument, RunSyncDocument, SyncEventsDocument, type SyncEventsSubscription } from "../../sdk/generated/graphql";
+import {
+  ConfigureFlowDocument,
+  RunSyncDocument,
+  SyncEventsDocument,
+  type SyncEventsSubscription,
+} from "../../sdk/generated/graphql";
 import { wsClient } from "../support/graphql-client";
 import { eventually, startWorld, type World } from "../support/world";
 
@@ -15,11 +20,27 @@ describe("an api process and a worker process sharing the database and Redis", (
   let worker: World;
   beforeAll(async () => {
     api = await startWorld({
-      ecwid: { seed: { categories: [1, 2, 3].map((i) => ({ id: 800 + i, name: `Dist ${i}`, orderBy: i * 10, enabled: true })) } },
+      ecwid: {
+        seed: {
+          categories: [1, 2, 3].map((i) => ({
+            id: 800 + i,
+            name: `Dist ${i}`,
+            orderBy: i * 10,
+            enabled: true,
+          })),
+        },
+      },
       gateway: { env: { GATEWAY_ROLE: "api", REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix } },
     });
     worker = await startWorld({
-      join: { db: api.t.db, integrationId: api.integrationId, key: api.key, workspaceId: api.workspaceId, ecwid: api.ecwid, ccv: api.ccv },
+      join: {
+        db: api.t.db,
+        integrationId: api.integrationId,
+        key: api.key,
+        workspaceId: api.workspaceId,
+        ecwid: api.ecwid,
+        ccv: api.ccv,
+      },
       gateway: { env: { GATEWAY_ROLE: "worker", REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix } },
     });
   });
@@ -31,18 +52,31 @@ describe("an api process and a worker process sharing the database and Redis", (
   it("the worker runs what the api queued, and its events stream to the api's subscribers", async () => {
     const ready = await (await fetch(`${api.t.url}/readyz`)).json();
     expect(ready).toMatchObject({ status: "ready", redis: "ok" });
-    await api.gql(ConfigureFlowDocument, { integrationId: api.integrationId, flow: "CATEGORIES_ECWID_TO_CCV", input: { enabled: true } });
+    await api.gql(ConfigureFlowDocument, {
+      integrationId: api.integrationId,
+      flow: "CATEGORIES_ECWID_TO_CCV",
+      input: { enabled: true },
+    });
     const events: SyncEventsSubscription["syncEvents"][] = [];
     const client = wsClient(api.t.url, api.key);
     const stop = client.subscribe<SyncEventsSubscription>(
       { query: print(SyncEventsDocument), variables: { integrationId: api.integrationId } },
-      { next: (v) => v.data && events.push(v.data.syncEvents), error: () => undefined, complete: () => undefined },
+      {
+        next: (v) => v.data && events.push(v.data.syncEvents),
+        error: () => undefined,
+        complete: () => undefined,
+      },
     );
     await new Promise((r) => setTimeout(r, 300));
-    const run = (await api.gql(RunSyncDocument, { integrationId: api.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })).runSync;
+    const run = (
+      await api.gql(RunSyncDocument, { integrationId: api.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })
+    ).runSync;
     const done = await api.waitRun(run.id);
     expect(done.counts.created).toBe(3);
-    await eventually(async () => events.find((e) => e.type === "RUN_FINISHED" && e.runId === run.id), "RUN_FINISHED over Redis");
+    await eventually(
+      async () => events.find((e) => e.type === "RUN_FINISHED" && e.runId === run.id),
+      "RUN_FINISHED over Redis",
+    );
     stop();
     await client.dispose();
     // RUN_QUEUED comes from the api process itself, the rest from the worker through Redis

@@ -29,12 +29,18 @@ describe("the sync engine with CATEGORIES_ECWID_TO_CCV against both sandboxes", 
   let w: World;
   beforeAll(async () => {
     w = await startWorld({ ecwid: { seed: { categories: tree } } });
-    await w.gql(ConfigureFlowDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV", input: { enabled: true } });
+    await w.gql(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: "CATEGORIES_ECWID_TO_CCV",
+      input: { enabled: true },
+    });
   });
   afterAll(() => w.stop());
 
   it("runs end to end: parents first, linked, counts consistent with items", async () => {
-    const queued = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })).runSync;
+    const queued = (
+      await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })
+    ).runSync;
     expect(queued.status).toBe("QUEUED");
     const run = await w.waitRun(queued.id);
     expect(run.status).toBe("SUCCEEDED");
@@ -61,12 +67,18 @@ describe("the sync engine with CATEGORIES_ECWID_TO_CCV against both sandboxes", 
 
   it("a second run writes nothing: unchanged records are skipped", async () => {
     const before = w.ccv.log.writes().length;
-    const r = await w.waitRun((await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })).runSync.id);
+    const r = await w.waitRun(
+      (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" }))
+        .runSync.id,
+    );
     expect(r.counts).toEqual({ total: 4, created: 0, updated: 0, skipped: 4, failed: 0 });
     expect(w.ccv.log.writes().length).toBe(before);
-    const runs = (await w.gql(SyncRunsDocument, { integrationId: w.integrationId })).syncRuns.edges.map((e) => e.node.id);
+    const runs = (await w.gql(SyncRunsDocument, { integrationId: w.integrationId })).syncRuns.edges.map(
+      (e) => e.node.id,
+    );
     expect(runs[0]).toBe(r.id);
-    const flow = (await w.gql(FlowDetailDocument, { id: w.integrationId, kind: "CATEGORIES_ECWID_TO_CCV" })).integration!.flow;
+    const flow = (await w.gql(FlowDetailDocument, { id: w.integrationId, kind: "CATEGORIES_ECWID_TO_CCV" }))
+      .integration!.flow;
     expect(flow.lastRun?.id).toBe(r.id);
   });
 
@@ -76,8 +88,13 @@ describe("the sync engine with CATEGORIES_ECWID_TO_CCV against both sandboxes", 
     const ecwidWrites = w.ecwid.log.writes().length;
     const ccvWrites = w.ccv.log.writes().length;
     const r = await w.waitRun(
-      (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV", options: { dryRun: true } }))
-        .runSync.id,
+      (
+        await w.gql(RunSyncDocument, {
+          integrationId: w.integrationId,
+          flow: "CATEGORIES_ECWID_TO_CCV",
+          options: { dryRun: true },
+        })
+      ).runSync.id,
     );
     expect(r.dryRun).toBe(true);
     expect(r.counts).toMatchObject({ total: 5, created: 1, updated: 1, skipped: 3, failed: 0 });
@@ -91,9 +108,14 @@ describe("the sync engine with CATEGORIES_ECWID_TO_CCV against both sandboxes", 
     expect(bags.status).toBe("PENDING");
     expect(bags.sentPayload).toMatchObject({ name: "Bags", parentcategory_id: expect.any(Number) });
     // nothing was linked by the dry run: a real run still creates
-    const real = await w.waitRun((await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })).runSync.id);
+    const real = await w.waitRun(
+      (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" }))
+        .runSync.id,
+    );
     expect(real.counts).toMatchObject({ created: 1, updated: 1, skipped: 3 });
-    expect([...w.ccv.store.categories.values()].map((c) => c.name)).toEqual(expect.arrayContaining(["T-Shirts", "Bags"]));
+    expect([...w.ccv.store.categories.values()].map((c) => c.name)).toEqual(
+      expect.arrayContaining(["T-Shirts", "Bags"]),
+    );
   });
 
   it("a failed item is retried alone by retryFailedItems, and replayItem runs one item again now", async () => {
@@ -101,10 +123,15 @@ describe("the sync engine with CATEGORIES_ECWID_TO_CCV against both sandboxes", 
     w.ecwid.store.createCategory({ name: "Socks" });
     // CCV refuses the first create (validation): not retried by the transport, the item fails
     w.ccv.faults.add({ method: "POST", path: /\/categories\/?$/, kind: "status", status: 400, times: 1 });
-    const r = await w.waitRun((await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })).runSync.id);
+    const r = await w.waitRun(
+      (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" }))
+        .runSync.id,
+    );
     expect(r.status).toBe("PARTIAL");
     expect(r.counts).toMatchObject({ created: 1, failed: 1 });
-    const failed = (await w.gql(SyncRunDocument, { id: r.id, status: "FAILED" })).syncRun!.items.edges.map((e) => e.node);
+    const failed = (await w.gql(SyncRunDocument, { id: r.id, status: "FAILED" })).syncRun!.items.edges.map(
+      (e) => e.node,
+    );
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ errorCode: "VALIDATION", attempts: 1 });
     expect(failed[0].reason).toBeTruthy();
@@ -125,8 +152,13 @@ describe("the sync engine with CATEGORIES_ECWID_TO_CCV against both sandboxes", 
   });
 
   it("cancelRun stops a run between items", async () => {
-    const run = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV", options: { full: true } }))
-      .runSync;
+    const run = (
+      await w.gql(RunSyncDocument, {
+        integrationId: w.integrationId,
+        flow: "CATEGORIES_ECWID_TO_CCV",
+        options: { full: true },
+      })
+    ).runSync;
     const c = (await w.gql(CancelRunDocument, { id: run.id })).cancelRun;
     const final = await w.waitRun(c.id);
     expect(final.status).toBe("CANCELLED");
@@ -139,17 +171,26 @@ describe("the sync engine with CATEGORIES_ECWID_TO_CCV against both sandboxes", 
     const p1 = await w.gql(SyncItemsDocument, { integrationId: w.integrationId, first: 2 });
     expect(p1.syncItems.edges).toHaveLength(2);
     expect(p1.syncItems.pageInfo.hasNextPage).toBe(true);
-    const p2 = await w.gql(SyncItemsDocument, { integrationId: w.integrationId, first: 2, after: p1.syncItems.pageInfo.endCursor });
+    const p2 = await w.gql(SyncItemsDocument, {
+      integrationId: w.integrationId,
+      first: 2,
+      after: p1.syncItems.pageInfo.endCursor,
+    });
     expect(p2.syncItems.edges[0].node.id).not.toBe(p1.syncItems.edges[1].node.id);
     expect(Number(p2.syncItems.edges[0].node.id)).toBeGreaterThan(Number(p1.syncItems.edges[1].node.id));
     const failed = await w.gql(SyncItemsDocument, { integrationId: w.integrationId, status: "FAILED" });
     expect(failed.syncItems.edges.every((e) => e.node.status === "FAILED")).toBe(true);
-    expect(errorCode(await w.raw(SyncItemsDocument, { integrationId: w.integrationId, after: "garbage!" }))).toBe("BAD_USER_INPUT");
+    expect(
+      errorCode(await w.raw(SyncItemsDocument, { integrationId: w.integrationId, after: "garbage!" })),
+    ).toBe("BAD_USER_INPUT");
   });
 
   it("user mappings override defaults; a bad expression is refused with its position; preview shows the payload", async () => {
-    const defaults = (await w.gql(DefaultFieldMappingsDocument, { flow: "CATEGORIES_ECWID_TO_CCV" })).defaultFieldMappings;
-    expect(defaults.map((d) => d.target)).toEqual(expect.arrayContaining(["name", "description", "parentcategory_id"]));
+    const defaults = (await w.gql(DefaultFieldMappingsDocument, { flow: "CATEGORIES_ECWID_TO_CCV" }))
+      .defaultFieldMappings;
+    expect(defaults.map((d) => d.target)).toEqual(
+      expect.arrayContaining(["name", "description", "parentcategory_id"]),
+    );
     const bad = await w.raw(SetFieldMappingsDocument, {
       integrationId: w.integrationId,
       flow: "CATEGORIES_ECWID_TO_CCV",
@@ -167,19 +208,42 @@ describe("the sync engine with CATEGORIES_ECWID_TO_CCV against both sandboxes", 
       ],
     });
     const inForce = set.setFieldMappings.fieldMappings;
-    expect(inForce.filter((m) => m.target === "name")).toEqual([expect.objectContaining({ isDefault: false, expression: "$uppercase(name)" })]);
+    expect(inForce.filter((m) => m.target === "name")).toEqual([
+      expect.objectContaining({ isDefault: false, expression: "$uppercase(name)" }),
+    ]);
     expect(inForce.find((m) => m.target === "parentcategory_id")?.isDefault).toBe(true);
-    const preview = (await w.gql(PreviewMappingDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV", sourceId: "9002" }))
-      .previewMapping;
+    const preview = (
+      await w.gql(PreviewMappingDocument, {
+        integrationId: w.integrationId,
+        flow: "CATEGORIES_ECWID_TO_CCV",
+        sourceId: "9002",
+      })
+    ).previewMapping;
     expect(preview.errors).toEqual([]);
-    expect(preview.targetPayload).toMatchObject({ name: "T-SHIRTS", description: "<p>T-Shirts</p>", parentcategory_id: expect.any(Number) });
+    expect(preview.targetPayload).toMatchObject({
+      name: "T-SHIRTS",
+      description: "<p>T-Shirts</p>",
+      parentcategory_id: expect.any(Number),
+    });
     expect(preview.sourcePayload).toMatchObject({ id: 9002, name: "T-Shirts" });
     // an update applies ALWAYS mappings and keeps CREATE_ONLY ones
-    const r = await w.waitRun((await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV", options: { sourceIds: ["9002"] } })).runSync.id);
+    const r = await w.waitRun(
+      (
+        await w.gql(RunSyncDocument, {
+          integrationId: w.integrationId,
+          flow: "CATEGORIES_ECWID_TO_CCV",
+          options: { sourceIds: ["9002"] },
+        })
+      ).runSync.id,
+    );
     expect(r.counts.updated).toBe(1);
     const shirt = [...w.ccv.store.categories.values()].find((c) => c.name === "T-SHIRTS")!;
     expect(shirt.description).not.toBe("<p>T-Shirts</p>");
-    await w.gql(SetFieldMappingsDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV", mappings: [] });
+    await w.gql(SetFieldMappingsDocument, {
+      integrationId: w.integrationId,
+      flow: "CATEGORIES_ECWID_TO_CCV",
+      mappings: [],
+    });
   });
 
   it("validates flow configuration and value maps", async () => {
@@ -199,10 +263,21 @@ describe("the sync engine with CATEGORIES_ECWID_TO_CCV against both sandboxes", 
     const ok = await w.gql(ConfigureFlowDocument, {
       integrationId: w.integrationId,
       flow: "CATEGORIES_ECWID_TO_CCV",
-      input: { schedule: "*/15 * * * *", settings: { orderStatuses: ["PAID", " PAID ", "AWAITING_PAYMENT"] } },
+      input: {
+        schedule: "*/15 * * * *",
+        settings: { orderStatuses: ["PAID", " PAID ", "AWAITING_PAYMENT"] },
+      },
     });
-    expect(ok.configureFlow).toMatchObject({ enabled: true, schedule: "*/15 * * * *", settings: { orderStatuses: ["PAID", "AWAITING_PAYMENT"] } });
-    const cleared = await w.gql(ConfigureFlowDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV", input: { schedule: null } });
+    expect(ok.configureFlow).toMatchObject({
+      enabled: true,
+      schedule: "*/15 * * * *",
+      settings: { orderStatuses: ["PAID", "AWAITING_PAYMENT"] },
+    });
+    const cleared = await w.gql(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: "CATEGORIES_ECWID_TO_CCV",
+      input: { schedule: null },
+    });
     expect(cleared.configureFlow.schedule).toBeNull();
     const vm = await w.gql(SetValueMappingsDocument, {
       integrationId: w.integrationId,
@@ -222,7 +297,8 @@ describe("the sync engine with CATEGORIES_ECWID_TO_CCV against both sandboxes", 
       ],
     });
     expect(errorCode(dup)).toBe("BAD_USER_INPUT");
-    const flow = (await w.gql(FlowDetailDocument, { id: w.integrationId, kind: "CATEGORIES_ECWID_TO_CCV" })).integration!.flow;
+    const flow = (await w.gql(FlowDetailDocument, { id: w.integrationId, kind: "CATEGORIES_ECWID_TO_CCV" }))
+      .integration!.flow;
     expect(flow.valueMappings.map((v) => v.from).sort()).toEqual(["*", "BankTransfer"]);
   });
 });

@@ -23,8 +23,8 @@ describe("integrations with encrypted, write-only credentials", () => {
 
   beforeAll(async () => {
     t = await startTestGateway({ captureLogs: true });
-    admin = (await executeOk(t.url, CreateWorkspaceDocument, { name: "Shop owner" }, t.adminToken)).createWorkspace.adminKey
-      .secret;
+    admin = (await executeOk(t.url, CreateWorkspaceDocument, { name: "Shop owner" }, t.adminToken))
+      .createWorkspace.adminKey.secret;
     const r = await executeOk(
       t.url,
       CreateIntegrationDocument,
@@ -64,10 +64,13 @@ describe("integrations with encrypted, write-only credentials", () => {
     const tables: string[] =
       ds.options.type === "mysql"
         ? (await ds.query("SHOW TABLES")).map((r: Record<string, string>) => Object.values(r)[0])
-        : (await ds.query("SELECT name FROM sqlite_master WHERE type='table'")).map((r: { name: string }) => r.name);
+        : (await ds.query("SELECT name FROM sqlite_master WHERE type='table'")).map(
+            (r: { name: string }) => r.name,
+          );
     expect(tables).toContain("integration");
     let dump = "";
-    for (const table of tables) dump += JSON.stringify(await ds.query(`SELECT * FROM ${ds.driver.escape(table)}`));
+    for (const table of tables)
+      dump += JSON.stringify(await ds.query(`SELECT * FROM ${ds.driver.escape(table)}`));
     expect(dump).toContain("myshop.ccvshop.nl");
     for (const s of [TOKEN, CLIENT_SECRET, PUBLIC, SECRET]) {
       expect(dump).not.toContain(s);
@@ -90,7 +93,12 @@ describe("integrations with encrypted, write-only credentials", () => {
   it("refuses a masked value pasted back as a credential", async () => {
     const i = (await executeOk(t.url, IntegrationDocument, { id }, admin)).integration!;
     const masked = /token (\S+… \(\d+ chars\))/.exec(i.ecwid.maskedCredentials)![1];
-    const r = await execute(t.url, UpdateEcwidCredentialsDocument, { integrationId: id, input: { storeId: 1003, token: masked } }, admin);
+    const r = await execute(
+      t.url,
+      UpdateEcwidCredentialsDocument,
+      { integrationId: id, input: { storeId: 1003, token: masked } },
+      admin,
+    );
     expect(errorCode(r)).toBe("BAD_USER_INPUT");
     expect(r.errors![0].message).toMatch(/masked/);
   });
@@ -99,7 +107,14 @@ describe("integrations with encrypted, write-only credentials", () => {
     const c = await executeOk(
       t.url,
       UpdateCcvCredentialsDocument,
-      { integrationId: id, input: { baseUrl: "http://127.0.0.1:9999", publicKey: "pk_new_abcdef", secretKey: "sk_new_0123456789" } },
+      {
+        integrationId: id,
+        input: {
+          baseUrl: "http://127.0.0.1:9999",
+          publicKey: "pk_new_abcdef",
+          secretKey: "sk_new_0123456789",
+        },
+      },
       admin,
     );
     expect(c.updateCcvCredentials.status).toBe("UNTESTED");
@@ -113,7 +128,10 @@ describe("integrations with encrypted, write-only credentials", () => {
     const bad = await execute(
       t.url,
       UpdateCcvCredentialsDocument,
-      { integrationId: id, input: { baseUrl: "http://shop.example.com", publicKey: "pk", secretKey: "sk_x" } },
+      {
+        integrationId: id,
+        input: { baseUrl: "http://shop.example.com", publicKey: "pk", secretKey: "sk_x" },
+      },
       admin,
     );
     expect(errorCode(bad)).toBe("BAD_USER_INPUT");
@@ -142,7 +160,9 @@ describe("integrations with encrypted, write-only credentials", () => {
         admin,
       )
     ).createIntegration.id;
-    expect((await executeOk(t.url, DeleteIntegrationDocument, { id: other }, admin)).deleteIntegration).toBe(true);
+    expect((await executeOk(t.url, DeleteIntegrationDocument, { id: other }, admin)).deleteIntegration).toBe(
+      true,
+    );
     const list = await executeOk(t.url, IntegrationsDocument, {}, admin);
     expect(list.integrations.map((x) => x.id)).toEqual([id]);
   });

@@ -519,7 +519,10 @@ describe("ORDERS_CCV_TO_ECWID against both sandboxes", () => {
     const id = sale({ rows: [{ product: poster, count: 1 }], paid: false, status: 4 });
     const first = await itemFor((await run({ sourceIds: [id] })).id, id);
     expect(first.action).toBe("CREATE");
-    expect(ecwidOrdersFor(id)[0]).toMatchObject({ paymentStatus: "AWAITING_PAYMENT", fulfillmentStatus: "AWAITING_PROCESSING" });
+    expect(ecwidOrdersFor(id)[0]).toMatchObject({
+      paymentStatus: "AWAITING_PAYMENT",
+      fulfillmentStatus: "AWAITING_PROCESSING",
+    });
     w.ccv.store.patchOrder(Number(id), { paid: true, status: 7 });
     const followed = await itemFor((await run({ sourceIds: [id] })).id, id);
     expect(followed).toMatchObject({ action: "UPDATE", status: "SUCCEEDED" });
@@ -530,7 +533,10 @@ describe("ORDERS_CCV_TO_ECWID against both sandboxes", () => {
     expect(ecwidOrdersFor(id)).toHaveLength(1);
     expect(ecwidOrdersFor(id)[0]).toMatchObject({ paymentStatus: "PAID", fulfillmentStatus: "DELIVERED" });
     const again = await itemFor((await run({ sourceIds: [id] })).id, id);
-    expect(again).toMatchObject({ action: "SKIP", reason: expect.stringMatching(/^Already in Ecwid as order/) });
+    expect(again).toMatchObject({
+      action: "SKIP",
+      reason: expect.stringMatching(/^Already in Ecwid as order/),
+    });
   });
 
   it("user mappings override defaults; previewMapping shows the Ecwid order the mappings make", async () => {

@@ -37,7 +37,15 @@ const scanFlow: FlowDefinition = {
     return {
       action: "UPDATE",
       targetId: `e${p.id}`,
-      links: [{ entity: "PRODUCT", ecwidId: `e${p.id}`, ccvId: String(p.id), createdBy: "MATCHED", hashToEcwid: fingerprint(p) }],
+      links: [
+        {
+          entity: "PRODUCT",
+          ecwidId: `e${p.id}`,
+          ccvId: String(p.id),
+          createdBy: "MATCHED",
+          hashToEcwid: fingerprint(p),
+        },
+      ],
     };
   },
 };
@@ -47,13 +55,20 @@ describe("budgeted, resumable full reconcile (CCV products)", () => {
   beforeAll(async () => {
     w = await startWorld({ engine: { flows: [scanFlow] } });
     w.ccv.store.seedProducts(450, (i) => ({ name: `Product ${i}`, productnumber: `P-${i}`, price: 10 + i }));
-    await w.gql(ConfigureFlowDocument, { integrationId: w.integrationId, flow: "PRODUCTS_CCV_TO_ECWID", input: { enabled: true } });
+    await w.gql(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: "PRODUCTS_CCV_TO_ECWID",
+      input: { enabled: true },
+    });
   });
   afterAll(() => w.stop());
 
   const run = async () => {
     const before = w.ccv.log.find("GET", /\/products\/?$/).length;
-    const r = await w.waitRun((await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "PRODUCTS_CCV_TO_ECWID" })).runSync.id);
+    const r = await w.waitRun(
+      (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "PRODUCTS_CCV_TO_ECWID" }))
+        .runSync.id,
+    );
     return { r, pages: w.ccv.log.find("GET", /\/products\/?$/).length - before };
   };
 

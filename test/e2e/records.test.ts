@@ -1,4 +1,11 @@
-import { CreateWorkspaceDocument, CustomersDocument, OrdersDocument, ProductDocument, ProductsDocument, StockLevelsDocument } from "../../sdk/generated/graphql";
+import {
+  CreateWorkspaceDocument,
+  CustomersDocument,
+  OrdersDocument,
+  ProductDocument,
+  ProductsDocument,
+  StockLevelsDocument,
+} from "../../sdk/generated/graphql";
 import { CcvClient } from "../../src/connectors/ccv-salespos";
 import { AuthCircuit, SharedRateBudget } from "../../src/connectors/http";
 import type { EcwidOrder } from "../../src/connectors/ecwid";
@@ -14,29 +21,103 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
         seed: {
           products: [
             ECWID_FIXTURE_PRODUCT,
-            { id: 700100300, sku: "MUG-001", name: "Koffiemok", price: 12.95, quantity: 40, unlimited: false, enabled: true },
+            {
+              id: 700100300,
+              sku: "MUG-001",
+              name: "Koffiemok",
+              price: 12.95,
+              quantity: 40,
+              unlimited: false,
+              enabled: true,
+            },
             { id: 700100400, sku: "ONLY-ECWID", name: "Web only", price: 5, unlimited: true, enabled: true },
           ],
-          customers: [{ id: 177737165, email: "buyer@example.com", name: "Jane Doe", billingPerson: { name: "Jane Doe", companyName: "Acme Widgets LLC" } } as never],
+          customers: [
+            {
+              id: 177737165,
+              email: "buyer@example.com",
+              name: "Jane Doe",
+              billingPerson: { name: "Jane Doe", companyName: "Acme Widgets LLC" },
+            } as never,
+          ],
         },
       },
     });
-    const ccv = new CcvClient({ baseUrl: w.ccv.baseUrl, publicKey: w.ccv.publicKey, secretKey: w.ccv.secretKey }, { budget: new SharedRateBudget(), circuit: new AuthCircuit() });
-    const mug = await ccv.createProduct({ name: "Koffiemok", productnumber: "MUG-001", price: 13.5, discount: 0, taxtariff: "normal", stockenabled: true, stock: 38 });
-    await ccv.createProduct({ name: "Tas", productnumber: "BAG-01", price: 30, discount: 0, taxtariff: "normal", stockenabled: true, stock: 3 });
+    const ccv = new CcvClient(
+      { baseUrl: w.ccv.baseUrl, publicKey: w.ccv.publicKey, secretKey: w.ccv.secretKey },
+      { budget: new SharedRateBudget(), circuit: new AuthCircuit() },
+    );
+    const mug = await ccv.createProduct({
+      name: "Koffiemok",
+      productnumber: "MUG-001",
+      price: 13.5,
+      discount: 0,
+      taxtariff: "normal",
+      stockenabled: true,
+      stock: 38,
+    });
+    await ccv.createProduct({
+      name: "Tas",
+      productnumber: "BAG-01",
+      price: 30,
+      discount: 0,
+      taxtariff: "normal",
+      stockenabled: true,
+      stock: 3,
+    });
     await ccv.createVariantProduct({
-      product: { name: "Logo T-Shirt", productnumber: "TSHIRT-BASE", price: 20, discount: 0, taxtariff: "normal", stockenabled: true },
-      axes: [{ name: "Size", values: [{ name: "M" }] }, { name: "Color", values: [{ name: "Black" }, { name: "White" }] }],
+      product: {
+        name: "Logo T-Shirt",
+        productnumber: "TSHIRT-BASE",
+        price: 20,
+        discount: 0,
+        taxtariff: "normal",
+        stockenabled: true,
+      },
+      axes: [
+        { name: "Size", values: [{ name: "M" }] },
+        { name: "Color", values: [{ name: "Black" }, { name: "White" }] },
+      ],
       variants: [
         { options: { Size: "M", Color: "Black" }, sku: "TSHIRT-M-BLK", stock: 5 },
         { options: { Size: "M", Color: "White" }, sku: "TSHIRT-M-WHT", stock: 7 },
       ],
     });
-    w.ccv.store.seedUser("Buyer@Example.com", { customertype: "b2b", billingaddress: { first_name: "Jane", last_name: "Doe", company: "Acme Widgets LLC" } });
+    w.ccv.store.seedUser("Buyer@Example.com", {
+      customertype: "b2b",
+      billingaddress: { first_name: "Jane", last_name: "Doe", company: "Acme Widgets LLC" },
+    });
     // an open checkout holds 2 mugs; a paid web order; a POS sale not synced yet
-    w.ecwid.store.createOrder({ email: "x@example.com", paymentStatus: "INCOMPLETE", fulfillmentStatus: "AWAITING_PROCESSING", subtotal: 25.9, total: 25.9, items: [{ productId: 700100300, sku: "MUG-001", name: "Koffiemok", quantity: 2, price: 12.95 }] } as EcwidOrder);
-    w.ecwid.store.createOrder({ email: "buyer@example.com", paymentStatus: "PAID", fulfillmentStatus: "AWAITING_PROCESSING", subtotal: 12.95, total: 12.95, items: [{ sku: "MUG-001", name: "Koffiemok", quantity: 1, price: 12.95 }], billingPerson: { name: "Jane Doe", street: "Dorpsstraat 12a", city: "Utrecht", postalCode: "3511AB", countryCode: "NL" } } as EcwidOrder);
-    await ccv.createOrder({ is_completed: true, paid: true, status: 7, customer: { email: "pos@example.com", billingaddress: { first_name: "Piet", last_name: "Kassa" } }, orderrows: [{ product_id: mug.id, count: 1 }] });
+    w.ecwid.store.createOrder({
+      email: "x@example.com",
+      paymentStatus: "INCOMPLETE",
+      fulfillmentStatus: "AWAITING_PROCESSING",
+      subtotal: 25.9,
+      total: 25.9,
+      items: [{ productId: 700100300, sku: "MUG-001", name: "Koffiemok", quantity: 2, price: 12.95 }],
+    } as EcwidOrder);
+    w.ecwid.store.createOrder({
+      email: "buyer@example.com",
+      paymentStatus: "PAID",
+      fulfillmentStatus: "AWAITING_PROCESSING",
+      subtotal: 12.95,
+      total: 12.95,
+      items: [{ sku: "MUG-001", name: "Koffiemok", quantity: 1, price: 12.95 }],
+      billingPerson: {
+        name: "Jane Doe",
+        street: "Dorpsstraat 12a",
+        city: "Utrecht",
+        postalCode: "3511AB",
+        countryCode: "NL",
+      },
+    } as EcwidOrder);
+    await ccv.createOrder({
+      is_completed: true,
+      paid: true,
+      status: 7,
+      customer: { email: "pos@example.com", billingaddress: { first_name: "Piet", last_name: "Kassa" } },
+      orderrows: [{ product_id: mug.id, count: 1 }],
+    });
   });
   afterAll(() => w.stop());
 
@@ -44,25 +125,58 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
     const all = (await w.gql(ProductsDocument, { integrationId: w.integrationId })).products;
     expect(all.edges.map((e) => e.node.sku)).toEqual(["BAG-01", "MUG-001", "ONLY-ECWID", "TSHIRT-BASE"]);
     const mug = all.edges[1].node;
-    expect(mug.ecwid).toMatchObject({ system: "ECWID", id: "700100300", price: { amount: "12.95" }, quantity: 40 });
-    expect(mug.ccv).toMatchObject({ system: "CCV_SALESPOS", price: { amount: "13.5", currency: "EUR" }, quantity: 38 });
+    expect(mug.ecwid).toMatchObject({
+      system: "ECWID",
+      id: "700100300",
+      price: { amount: "12.95" },
+      quantity: 40,
+    });
+    expect(mug.ccv).toMatchObject({
+      system: "CCV_SALESPOS",
+      price: { amount: "13.5", currency: "EUR" },
+      quantity: 38,
+    });
     expect(mug.linked).toBe(false);
-    expect(mug.differences).toEqual(expect.arrayContaining([{ field: "price", before: "12.95", after: "13.5" }, { field: "quantity", before: 40, after: 38 }]));
-    expect(mug.stock).toEqual({ sku: "MUG-001", ecwid: 40, ecwidUnlimited: false, ccv: 38, reserved: 2, computed: 38, inSync: true });
+    expect(mug.differences).toEqual(
+      expect.arrayContaining([
+        { field: "price", before: "12.95", after: "13.5" },
+        { field: "quantity", before: 40, after: 38 },
+      ]),
+    );
+    expect(mug.stock).toEqual({
+      sku: "MUG-001",
+      ecwid: 40,
+      ecwidUnlimited: false,
+      ccv: 38,
+      reserved: 2,
+      computed: 38,
+      inSync: true,
+    });
     expect(all.edges[0].node).toMatchObject({ ecwid: null, ccv: { name: "Tas" } });
-    expect(all.edges[2].node).toMatchObject({ ccv: null, stock: { ecwidUnlimited: true, ecwid: null, computed: null, inSync: false } });
+    expect(all.edges[2].node).toMatchObject({
+      ccv: null,
+      stock: { ecwidUnlimited: true, ecwid: null, computed: null, inSync: false },
+    });
 
     const p1 = (await w.gql(ProductsDocument, { integrationId: w.integrationId, first: 2 })).products;
     expect(p1.pageInfo.hasNextPage).toBe(true);
-    const p2 = (await w.gql(ProductsDocument, { integrationId: w.integrationId, first: 2, after: p1.pageInfo.endCursor })).products;
+    const p2 = (
+      await w.gql(ProductsDocument, {
+        integrationId: w.integrationId,
+        first: 2,
+        after: p1.pageInfo.endCursor,
+      })
+    ).products;
     expect(p2.edges.map((e) => e.node.sku)).toEqual(["ONLY-ECWID", "TSHIRT-BASE"]);
     expect(p2.pageInfo.hasNextPage).toBe(false);
-    const search = (await w.gql(ProductsDocument, { integrationId: w.integrationId, search: "mok" })).products;
+    const search = (await w.gql(ProductsDocument, { integrationId: w.integrationId, search: "mok" }))
+      .products;
     expect(search.edges.map((e) => e.node.sku)).toEqual(["MUG-001"]);
   });
 
   it("finds a product by a variant SKU, with the variants of both systems side by side", async () => {
-    const p = (await w.gql(ProductDocument, { integrationId: w.integrationId, sku: "TSHIRT-M-BLK" })).product!;
+    const p = (await w.gql(ProductDocument, { integrationId: w.integrationId, sku: "TSHIRT-M-BLK" }))
+      .product!;
     expect(p.sku).toBe("TSHIRT-BASE");
     const blk = p.variants.find((v) => v.sku === "TSHIRT-M-BLK")!;
     expect(blk.ecwid).toMatchObject({ quantity: 5 });
@@ -71,25 +185,62 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
     const wht = p.variants.find((v) => v.sku === "TSHIRT-M-WHT")!;
     expect(wht.stock).toMatchObject({ ecwid: 9, ccv: 7, inSync: false });
     expect(p.variants.find((v) => v.sku === "TSHIRT-L-BLK")!.ccv).toBeNull();
-    expect((await w.gql(ProductDocument, { integrationId: w.integrationId, sku: "NOPE" })).product).toBeNull();
+    expect(
+      (await w.gql(ProductDocument, { integrationId: w.integrationId, sku: "NOPE" })).product,
+    ).toBeNull();
   });
 
   it("explains stock figures per SKU", async () => {
-    const levels = (await w.gql(StockLevelsDocument, { integrationId: w.integrationId, skus: ["MUG-001", "TSHIRT-M-WHT", "NOPE"] })).stockLevels;
+    const levels = (
+      await w.gql(StockLevelsDocument, {
+        integrationId: w.integrationId,
+        skus: ["MUG-001", "TSHIRT-M-WHT", "NOPE"],
+      })
+    ).stockLevels;
     expect(levels).toEqual([
       { sku: "MUG-001", ecwid: 40, ecwidUnlimited: false, ccv: 38, reserved: 2, computed: 38, inSync: true },
-      { sku: "TSHIRT-M-WHT", ecwid: 9, ecwidUnlimited: false, ccv: 7, reserved: 0, computed: 9, inSync: false },
-      { sku: "NOPE", ecwid: null, ecwidUnlimited: false, ccv: null, reserved: 0, computed: null, inSync: false },
+      {
+        sku: "TSHIRT-M-WHT",
+        ecwid: 9,
+        ecwidUnlimited: false,
+        ccv: 7,
+        reserved: 0,
+        computed: 9,
+        inSync: false,
+      },
+      {
+        sku: "NOPE",
+        ecwid: null,
+        ecwidUnlimited: false,
+        ccv: null,
+        reserved: 0,
+        computed: null,
+        inSync: false,
+      },
     ]);
   });
 
   it("lists the orders of both systems, a POS sale not yet synced included", async () => {
-    const orders = (await w.gql(OrdersDocument, { integrationId: w.integrationId })).orders.edges.map((e) => e.node);
+    const orders = (await w.gql(OrdersDocument, { integrationId: w.integrationId })).orders.edges.map(
+      (e) => e.node,
+    );
     const web = orders.find((o) => o.ecwid?.paymentStatus === "PAID")!;
     expect(web.key).toMatch(/^ECWID:/);
     expect(web.email).toBe("buyer@example.com");
-    expect(web.billingAddress).toMatchObject({ street: "Dorpsstraat 12a", city: "Utrecht", countryCode: "NL" });
-    expect(web.lines).toEqual([{ sku: "MUG-001", name: "Koffiemok", quantity: 1, unitPrice: { amount: "12.95", currency: expect.any(String) }, options: [] }]);
+    expect(web.billingAddress).toMatchObject({
+      street: "Dorpsstraat 12a",
+      city: "Utrecht",
+      countryCode: "NL",
+    });
+    expect(web.lines).toEqual([
+      {
+        sku: "MUG-001",
+        name: "Koffiemok",
+        quantity: 1,
+        unitPrice: { amount: "12.95", currency: expect.any(String) },
+        options: [],
+      },
+    ]);
     expect(web.linked).toBe(false);
     const pos = orders.find((o) => o.key.startsWith("CCV_SALESPOS:"))!;
     expect(pos.ccv).toMatchObject({ system: "CCV_SALESPOS", total: { amount: expect.any(String) } });
@@ -99,13 +250,23 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
   });
 
   it("matches customers by e-mail across the systems", async () => {
-    const c = (await w.gql(CustomersDocument, { integrationId: w.integrationId, email: "buyer@example.com" })).customers.edges.map((e) => e.node);
+    const c = (
+      await w.gql(CustomersDocument, { integrationId: w.integrationId, email: "buyer@example.com" })
+    ).customers.edges.map((e) => e.node);
     expect(c).toHaveLength(1);
-    expect(c[0]).toMatchObject({ email: "buyer@example.com", isCompany: true, ecwid: { id: "177737165" }, ccv: { system: "CCV_SALESPOS", companyName: "Acme Widgets LLC" } });
+    expect(c[0]).toMatchObject({
+      email: "buyer@example.com",
+      isCompany: true,
+      ecwid: { id: "177737165" },
+      ccv: { system: "CCV_SALESPOS", companyName: "Acme Widgets LLC" },
+    });
   });
 
   it("another workspace's integration is NOT_FOUND", async () => {
-    const other = (await execute(w.t.url, CreateWorkspaceDocument, { name: "other" }, w.t.adminToken)).data!.createWorkspace.adminKey.secret;
-    expect(errorCode(await execute(w.t.url, ProductsDocument, { integrationId: w.integrationId }, other))).toBe("NOT_FOUND");
+    const other = (await execute(w.t.url, CreateWorkspaceDocument, { name: "other" }, w.t.adminToken)).data!
+      .createWorkspace.adminKey.secret;
+    expect(
+      errorCode(await execute(w.t.url, ProductsDocument, { integrationId: w.integrationId }, other)),
+    ).toBe("NOT_FOUND");
   });
 });

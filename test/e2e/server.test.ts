@@ -18,7 +18,9 @@ describe("HTTP surface: health, readiness, metrics, playground, GET /graphql, We
 
   it("answers GraphQL over GET with a bearer key", async () => {
     const q = encodeURIComponent("{ viewer { isInstanceAdmin } }");
-    const res = await fetch(`${t.url}/graphql?query=${q}`, { headers: { authorization: `Bearer ${t.adminToken}` } });
+    const res = await fetch(`${t.url}/graphql?query=${q}`, {
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ data: { viewer: { isInstanceAdmin: true } } });
   });

@@ -14,7 +14,12 @@ import { executeOk, wsClient } from "../support/graphql-client";
 import { eventually, startWorld, type World } from "../support/world";
 
 type Ev = SyncEventsSubscription["syncEvents"];
-const cats: EcwidCategory[] = [1, 2, 3].map((i) => ({ id: 500 + i, name: `Live ${i}`, orderBy: i * 10, enabled: true }));
+const cats: EcwidCategory[] = [1, 2, 3].map((i) => ({
+  id: 500 + i,
+  name: `Live ${i}`,
+  orderBy: i * 10,
+  enabled: true,
+}));
 
 /** subscribes over graphql-ws like a monitoring screen; collects events and errors */
 function monitor(w: World, key: string, vars: { integrationId: string; runId?: string; afterId?: string }) {
@@ -23,16 +28,31 @@ function monitor(w: World, key: string, vars: { integrationId: string; runId?: s
   const client = wsClient(w.t.url, key);
   const stop = client.subscribe<SyncEventsSubscription>(
     { query: print(SyncEventsDocument), variables: vars },
-    { next: (v) => (v.data ? events.push(v.data.syncEvents) : errors.push(v.errors)), error: (e) => errors.push(e), complete: () => undefined },
+    {
+      next: (v) => (v.data ? events.push(v.data.syncEvents) : errors.push(v.errors)),
+      error: (e) => errors.push(e),
+      complete: () => undefined,
+    },
   );
-  return { events, errors, close: async () => { stop(); await client.dispose(); } };
+  return {
+    events,
+    errors,
+    close: async () => {
+      stop();
+      await client.dispose();
+    },
+  };
 }
 
 describe("live sync events over graphql-ws", () => {
   let w: World;
   beforeAll(async () => {
     w = await startWorld({ ecwid: { seed: { categories: cats } } });
-    await w.gql(ConfigureFlowDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV", input: { enabled: true } });
+    await w.gql(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: "CATEGORIES_ECWID_TO_CCV",
+      input: { enabled: true },
+    });
   });
   afterAll(() => w.stop());
 
@@ -40,13 +60,29 @@ describe("live sync events over graphql-ws", () => {
     const m = monitor(w, w.key, { integrationId: w.integrationId });
     // the subscription is live once a first event could arrive; give the socket its handshake
     await new Promise((r) => setTimeout(r, 200));
-    const run = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })).runSync;
-    await eventually(async () => m.events.find((e) => e.type === "RUN_FINISHED" && e.runId === run.id), "RUN_FINISHED");
+    const run = (
+      await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })
+    ).runSync;
+    await eventually(
+      async () => m.events.find((e) => e.type === "RUN_FINISHED" && e.runId === run.id),
+      "RUN_FINISHED",
+    );
     await m.close();
     const mine = m.events.filter((e) => e.runId === run.id);
-    expect(mine.map((e) => e.type)).toEqual(["RUN_QUEUED", "RUN_STARTED", "ITEM_SUCCEEDED", "ITEM_SUCCEEDED", "ITEM_SUCCEEDED", "RUN_FINISHED"]);
+    expect(mine.map((e) => e.type)).toEqual([
+      "RUN_QUEUED",
+      "RUN_STARTED",
+      "ITEM_SUCCEEDED",
+      "ITEM_SUCCEEDED",
+      "ITEM_SUCCEEDED",
+      "RUN_FINISHED",
+    ]);
     const finished = mine.at(-1)!;
-    expect(finished).toMatchObject({ runStatus: "SUCCEEDED", progress: 1, counts: { total: 3, created: 3, failed: 0 } });
+    expect(finished).toMatchObject({
+      runStatus: "SUCCEEDED",
+      progress: 1,
+      counts: { total: 3, created: 3, failed: 0 },
+    });
     const item = mine[2].item!;
     expect(item).toMatchObject({ sourceId: "501", action: "CREATE", status: "SUCCEEDED", runId: run.id });
     expect(item.sentPayload).toMatchObject({ name: "Live 1" });
@@ -56,12 +92,24 @@ describe("live sync events over graphql-ws", () => {
   });
 
   it("with afterId, replays the persisted events after that id first (a reconnecting monitor misses nothing)", async () => {
-    const run = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })).runSync;
+    const run = (
+      await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })
+    ).runSync;
     await w.waitRun(run.id);
     const first = monitor(w, w.key, { integrationId: w.integrationId, runId: run.id, afterId: "0" });
-    await eventually(async () => first.events.find((e) => e.type === "RUN_FINISHED"), "replayed RUN_FINISHED");
+    await eventually(
+      async () => first.events.find((e) => e.type === "RUN_FINISHED"),
+      "replayed RUN_FINISHED",
+    );
     await first.close();
-    expect(first.events.map((e) => e.type)).toEqual(["RUN_QUEUED", "RUN_STARTED", "ITEM_SKIPPED", "ITEM_SKIPPED", "ITEM_SKIPPED", "RUN_FINISHED"]);
+    expect(first.events.map((e) => e.type)).toEqual([
+      "RUN_QUEUED",
+      "RUN_STARTED",
+      "ITEM_SKIPPED",
+      "ITEM_SKIPPED",
+      "ITEM_SKIPPED",
+      "RUN_FINISHED",
+    ]);
     const resumeFrom = first.events[2].id;
     const again = monitor(w, w.key, { integrationId: w.integrationId, runId: run.id, afterId: resumeFrom });
     await eventually(async () => again.events.find((e) => e.type === "RUN_FINISHED"), "replay after an id");
@@ -76,7 +124,10 @@ describe("live sync events over graphql-ws", () => {
     await w.gql(RevokeApiKeyDocument, { id: viewer.apiKey.id });
     // subscriptions re-check their key every few seconds, on the next event
     await new Promise((r) => setTimeout(r, 5_500));
-    await w.waitRun((await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })).runSync.id);
+    await w.waitRun(
+      (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" }))
+        .runSync.id,
+    );
     await eventually(async () => m.errors.length > 0, "the subscription to end");
     await m.close();
     expect(JSON.stringify(m.errors)).toContain("UNAUTHENTICATED");
@@ -90,12 +141,20 @@ describe("live sync events over graphql-ws", () => {
     await executeOk(
       w.t.url,
       CreateIntegrationDocument,
-      { input: { name: "theirs", ecwid: { storeId: 1, token: "secret_theirs_1" }, ccv: { baseUrl: "https://x.example", publicKey: "pk_t", secretKey: "sk_theirs" } } },
+      {
+        input: {
+          name: "theirs",
+          ecwid: { storeId: 1, token: "secret_theirs_1" },
+          ccv: { baseUrl: "https://x.example", publicKey: "pk_t", secretKey: "sk_theirs" },
+        },
+      },
       otherKey,
     );
     const spy = monitor(w, otherKey, { integrationId: w.integrationId });
     await eventually(async () => spy.errors.length > 0, "the refusal");
-    const run = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })).runSync;
+    const run = (
+      await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" })
+    ).runSync;
     await w.waitRun(run.id);
     await spy.close();
     expect(spy.events).toEqual([]);

@@ -16,8 +16,16 @@ import { startTestGateway, type TestGateway } from "../support/gateway";
 
 const integrationInput = (name = "Shop"): CreateIntegrationInput => ({
   name,
-  ecwid: { storeId: 1003, token: "secret_uj8jGQ6aBfS8ZM9h2r8zMMyLQ7xCiuTR", clientSecret: "test_client_secret_123" },
-  ccv: { baseUrl: "https://demo.ccvshop.nl", publicKey: "pk_demo_123", secretKey: "sk_demo_456_abcdefghijklmnop" },
+  ecwid: {
+    storeId: 1003,
+    token: "secret_uj8jGQ6aBfS8ZM9h2r8zMMyLQ7xCiuTR",
+    clientSecret: "test_client_secret_123",
+  },
+  ccv: {
+    baseUrl: "https://demo.ccvshop.nl",
+    publicKey: "pk_demo_123",
+    secretKey: "sk_demo_456_abcdefghijklmnop",
+  },
 });
 
 describe("tenancy and access over HTTP", () => {
@@ -35,8 +43,10 @@ describe("tenancy and access over HTTP", () => {
     adminA = a.createWorkspace.adminKey.secret;
     const b = await executeOk(t.url, CreateWorkspaceDocument, { name: "Agency B" }, t.adminToken);
     adminB = b.createWorkspace.adminKey.secret;
-    operatorA = (await executeOk(t.url, CreateApiKeyDocument, { name: "ops", role: "OPERATOR" }, adminA)).createApiKey.secret;
-    viewerA = (await executeOk(t.url, CreateApiKeyDocument, { name: "screen", role: "VIEWER" }, adminA)).createApiKey.secret;
+    operatorA = (await executeOk(t.url, CreateApiKeyDocument, { name: "ops", role: "OPERATOR" }, adminA))
+      .createApiKey.secret;
+    viewerA = (await executeOk(t.url, CreateApiKeyDocument, { name: "screen", role: "VIEWER" }, adminA))
+      .createApiKey.secret;
   });
   afterAll(() => t.stop());
 
@@ -72,13 +82,26 @@ describe("tenancy and access over HTTP", () => {
 
   it("roles restrict what a key may do", async () => {
     // VIEWER: read only
-    expect(errorCode(await execute(t.url, CreateIntegrationDocument, { input: integrationInput() }, viewerA))).toBe("FORBIDDEN");
-    expect(errorCode(await execute(t.url, CreateApiKeyDocument, { name: "n", role: "ADMIN" }, viewerA))).toBe("FORBIDDEN");
+    expect(
+      errorCode(await execute(t.url, CreateIntegrationDocument, { input: integrationInput() }, viewerA)),
+    ).toBe("FORBIDDEN");
+    expect(errorCode(await execute(t.url, CreateApiKeyDocument, { name: "n", role: "ADMIN" }, viewerA))).toBe(
+      "FORBIDDEN",
+    );
     // OPERATOR: may run syncs but not configure
-    expect(errorCode(await execute(t.url, CreateIntegrationDocument, { input: integrationInput() }, operatorA))).toBe("FORBIDDEN");
-    expect(errorCode(await execute(t.url, CreateApiKeyDocument, { name: "n", role: "VIEWER" }, operatorA))).toBe("FORBIDDEN");
+    expect(
+      errorCode(await execute(t.url, CreateIntegrationDocument, { input: integrationInput() }, operatorA)),
+    ).toBe("FORBIDDEN");
+    expect(
+      errorCode(await execute(t.url, CreateApiKeyDocument, { name: "n", role: "VIEWER" }, operatorA)),
+    ).toBe("FORBIDDEN");
     // ADMIN: configures
-    const created = await executeOk(t.url, CreateIntegrationDocument, { input: integrationInput("by admin") }, adminA);
+    const created = await executeOk(
+      t.url,
+      CreateIntegrationDocument,
+      { input: integrationInput("by admin") },
+      adminA,
+    );
     const id = created.createIntegration.id;
     expect(errorCode(await execute(t.url, DeleteIntegrationDocument, { id }, operatorA))).toBe("FORBIDDEN");
     // every role reads
@@ -89,8 +112,9 @@ describe("tenancy and access over HTTP", () => {
   });
 
   it("another workspace's records are invisible and untouchable, without revealing they exist", async () => {
-    const mine = (await executeOk(t.url, CreateIntegrationDocument, { input: integrationInput("A's shop") }, adminA))
-      .createIntegration.id;
+    const mine = (
+      await executeOk(t.url, CreateIntegrationDocument, { input: integrationInput("A's shop") }, adminA)
+    ).createIntegration.id;
     const read = await executeOk(t.url, IntegrationDocument, { id: mine }, adminB);
     expect(read.integration).toBeNull();
     const list = await executeOk(t.url, IntegrationsDocument, {}, adminB);
@@ -105,12 +129,19 @@ describe("tenancy and access over HTTP", () => {
     const unknown = await execute(
       t.url,
       UpdateEcwidCredentialsDocument,
-      { integrationId: "00000000-0000-0000-0000-000000000000", input: { storeId: 1, token: "secret_xyz_other" } },
+      {
+        integrationId: "00000000-0000-0000-0000-000000000000",
+        input: { storeId: 1, token: "secret_xyz_other" },
+      },
       adminB,
     );
     // the same answer for "exists elsewhere" and "does not exist"
-    expect(unknown.errors?.[0]?.message.replace(/[0-9a-f-]{36}/, "ID")).toBe(upd.errors?.[0]?.message.replace(/[0-9a-f-]{36}/, "ID"));
-    expect(errorCode(await execute(t.url, DeleteIntegrationDocument, { id: mine }, adminB))).toBe("NOT_FOUND");
+    expect(unknown.errors?.[0]?.message.replace(/[0-9a-f-]{36}/, "ID")).toBe(
+      upd.errors?.[0]?.message.replace(/[0-9a-f-]{36}/, "ID"),
+    );
+    expect(errorCode(await execute(t.url, DeleteIntegrationDocument, { id: mine }, adminB))).toBe(
+      "NOT_FOUND",
+    );
     // a key id of workspace A cannot be revoked by B
     const keyA = (await executeOk(t.url, ApiKeysDocument, {}, adminA)).apiKeys[0].id;
     expect(errorCode(await execute(t.url, RevokeApiKeyDocument, { id: keyA }, adminB))).toBe("NOT_FOUND");
@@ -119,7 +150,8 @@ describe("tenancy and access over HTTP", () => {
   });
 
   it("a revoked key stops working at once", async () => {
-    const k = (await executeOk(t.url, CreateApiKeyDocument, { name: "temp", role: "VIEWER" }, adminA)).createApiKey;
+    const k = (await executeOk(t.url, CreateApiKeyDocument, { name: "temp", role: "VIEWER" }, adminA))
+      .createApiKey;
     expect((await executeOk(t.url, ViewerDocument, {}, k.secret)).viewer.role).toBe("VIEWER");
     const revoked = await executeOk(t.url, RevokeApiKeyDocument, { id: k.apiKey.id }, adminA);
     expect(revoked.revokeApiKey.revokedAt).not.toBeNull();

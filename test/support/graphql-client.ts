@@ -5,7 +5,11 @@ import WebSocket from "ws";
 
 export interface GraphQLResult<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown>; path?: (string | number)[] }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string } & Record<string, unknown>;
+    path?: (string | number)[];
+  }[];
 }
 
 /** POST /graphql with a typed document from the generated SDK. */
@@ -24,7 +28,12 @@ export async function execute<T, V>(
 }
 
 /** Executes and fails the test with the GraphQL errors when there are any. */
-export async function executeOk<T, V>(url: string, doc: TypedDocumentNode<T, V>, variables: V, bearer?: string): Promise<T> {
+export async function executeOk<T, V>(
+  url: string,
+  doc: TypedDocumentNode<T, V>,
+  variables: V,
+  bearer?: string,
+): Promise<T> {
   const r = await execute(url, doc, variables, bearer);
   if (r.errors?.length || !r.data) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
   return r.data;

@@ -15,7 +15,13 @@ import type { TestDatabase } from "./database";
 /** Short transport and engine settings so failure paths stay fast in tests (no timing is asserted). */
 export const FAST_ENGINE: EngineOptions = {
   connectors: {
-    transport: { initialDelayMs: 10, maxDelayMs: 50, readTimeoutMs: 2_000, connectTimeoutMs: 1_000, maxAttempts: 3 },
+    transport: {
+      initialDelayMs: 10,
+      maxDelayMs: 50,
+      readTimeoutMs: 2_000,
+      connectTimeoutMs: 1_000,
+      maxAttempts: 3,
+    },
     ccv: { rateLimitWaitMs: 200 },
   },
   executor: { itemRetryDelaysMs: [20, 40], leaseWaitMs: 2_000, cancelCheckMs: 0 },
@@ -42,19 +48,32 @@ export interface WorldOptions {
   gateway?: TestGatewayOptions;
   engine?: EngineOptions;
   /** share another world's database and integration (a second worker process) */
-  join?: { db: TestDatabase; integrationId: string; key: string; workspaceId: string; ecwid: EcwidSandbox; ccv: CcvSandbox };
+  join?: {
+    db: TestDatabase;
+    integrationId: string;
+    key: string;
+    workspaceId: string;
+    ecwid: EcwidSandbox;
+    ccv: CcvSandbox;
+  };
 }
 
 const FINAL = new Set(["SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"]);
 
 /** Both vendor sandboxes, a gateway, a workspace with an ADMIN key, and an integration between them. */
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
-  const ecwid = opts.join?.ecwid ?? (await EcwidSandbox.start({ clientSecret: "test_client_secret_123", ...(opts.ecwid ?? {}) }));
+  const ecwid =
+    opts.join?.ecwid ??
+    (await EcwidSandbox.start({ clientSecret: "test_client_secret_123", ...(opts.ecwid ?? {}) }));
   const ccv = opts.join?.ccv ?? (await CcvSandbox.start(opts.ccv ?? {}));
   const t = await startTestGateway({
     ...(opts.gateway ?? {}),
     db: opts.join?.db ?? opts.gateway?.db,
-    engine: { ...FAST_ENGINE, ...(opts.engine ?? {}), connectors: { ...FAST_ENGINE.connectors, ...(opts.engine?.connectors ?? {}) } },
+    engine: {
+      ...FAST_ENGINE,
+      ...(opts.engine ?? {}),
+      connectors: { ...FAST_ENGINE.connectors, ...(opts.engine?.connectors ?? {}) },
+    },
   });
   let key: string;
   let workspaceId: string;
@@ -71,7 +90,12 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       {
         input: {
           name: "Sandbox pair",
-          ecwid: { storeId: ecwid.storeId, token: ecwid.token, clientSecret: ecwid.clientSecret, apiBaseUrl: ecwid.url },
+          ecwid: {
+            storeId: ecwid.storeId,
+            token: ecwid.token,
+            clientSecret: ecwid.clientSecret,
+            apiBaseUrl: ecwid.url,
+          },
           ccv: { baseUrl: ccv.baseUrl, publicKey: ccv.publicKey, secretKey: ccv.secretKey },
         },
       },
@@ -109,7 +133,11 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
 }
 
 /** polls `probe` until it returns a truthy value */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -33,7 +33,9 @@ describe("SecretBox (AES-256-GCM bound to record and field)", () => {
     const other = new SecretBox(randomBytes(32));
     expect(() => other.decrypt(c, "x")).toThrow(new RegExp(`encrypted with key ${box.keyId}`));
     // with the old key kept for decryption (rotation) it still reads
-    const rotated = new SecretBox(randomBytes(32), [Buffer.from((box as unknown as { keys: Map<string, Buffer> }).keys.get(box.keyId)!)]);
+    const rotated = new SecretBox(randomBytes(32), [
+      Buffer.from((box as unknown as { keys: Map<string, Buffer> }).keys.get(box.keyId)!),
+    ]);
     expect(rotated.decrypt(c, "x")).toBe("v");
   });
 });

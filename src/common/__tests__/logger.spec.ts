@@ -24,7 +24,8 @@ describe("logger redaction", () => {
     );
     const out = lines.join("");
     expect(out).toContain("hello");
-    for (const s of ["SECRET1", "SECRET2", "SECRET3", "SECRET4", "SECRET5", "SECRET6"]) expect(out).not.toContain(s);
+    for (const s of ["SECRET1", "SECRET2", "SECRET3", "SECRET4", "SECRET5", "SECRET6"])
+      expect(out).not.toContain(s);
     expect(out).toContain("[redacted]");
   });
 });

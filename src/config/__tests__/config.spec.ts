@@ -44,8 +44,18 @@ describe("loadConfig", () => {
   });
 
   it("parses MySQL URLs and keys in hex or base64", () => {
-    const c = loadConfig({ DATABASE_URL: "mysql://gw:p%40ss@db.local:3307/gateway", GATEWAY_ENCRYPTION_KEY: KEY });
-    expect(c.database).toMatchObject({ kind: "mysql", host: "db.local", port: 3307, username: "gw", password: "p@ss", database: "gateway" });
+    const c = loadConfig({
+      DATABASE_URL: "mysql://gw:p%40ss@db.local:3307/gateway",
+      GATEWAY_ENCRYPTION_KEY: KEY,
+    });
+    expect(c.database).toMatchObject({
+      kind: "mysql",
+      host: "db.local",
+      port: 3307,
+      username: "gw",
+      password: "p@ss",
+      database: "gateway",
+    });
     expect(c.encryptionKey?.length).toBe(32);
     const b64 = Buffer.alloc(32, 7).toString("base64");
     expect(loadConfig({ GATEWAY_ENCRYPTION_KEY: b64 }).encryptionKey).toEqual(Buffer.alloc(32, 7));

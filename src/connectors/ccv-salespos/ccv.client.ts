@@ -391,7 +391,8 @@ export class CcvClient {
     const size = Math.max(1, Math.min(opts.size ?? this.pageSize, CCV_MAX_PAGE_SIZE));
     const uri = this.uri(path, { ...query, start, size });
     const { data } = await this.send<CcvPage<T>>("GET", uri, undefined, opts.signal);
-    if (!data || !Array.isArray(data.items)) throw ccvShapeError("GET", ccvPathTemplate(uri), "something that is not a collection");
+    if (!data || !Array.isArray(data.items))
+      throw ccvShapeError("GET", ccvPathTemplate(uri), "something that is not a collection");
     return { items: data.items, hasNext: !!data.next && data.items.length > 0 };
   }
 

@@ -16,7 +16,14 @@ export interface ConnectorDeps {
   transport?: Partial<
     Pick<
       TransportOptions,
-      "connectTimeoutMs" | "readTimeoutMs" | "maxAttempts" | "initialDelayMs" | "maxDelayMs" | "maxRetryAfterMs" | "random" | "readOnly"
+      | "connectTimeoutMs"
+      | "readTimeoutMs"
+      | "maxAttempts"
+      | "initialDelayMs"
+      | "maxDelayMs"
+      | "maxRetryAfterMs"
+      | "random"
+      | "readOnly"
     >
   >;
 }

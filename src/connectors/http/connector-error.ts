@@ -5,7 +5,8 @@ import { SYSTEM_LABEL } from "../../domain/system";
  * The one error taxonomy of every connector (ARCHITECTURE §5). `code` decides what happens next
  * (see `errorDisposition`); `message` is written for a shop owner and never holds a credential.
  */
-export type ConnectorErrorCode = "TEMPORARY" | "RATE_LIMITED" | "AUTH" | "NOT_FOUND" | "VALIDATION" | "UNKNOWN";
+export type ConnectorErrorCode =
+  "TEMPORARY" | "RATE_LIMITED" | "AUTH" | "NOT_FOUND" | "VALIDATION" | "UNKNOWN";
 
 export interface ConnectorErrorInit {
   system: SystemKind;

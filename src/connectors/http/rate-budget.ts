@@ -32,10 +32,13 @@ export interface RateBudgetOptions {
 export const abortableSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     const onAbort = () => {
       clearTimeout(t);
       reject(signal?.reason ?? new Error("aborted"));
@@ -61,7 +64,8 @@ export class SharedRateBudget implements RateBudget {
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? abortableSleep;
     this.limiterFactory =
-      opts.limiterFactory ?? ((points, keyPrefix) => new RateLimiterMemory({ points, duration: 60, keyPrefix }));
+      opts.limiterFactory ??
+      ((points, keyPrefix) => new RateLimiterMemory({ points, duration: 60, keyPrefix }));
   }
 
   private lane(id: string): Lane {

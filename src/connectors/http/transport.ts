@@ -114,7 +114,14 @@ export async function closeSharedAgents(): Promise<void> {
 }
 
 /** Network failures: which of them may have reached the vendor after the request was sent. */
-const NOT_SENT = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const NOT_SENT = new Set([
+  "ECONNREFUSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 function networkError(system: SystemKind, e: unknown, url: string): ConnectorError {
   const err = e as { code?: string; cause?: { code?: string }; message?: string };
@@ -157,7 +164,12 @@ export class HttpTransport {
   private readonly o: Required<
     Pick<
       TransportOptions,
-      "connectTimeoutMs" | "readTimeoutMs" | "maxAttempts" | "initialDelayMs" | "maxDelayMs" | "maxRetryAfterMs"
+      | "connectTimeoutMs"
+      | "readTimeoutMs"
+      | "maxAttempts"
+      | "initialDelayMs"
+      | "maxDelayMs"
+      | "maxRetryAfterMs"
     >
   > &
     TransportOptions;
@@ -234,13 +246,17 @@ export class HttpTransport {
       });
       const body = Buffer.from(await r.body.arrayBuffer());
       const hdrs: Record<string, string> = {};
-      for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) hdrs[k] = Array.isArray(v) ? v.join(", ") : v;
+      for (const [k, v] of Object.entries(r.headers))
+        if (v !== undefined) hdrs[k] = Array.isArray(v) ? v.join(", ") : v;
       res = { status: r.statusCode, headers: hdrs, body, text: body.toString("utf8"), attempts: attempt };
     } catch (e) {
       if (req.signal?.aborted) throw e;
       this.observe(req, "error", started, attempt);
       const err = networkError(system, e, req.url);
-      this.o.logger?.warn({ system, method: req.method, lane: req.lane, attempt, err: err.message }, "upstream request failed");
+      this.o.logger?.warn(
+        { system, method: req.method, lane: req.lane, attempt, err: err.message },
+        "upstream request failed",
+      );
       throw err;
     }
     this.observe(req, res.status, started, attempt);
@@ -253,7 +269,15 @@ export class HttpTransport {
     // a 5xx may have been applied: like a timeout, it is ambiguous for a request that is not idempotent
     const ambiguous = err.code === "TEMPORARY" && !(req.idempotent ?? req.method !== "POST");
     this.o.logger?.warn(
-      { system, method: req.method, lane: req.lane, status: res.status, code: err.code, vendorCode: err.vendorCode, attempt },
+      {
+        system,
+        method: req.method,
+        lane: req.lane,
+        status: res.status,
+        code: err.code,
+        vendorCode: err.vendorCode,
+        attempt,
+      },
       "upstream answered with an error",
     );
     if (ambiguous && !err.ambiguous) {
@@ -273,6 +297,13 @@ export class HttpTransport {
   private observe(req: TransportRequest, status: number | "error", started: bigint, attempt: number) {
     if (!this.o.observe) return;
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    this.o.observe({ system: this.o.system, method: req.method, lane: req.lane, status, durationMs, attempt });
+    this.o.observe({
+      system: this.o.system,
+      method: req.method,
+      lane: req.lane,
+      status,
+      durationMs,
+      attempt,
+    });
   }
 }

@@ -1,6 +1,11 @@
 import { joinStreet, splitStreet, type StreetParts } from "../address";
 
-const parts = (street: string, houseNumber: string | null, suffix: string | null = null, line2: string | null = null): StreetParts => ({
+const parts = (
+  street: string,
+  houseNumber: string | null,
+  suffix: string | null = null,
+  line2: string | null = null,
+): StreetParts => ({
   street,
   houseNumber,
   suffix,
@@ -42,7 +47,9 @@ describe("splitStreet", () => {
 
   it("splits the first of several street lines and returns the others as line2", () => {
     expect(splitStreet("Dorpsstraat 12a\nAchterhuis")).toEqual(parts("Dorpsstraat", "12", "a", "Achterhuis"));
-    expect(splitStreet("1 Main St\nSuite 200\n  Floor 3 ")).toEqual(parts("Main St", "1", null, "Suite 200, Floor 3"));
+    expect(splitStreet("1 Main St\nSuite 200\n  Floor 3 ")).toEqual(
+      parts("Main St", "1", null, "Suite 200, Floor 3"),
+    );
     expect(splitStreet("Hauptstraße 5\n\n")).toEqual(parts("Hauptstraße", "5"));
   });
 
@@ -65,7 +72,13 @@ describe("joinStreet", () => {
   });
 
   it("round-trips what splitStreet splits", () => {
-    for (const line of ["Dorpsstraat 12a", "Kerkstraat 12-14", "2e Helmersstraat 5 hs", "Straße des 17. Juni 135", "Am Markt 12a"]) {
+    for (const line of [
+      "Dorpsstraat 12a",
+      "Kerkstraat 12-14",
+      "2e Helmersstraat 5 hs",
+      "Straße des 17. Juni 135",
+      "Am Markt 12a",
+    ]) {
       const p = splitStreet(line);
       expect(joinStreet(p.street, p.houseNumber, p.suffix)).toBe(line);
     }

@@ -1,4 +1,10 @@
-import { MappingSet, MappingValidationError, resolveMappings, validateMapping, type FieldMappingDef } from "../field-mapping";
+import {
+  MappingSet,
+  MappingValidationError,
+  resolveMappings,
+  validateMapping,
+  type FieldMappingDef,
+} from "../field-mapping";
 import { getPath, setPath } from "../paths";
 import { MissingValueMapping, ValueMaps } from "../value-maps";
 
@@ -7,7 +13,10 @@ describe("paths", () => {
     const o: Record<string, unknown> = {};
     setPath(o, "customer.billingaddress.zipcode", "1234AB");
     setPath(o, "orderrows[1].count", 2);
-    expect(o).toEqual({ customer: { billingaddress: { zipcode: "1234AB" } }, orderrows: [undefined, { count: 2 }] });
+    expect(o).toEqual({
+      customer: { billingaddress: { zipcode: "1234AB" } },
+      orderrows: [undefined, { count: 2 }],
+    });
     expect(getPath(o, "orderrows[1].count")).toBe(2);
     expect(getPath(o, "customer.missing.x")).toBeUndefined();
   });
@@ -28,7 +37,10 @@ describe("mapping validation", () => {
   });
   it.each<[FieldMappingDef, RegExp]>([
     [{ target: "a b", source: "x", policy: "ALWAYS" }, /not a field path/],
-    [{ target: "a", source: "x", expression: "y", policy: "ALWAYS" }, /either a source path or an expression/],
+    [
+      { target: "a", source: "x", expression: "y", policy: "ALWAYS" },
+      /either a source path or an expression/,
+    ],
     [{ target: "a", policy: "ALWAYS" }, /needs a source path/],
     [{ target: "a", source: "x..y", policy: "ALWAYS" }, /source "x..y" is not a field path/],
   ])("refuses %j", (m, msg) => {
@@ -67,7 +79,11 @@ describe("applying mappings", () => {
 
   it("honours write policies on update", async () => {
     const set = new MappingSet(resolveMappings(defaults, []));
-    const kept = await set.apply(src, { isCreate: false, current: { shortdescription: "Edited in CCV" }, bindings });
+    const kept = await set.apply(src, {
+      isCreate: false,
+      current: { shortdescription: "Edited in CCV" },
+      bindings,
+    });
     expect(kept.payload).toEqual({ name: "Mug", price: 12.1 });
     const filled = await set.apply(src, { isCreate: false, current: { shortdescription: "" }, bindings });
     expect(filled.payload.shortdescription).toBe("Short");
@@ -75,11 +91,14 @@ describe("applying mappings", () => {
 
   it("reports a failing expression instead of writing a wrong value, and stops runaway expressions", async () => {
     const set = new MappingSet(
-      resolveMappings([], [
-        { target: "x", expression: '$error("no stock field")', policy: "ALWAYS" },
-        { target: "loop", expression: "($f := function($n){ $f($n + 1) }; $f(0))", policy: "ALWAYS" },
-        { target: "ok", source: "sku", policy: "ALWAYS" },
-      ]),
+      resolveMappings(
+        [],
+        [
+          { target: "x", expression: '$error("no stock field")', policy: "ALWAYS" },
+          { target: "loop", expression: "($f := function($n){ $f($n + 1) }; $f(0))", policy: "ALWAYS" },
+          { target: "ok", source: "sku", policy: "ALWAYS" },
+        ],
+      ),
     );
     const r = await set.apply(src, { isCreate: true });
     expect(r.payload).toEqual({ ok: "MUG" });
@@ -88,7 +107,18 @@ describe("applying mappings", () => {
   });
 
   it("expressions see only the record and the gateway's bindings", async () => {
-    const set = new MappingSet(resolveMappings([], [{ target: "x", expression: "[$exists($process), $exists($require), $exists(sku)]", policy: "ALWAYS" }]));
+    const set = new MappingSet(
+      resolveMappings(
+        [],
+        [
+          {
+            target: "x",
+            expression: "[$exists($process), $exists($require), $exists(sku)]",
+            policy: "ALWAYS",
+          },
+        ],
+      ),
+    );
     const r = await set.apply(src, { isCreate: true });
     expect(r.payload.x).toEqual([false, false, true]);
   });
@@ -105,6 +135,8 @@ describe("value maps", () => {
     expect(vm.lookup("PAYMENT_METHOD", "banktransfer")).toBe("Bank transfer");
     expect(vm.require("ORDER_STATUS", "5")).toBe("PROCESSING");
     expect(() => vm.require("PAYMENT_METHOD", "iDEAL")).toThrow(MissingValueMapping);
-    expect(() => vm.require("PAYMENT_METHOD", "iDEAL")).toThrow(/No PAYMENT_METHOD value mapping for "iDEAL"/);
+    expect(() => vm.require("PAYMENT_METHOD", "iDEAL")).toThrow(
+      /No PAYMENT_METHOD value mapping for "iDEAL"/,
+    );
   });
 });

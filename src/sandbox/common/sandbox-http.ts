@@ -36,7 +36,8 @@ export class RequestLog {
   find(method: string, pathPattern: string | RegExp): LoggedRequest[] {
     return this.entries.filter(
       (e) =>
-        e.method === method && (typeof pathPattern === "string" ? e.path === pathPattern : pathPattern.test(e.path)),
+        e.method === method &&
+        (typeof pathPattern === "string" ? e.path === pathPattern : pathPattern.test(e.path)),
     );
   }
 }

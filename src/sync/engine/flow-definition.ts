@@ -107,7 +107,10 @@ export interface FlowDefinition {
   /** decide and do; must not write upstream when rt.dryRun (the transports refuse it anyway) */
   syncItem(rt: FlowRuntime, record: SourceRecord): Promise<ItemResult>;
   /** the mapping input for previewMapping and for syncItem: the source enriched with what mappings may use */
-  mappingInput?(rt: FlowRuntime, record: SourceRecord): Promise<{ input: unknown; bindings: Record<string, unknown> }>;
+  mappingInput?(
+    rt: FlowRuntime,
+    record: SourceRecord,
+  ): Promise<{ input: unknown; bindings: Record<string, unknown> }>;
 }
 
 /** A failure of one item with a machine-readable class (MISSING_PRODUCT, MAPPING, …) and words for people. */

@@ -42,7 +42,10 @@ export function defaultSettings(kind: FlowKindName): FlowSettingsData {
   };
 }
 
-export function mergeSettings(kind: FlowKindName, stored: Partial<FlowSettingsData> | null | undefined): FlowSettingsData {
+export function mergeSettings(
+  kind: FlowKindName,
+  stored: Partial<FlowSettingsData> | null | undefined,
+): FlowSettingsData {
   return { ...defaultSettings(kind), ...(stored ?? {}) };
 }
 

@@ -16,13 +16,24 @@ export function hashOf(v: unknown): string {
 }
 
 /** Field-level changes between what the target has and what we send (for the activity log). */
-export function diffFields(before: Record<string, unknown> | null | undefined, after: Record<string, unknown>, prefix = "") {
+export function diffFields(
+  before: Record<string, unknown> | null | undefined,
+  after: Record<string, unknown>,
+  prefix = "",
+) {
   const changes: { field: string; before: unknown; after: unknown }[] = [];
   for (const [k, a] of Object.entries(after)) {
     const field = prefix ? `${prefix}.${k}` : k;
     const b = before ? before[k] : undefined;
-    if (a && typeof a === "object" && !Array.isArray(a) && (b === undefined || (b && typeof b === "object" && !Array.isArray(b)))) {
-      changes.push(...diffFields((b as Record<string, unknown>) ?? null, a as Record<string, unknown>, field));
+    if (
+      a &&
+      typeof a === "object" &&
+      !Array.isArray(a) &&
+      (b === undefined || (b && typeof b === "object" && !Array.isArray(b)))
+    ) {
+      changes.push(
+        ...diffFields((b as Record<string, unknown>) ?? null, a as Record<string, unknown>, field),
+      );
     } else if (stableStringify(a) !== stableStringify(b)) {
       changes.push({ field, before: b ?? null, after: a ?? null });
     }

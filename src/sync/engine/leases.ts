@@ -24,7 +24,11 @@ export class LeaseStore {
     } catch (e) {
       if (!isDuplicateKeyError(e)) throw e;
     }
-    const r = await this.ds.manager.update(LeaseEntity, { key, expiresAt: LessThan(now) }, { holder: this.holder, expiresAt });
+    const r = await this.ds.manager.update(
+      LeaseEntity,
+      { key, expiresAt: LessThan(now) },
+      { holder: this.holder, expiresAt },
+    );
     return (r.affected ?? 0) > 0;
   }
 
@@ -41,7 +45,11 @@ export class LeaseStore {
   }
 
   async renew(key: string): Promise<void> {
-    await this.ds.manager.update(LeaseEntity, { key, holder: this.holder }, { expiresAt: new Date(Date.now() + this.ttlMs) });
+    await this.ds.manager.update(
+      LeaseEntity,
+      { key, holder: this.holder },
+      { expiresAt: new Date(Date.now() + this.ttlMs) },
+    );
   }
 
   async release(key: string): Promise<void> {

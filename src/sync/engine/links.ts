@@ -16,11 +16,19 @@ export class LinkStore {
   ) {}
 
   async byEcwid(entity: EntityName, ecwidId: string, em?: EntityManager): Promise<LinkEntity | null> {
-    return (em ?? this.ds.manager).findOneBy(LinkEntity, { integrationId: this.integrationId, entity, ecwidId });
+    return (em ?? this.ds.manager).findOneBy(LinkEntity, {
+      integrationId: this.integrationId,
+      entity,
+      ecwidId,
+    });
   }
 
   async byCcv(entity: EntityName, ccvId: string, em?: EntityManager): Promise<LinkEntity | null> {
-    return (em ?? this.ds.manager).findOneBy(LinkEntity, { integrationId: this.integrationId, entity, ccvId });
+    return (em ?? this.ds.manager).findOneBy(LinkEntity, {
+      integrationId: this.integrationId,
+      entity,
+      ccvId,
+    });
   }
 
   async bySku(entity: EntityName, sku: string): Promise<LinkEntity | null> {
@@ -53,8 +61,16 @@ export class LinkStore {
       if (!isDuplicateKeyError(e)) throw e;
     }
     const existing =
-      (await em.findOneBy(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ecwidId: w.ecwidId })) ??
-      (await em.findOneBy(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ccvId: w.ccvId }));
+      (await em.findOneBy(LinkEntity, {
+        integrationId: this.integrationId,
+        entity: w.entity,
+        ecwidId: w.ecwidId,
+      })) ??
+      (await em.findOneBy(LinkEntity, {
+        integrationId: this.integrationId,
+        entity: w.entity,
+        ccvId: w.ccvId,
+      }));
     if (!existing || existing.ecwidId !== w.ecwidId || existing.ccvId !== w.ccvId) {
       throw new Error(
         `${w.entity} Ecwid ${w.ecwidId} / CCV ${w.ccvId} conflicts with the existing link` +

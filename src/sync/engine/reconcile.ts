@@ -32,7 +32,10 @@ export async function* reconcileScan<T>(
   checkpoint: unknown,
 ): AsyncGenerator<DiscoveredRecord> {
   const saved = Number((await rt.state.get(o.key)) ?? "0");
-  let start = typeof (checkpoint as ReconcileState | undefined)?.start === "number" ? (checkpoint as ReconcileState).start : saved;
+  let start =
+    typeof (checkpoint as ReconcileState | undefined)?.start === "number"
+      ? (checkpoint as ReconcileState).start
+      : saved;
   for (let pages = 0; pages < o.pagesPerRun; pages++) {
     const page = await o.fetchPage(start, o.pageSize);
     const next = page.hasNext ? start + page.items.length : 0;

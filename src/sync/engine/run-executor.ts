@@ -9,7 +9,13 @@ import type { EventLog } from "../../events/event-log";
 import type { SyncEventData } from "../../events/event.types";
 import { MissingValueMapping } from "../../mapping/value-maps";
 import { PostponeJob } from "../../jobs/job-queue";
-import { ItemFailure, type FlowDefinition, type FlowRuntime, type ItemResult, type SourceRecord } from "./flow-definition";
+import {
+  ItemFailure,
+  type FlowDefinition,
+  type FlowRuntime,
+  type ItemResult,
+  type SourceRecord,
+} from "./flow-definition";
 import type { EntityName, FlowKindName } from "./flow-settings";
 import type { FlowRegistry } from "./flow-registry";
 import type { LeaseStore } from "./leases";
@@ -50,7 +56,11 @@ export interface ExecutorDeps {
   clients: ClientProvider;
   leases: LeaseStore;
   /** marks a connection failing after an AUTH error (CONNECTION_FAILED) */
-  onConnectionFailed?: (integrationId: string, system: "ECWID" | "CCV_SALESPOS", message: string) => Promise<void>;
+  onConnectionFailed?: (
+    integrationId: string,
+    system: "ECWID" | "CCV_SALESPOS",
+    message: string,
+  ) => Promise<void>;
   options?: Partial<ExecutorOptions>;
   hooks?: ExecutorHooks;
 }
@@ -110,7 +120,10 @@ export class RunExecutor {
       if (signal.aborted) throw signal.reason ?? new Error("aborted");
       if (Date.now() - lastCancelCheck < this.o.cancelCheckMs) return;
       lastCancelCheck = Date.now();
-      const r = await ds.manager.findOne(SyncRunEntity, { select: { id: true, cancelRequested: true }, where: { id: runId } });
+      const r = await ds.manager.findOne(SyncRunEntity, {
+        select: { id: true, cancelRequested: true },
+        where: { id: runId },
+      });
       if (r?.cancelRequested) throw new RunAborted("CANCELLED", "cancelled by a user");
     };
 
@@ -122,7 +135,14 @@ export class RunExecutor {
           await checkCancel();
           if (done.has(`${def.entity}:${sourceId}`)) continue;
           const record = await this.fetch(def, rt, sourceId);
-          await this.processItem(run, def, rt, record ?? { id: sourceId, payload: null }, record === null, undefined);
+          await this.processItem(
+            run,
+            def,
+            rt,
+            record ?? { id: sourceId, payload: null },
+            record === null,
+            undefined,
+          );
           done.add(`${def.entity}:${sourceId}`);
         }
       } else {
@@ -141,11 +161,21 @@ export class RunExecutor {
           await this.processItem(run, def, rt, record, false, checkpoint);
           done.add(key);
         }
-        await ds.manager.update(SyncRunEntity, { id: runId }, { state: json({ ...state, discovered: true }) });
-        if (run.expectedTotal === null || run.expectedTotal < run.total) await this.setExpected(run, Math.max(seen, run.total));
+        await ds.manager.update(
+          SyncRunEntity,
+          { id: runId },
+          { state: json({ ...state, discovered: true }) },
+        );
+        if (run.expectedTotal === null || run.expectedTotal < run.total)
+          await this.setExpected(run, Math.max(seen, run.total));
       }
       const latest = await ds.manager.findOneByOrFail(SyncRunEntity, { id: runId });
-      await this.finish(latest, finalStatus(latest), null, !latest.dryRun && !latest.options?.sourceIds?.length);
+      await this.finish(
+        latest,
+        finalStatus(latest),
+        null,
+        !latest.dryRun && !latest.options?.sourceIds?.length,
+      );
     } catch (e) {
       if (e instanceof RunAborted) {
         const latest = await ds.manager.findOneByOrFail(SyncRunEntity, { id: runId });
@@ -162,7 +192,11 @@ export class RunExecutor {
     const state: RunStateData = { windowFrom: settingsStart, windowTo: new Date().toISOString() };
     const started = new Date();
     const ev = await ds.transaction(async (em) => {
-      await em.update(SyncRunEntity, { id: run.id }, { status: "RUNNING", startedAt: started, state: json(state), updatedAt: started });
+      await em.update(
+        SyncRunEntity,
+        { id: run.id },
+        { status: "RUNNING", startedAt: started, state: json(state), updatedAt: started },
+      );
       return this.d.events.record(em, {
         type: "RUN_STARTED",
         integrationId: run.integrationId,
@@ -185,7 +219,10 @@ export class RunExecutor {
     const settings = await loadSettings(this.d.ds, run.integrationId, flow);
     const start = settings.startDate ? new Date(settings.startDate) : null;
     if (run.options?.full) return start ? start.toISOString() : null;
-    const c = await this.d.ds.manager.findOneBy(SyncCursorEntity, { integrationId: run.integrationId, key: cursorKey(flow) });
+    const c = await this.d.ds.manager.findOneBy(SyncCursorEntity, {
+      integrationId: run.integrationId,
+      key: cursorKey(flow),
+    });
     if (!c) return start ? start.toISOString() : null;
     const from = new Date(new Date(c.value).getTime() - this.o.lookbackMs);
     return (start && start > from ? start : from).toISOString();
@@ -217,10 +254,17 @@ export class RunExecutor {
     const leaseKey = `${run.integrationId}:${entity}:${record.id}`;
     const leased = await this.d.leases.acquire(leaseKey, this.o.leaseWaitMs, rt.signal);
     if (!leased) {
-      await this.record(run, entity, record, checkpoint, {
-        action: "SKIP",
-        reason: "Another run was handling this record at the same time; it was left to that run.",
-      }, 1);
+      await this.record(
+        run,
+        entity,
+        record,
+        checkpoint,
+        {
+          action: "SKIP",
+          reason: "Another run was handling this record at the same time; it was left to that run.",
+        },
+        1,
+      );
       return;
     }
     try {
@@ -228,7 +272,10 @@ export class RunExecutor {
       let result: ItemResult;
       if (missing) {
         attempts = 1;
-        result = { action: "SKIP", reason: `The ${entity.toLowerCase()} no longer exists in ${def.source === "ECWID" ? "Ecwid" : "CCV SalesPOS"}.` };
+        result = {
+          action: "SKIP",
+          reason: `The ${entity.toLowerCase()} no longer exists in ${def.source === "ECWID" ? "Ecwid" : "CCV SalesPOS"}.`,
+        };
       } else {
         for (;;) {
           attempts++;
@@ -239,7 +286,10 @@ export class RunExecutor {
             const retryable = e instanceof ConnectorError && e.code === "TEMPORARY";
             const delay = this.o.itemRetryDelaysMs[attempts - 1];
             if (retryable && delay !== undefined && !rt.signal.aborted) {
-              rt.logger.warn({ sourceId: record.id, attempt: attempts, err: (e as Error).message }, "item failed temporarily; retrying");
+              rt.logger.warn(
+                { sourceId: record.id, attempt: attempts, err: (e as Error).message },
+                "item failed temporarily; retrying",
+              );
               await sleep(delay);
               continue;
             }
@@ -280,13 +330,19 @@ export class RunExecutor {
     if (e instanceof ItemFailure) {
       return { action: "SKIP", ...e.details, status: "FAILED", errorCode: e.errorCode, reason: e.message };
     }
-    if (e instanceof MissingValueMapping) return { action: "SKIP", status: "FAILED", errorCode: "VALUE_MAPPING", reason: e.message };
+    if (e instanceof MissingValueMapping)
+      return { action: "SKIP", status: "FAILED", errorCode: "VALUE_MAPPING", reason: e.message };
     if (e instanceof ConnectorError) {
       const code = e.code === "TEMPORARY" || e.code === "UNKNOWN" ? "UPSTREAM" : e.code;
       return { action: "SKIP", status: "FAILED", errorCode: code, reason: e.message };
     }
     rt.logger.error({ err: e }, "item failed with an unexpected error");
-    return { action: "SKIP", status: "FAILED", errorCode: "INTERNAL", reason: `Unexpected error in the gateway: ${(e as Error).message}` };
+    return {
+      action: "SKIP",
+      status: "FAILED",
+      errorCode: "INTERNAL",
+      reason: `Unexpected error in the gateway: ${(e as Error).message}`,
+    };
   }
 
   /** item + links + counts + checkpoint + event in one transaction; the event is published after commit */
@@ -364,7 +420,8 @@ export class RunExecutor {
         const counts = run;
         if (checkpoint !== undefined) run.state = { ...(run.state ?? {}), checkpoint };
         return this.d.events.record(em, {
-          type: status === "FAILED" ? "ITEM_FAILED" : status === "SKIPPED" ? "ITEM_SKIPPED" : "ITEM_SUCCEEDED",
+          type:
+            status === "FAILED" ? "ITEM_FAILED" : status === "SKIPPED" ? "ITEM_SKIPPED" : "ITEM_SUCCEEDED",
           integrationId: run.integrationId,
           flow: run.flow,
           runId: run.id,
@@ -383,7 +440,12 @@ export class RunExecutor {
     if (published) await this.d.events.publish([published]);
   }
 
-  private async finish(run: SyncRunEntity, status: string, error: string | null, advanceCursor: boolean): Promise<void> {
+  private async finish(
+    run: SyncRunEntity,
+    status: string,
+    error: string | null,
+    advanceCursor: boolean,
+  ): Promise<void> {
     const { ds } = this.d;
     const now = new Date();
     const ev = await ds.transaction(async (em) => {
@@ -391,7 +453,12 @@ export class RunExecutor {
       if (advanceCursor && run.state?.windowTo) {
         await em.upsert(
           SyncCursorEntity,
-          { integrationId: run.integrationId, key: cursorKey(run.flow as FlowKindName), value: run.state.windowTo, updatedAt: now },
+          {
+            integrationId: run.integrationId,
+            key: cursorKey(run.flow as FlowKindName),
+            value: run.state.windowTo,
+            updatedAt: now,
+          },
           ["integrationId", "key"],
         );
       }

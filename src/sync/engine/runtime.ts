@@ -3,17 +3,32 @@ import type { Logger } from "pino";
 import { FieldMappingEntity, ValueMappingEntity } from "../../db/entities/mapping.entity";
 import { FlowConfigEntity } from "../../db/entities/flow-config.entity";
 import { SyncCursorEntity } from "../../db/entities/infra.entity";
-import { MappingSet, resolveMappings, type FieldMappingDef, type WritePolicy } from "../../mapping/field-mapping";
+import {
+  MappingSet,
+  resolveMappings,
+  type FieldMappingDef,
+  type WritePolicy,
+} from "../../mapping/field-mapping";
 import { ValueMaps } from "../../mapping/value-maps";
 import type { FlowDefinition, FlowRuntime, IntegrationClients } from "./flow-definition";
 import { mergeSettings, type FlowKindName, type FlowSettingsData } from "./flow-settings";
 import { LinkStore } from "./links";
 
-export type ClientProvider = (integrationId: string, opts: { readOnly: boolean }) => Promise<IntegrationClients>;
+export type ClientProvider = (
+  integrationId: string,
+  opts: { readOnly: boolean },
+) => Promise<IntegrationClients>;
 
 /** User mappings of a flow, in the order they were set. */
-export async function userMappings(ds: DataSource, integrationId: string, flow: FlowKindName): Promise<FieldMappingDef[]> {
-  const rows = await ds.manager.find(FieldMappingEntity, { where: { integrationId, flow }, order: { position: "ASC" } });
+export async function userMappings(
+  ds: DataSource,
+  integrationId: string,
+  flow: FlowKindName,
+): Promise<FieldMappingDef[]> {
+  const rows = await ds.manager.find(FieldMappingEntity, {
+    where: { integrationId, flow },
+    order: { position: "ASC" },
+  });
   return rows.map((r) => ({
     target: r.target,
     source: r.source,
@@ -23,7 +38,11 @@ export async function userMappings(ds: DataSource, integrationId: string, flow: 
   }));
 }
 
-export async function loadSettings(ds: DataSource, integrationId: string, flow: FlowKindName): Promise<FlowSettingsData> {
+export async function loadSettings(
+  ds: DataSource,
+  integrationId: string,
+  flow: FlowKindName,
+): Promise<FlowSettingsData> {
   const row = await ds.manager.findOneBy(FlowConfigEntity, { integrationId, kind: flow });
   return mergeSettings(flow, (row?.settings as Partial<FlowSettingsData>) ?? null);
 }

@@ -1,7 +1,13 @@
 import type { CcvCategory, CcvCategoryCreate } from "../../connectors/ccv-salespos";
 import type { EcwidCategory } from "../../connectors/ecwid";
 import { diffFields, hashOf } from "../engine/hash";
-import { ItemFailure, type FlowDefinition, type FlowRuntime, type ItemResult, type SourceRecord } from "../engine/flow-definition";
+import {
+  ItemFailure,
+  type FlowDefinition,
+  type FlowRuntime,
+  type ItemResult,
+  type SourceRecord,
+} from "../engine/flow-definition";
 
 /**
  * CATEGORIES_ECWID_TO_CCV: the Ecwid category tree is created or updated in CCV, parents first,
@@ -49,14 +55,22 @@ export const categoriesEcwidToCcv: FlowDefinition = {
       );
     }
     const link = await rt.links.byEcwid("CATEGORY", record.id);
-    const { payload, errors } = await rt.mappings.apply(c, { isCreate: !link, bindings: { ctx: { parentCcvId: parent } } });
+    const { payload, errors } = await rt.mappings.apply(c, {
+      isCreate: !link,
+      bindings: { ctx: { parentCcvId: parent } },
+    });
     if (errors.length) throw new ItemFailure("MAPPING", errors.join("; "));
     const hash = hashOf(payload);
 
     if (link) {
-      if (link.hashToCcv === hash) return { action: "SKIP", targetId: link.ccvId, reason: "Unchanged since the last sync." };
+      if (link.hashToCcv === hash)
+        return { action: "SKIP", targetId: link.ccvId, reason: "Unchanged since the last sync." };
       if (!rt.settings.updateExisting) {
-        return { action: "SKIP", targetId: link.ccvId, reason: "Already in CCV SalesPOS; updating existing records is off." };
+        return {
+          action: "SKIP",
+          targetId: link.ccvId,
+          reason: "Already in CCV SalesPOS; updating existing records is off.",
+        };
       }
       const current = await rt.clients.ccv.getCategory(link.ccvId);
       const changes = diffFields(currentFields(current), payload);
@@ -66,7 +80,15 @@ export const categoriesEcwidToCcv: FlowDefinition = {
         targetId: link.ccvId,
         changes,
         sentPayload: payload,
-        links: [{ entity: "CATEGORY", ecwidId: record.id, ccvId: link.ccvId, createdBy: "MATCHED", hashToCcv: hash }],
+        links: [
+          {
+            entity: "CATEGORY",
+            ecwidId: record.id,
+            ccvId: link.ccvId,
+            createdBy: "MATCHED",
+            hashToCcv: hash,
+          },
+        ],
       };
     }
 
@@ -84,7 +106,15 @@ export const categoriesEcwidToCcv: FlowDefinition = {
         reason: changes.length ? null : "Already in CCV SalesPOS with the same data; linked.",
         changes,
         sentPayload: changes.length ? payload : null,
-        links: [{ entity: "CATEGORY", ecwidId: record.id, ccvId: String(existing.id), createdBy: "MATCHED", hashToCcv: hash }],
+        links: [
+          {
+            entity: "CATEGORY",
+            ecwidId: record.id,
+            ccvId: String(existing.id),
+            createdBy: "MATCHED",
+            hashToCcv: hash,
+          },
+        ],
       };
     }
     const changes = diffFields(null, payload);
@@ -95,7 +125,15 @@ export const categoriesEcwidToCcv: FlowDefinition = {
       targetId: String(created.id),
       changes,
       sentPayload: payload,
-      links: [{ entity: "CATEGORY", ecwidId: record.id, ccvId: String(created.id), createdBy: "CCV_SALESPOS", hashToCcv: hash }],
+      links: [
+        {
+          entity: "CATEGORY",
+          ecwidId: record.id,
+          ccvId: String(created.id),
+          createdBy: "CCV_SALESPOS",
+          hashToCcv: hash,
+        },
+      ],
     };
   },
 };
@@ -109,10 +147,15 @@ async function parentCcvId(rt: FlowRuntime, c: EcwidCategory): Promise<number | 
 }
 
 /** CCV categories by (parent, name), read once per run */
-async function findCcvCategory(rt: FlowRuntime, name: string, parent: number | undefined): Promise<CcvCategory | undefined> {
+async function findCcvCategory(
+  rt: FlowRuntime,
+  name: string,
+  parent: number | undefined,
+): Promise<CcvCategory | undefined> {
   const byKey = await rt.memo("ccv-categories", async () => {
     const m = new Map<string, CcvCategory>();
-    for await (const cat of rt.clients.ccv.paginateCategories()) m.set(`${cat.parentcategory?.id ?? 0}|${cat.name.trim().toLowerCase()}`, cat);
+    for await (const cat of rt.clients.ccv.paginateCategories())
+      m.set(`${cat.parentcategory?.id ?? 0}|${cat.name.trim().toLowerCase()}`, cat);
     return m;
   });
   return byKey.get(`${parent ?? 0}|${name.trim().toLowerCase()}`);

@@ -277,11 +277,21 @@ const toRecord = (o: CcvOrder): SourceRecord => ({ id: String(o.id), entity: "OR
  * is on. Only what differs is sent; an unchanged order is skipped.
  */
 async function followStatus(rt: FlowRuntime, sale: CcvOrder, ecwidId: string): Promise<ItemResult> {
-  const already = { action: "SKIP" as const, targetId: ecwidId, reason: `Already in Ecwid as order ${ecwidId}.` };
+  const already = {
+    action: "SKIP" as const,
+    targetId: ecwidId,
+    reason: `Already in Ecwid as order ${ecwidId}.`,
+  };
   if (!rt.settings.updateExisting || sale.is_completed !== true) return already;
-  const wanted = { paymentStatus: ecwidPaymentStatus(sale), fulfillmentStatus: ecwidFulfillmentStatus(rt, sale.status) };
+  const wanted = {
+    paymentStatus: ecwidPaymentStatus(sale),
+    fulfillmentStatus: ecwidFulfillmentStatus(rt, sale.status),
+  };
   const current = await rt.clients.ecwid.getOrder(ecwidId);
-  const changes = diffFields({ paymentStatus: current.paymentStatus, fulfillmentStatus: current.fulfillmentStatus }, wanted);
+  const changes = diffFields(
+    { paymentStatus: current.paymentStatus, fulfillmentStatus: current.fulfillmentStatus },
+    wanted,
+  );
   if (changes.length === 0) return already;
   const body = Object.fromEntries(changes.map((c) => [c.field, c.after]));
   if (!rt.dryRun) await rt.clients.ecwid.updateOrder(ecwidId, body as EcwidOrderWrite);
@@ -458,7 +468,9 @@ async function findByReference(
   email: string,
 ): Promise<EcwidOrder | undefined> {
   const created = Date.parse(order.create_date);
-  const createdFrom = Number.isNaN(created) ? undefined : new Date(created - ECWID_ORDER_REFERENCE_LOOKBACK_MS);
+  const createdFrom = Number.isNaN(created)
+    ? undefined
+    : new Date(created - ECWID_ORDER_REFERENCE_LOOKBACK_MS);
   const reference = String(order.id);
   for await (const o of rt.clients.ecwid.paginateOrders({ email, createdFrom })) {
     if (o.externalOrderId === reference) return o;

@@ -1,4 +1,7 @@
-import { CCV_ORDER_REFERENCE_LOOKBACK_MS, CCV_PRICES_INCLUDE_VAT_WHEN_UNSET } from "../../connectors/ccv-salespos/ccv.vendor-facts";
+import {
+  CCV_ORDER_REFERENCE_LOOKBACK_MS,
+  CCV_PRICES_INCLUDE_VAT_WHEN_UNSET,
+} from "../../connectors/ccv-salespos/ccv.vendor-facts";
 import {
   CCV_DELIVER_METHOD,
   type CcvAddress,
@@ -92,7 +95,11 @@ export interface OrderContext {
   userId?: number;
 }
 
-const field = (target: string, ctxPath: string): FieldMappingDef => ({ target, expression: `$ctx.${ctxPath}`, policy: "ALWAYS" });
+const field = (target: string, ctxPath: string): FieldMappingDef => ({
+  target,
+  expression: `$ctx.${ctxPath}`,
+  policy: "ALWAYS",
+});
 const ADDRESS_FIELDS = [
   "company",
   "street",
@@ -150,7 +157,7 @@ export const ordersEcwidToCcv: FlowDefinition = {
     // no status filter: orders that do not qualify are recorded as skipped with their status, and
     // Ecwid leaves out unfinished (INCOMPLETE) checkouts when no paymentStatus is asked for (§2.3)
     const filters: EcwidOrderFilters = opts.since ? { updatedFrom: opts.since } : {};
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const page = await rt.clients.ecwid.searchOrders(filters, { offset });
       if (offset === 0) opts.setExpectedTotal(page.total);
       const items = page.items ?? [];
@@ -234,11 +241,19 @@ export const ordersEcwidToCcv: FlowDefinition = {
     const changes = [
       ...diffFields(null, orderFields),
       // the account's changes when there is an account, else the customer data the order carries
-      ...(customer ? customer.changes : diffFields(null, (sentCustomer ?? {}) as Record<string, unknown>, "customer")),
+      ...(customer
+        ? customer.changes
+        : diffFields(null, (sentCustomer ?? {}) as Record<string, unknown>, "customer")),
     ];
     const who = customerSummary(rt, prepared, customer);
 
-    if (rt.dryRun) return { action: "CREATE", changes, sentPayload: payload, reason: `Would be sent to CCV SalesPOS; ${who}.` };
+    if (rt.dryRun)
+      return {
+        action: "CREATE",
+        changes,
+        sentPayload: payload,
+        reason: `Would be sent to CCV SalesPOS; ${who}.`,
+      };
     const created = await rt.clients.ccv.createOrder(payload as unknown as CcvOrderCreate);
     return {
       action: "CREATE",
@@ -259,7 +274,8 @@ const toRecord = (o: EcwidOrder): SourceRecord => ({
   payload: o,
 });
 
-const orderNumber = (o: CcvOrder) => o.ordernumber_full ?? (o.ordernumber ? String(o.ordernumber) : `id ${o.id}`);
+const orderNumber = (o: CcvOrder) =>
+  o.ordernumber_full ?? (o.ordernumber ? String(o.ordernumber) : `id ${o.id}`);
 
 const orderLink = (ecwidId: string, ccvId: number, payload: Record<string, unknown>): LinkWrite => ({
   entity: "ORDER",
@@ -280,7 +296,11 @@ async function linkedSkip(rt: FlowRuntime, link: LinkEntity): Promise<ItemResult
   }
   try {
     const o = await rt.clients.ccv.getOrder(link.ccvId);
-    return { action: "SKIP", targetId: link.ccvId, reason: `Already in CCV SalesPOS as order ${orderNumber(o)}.` };
+    return {
+      action: "SKIP",
+      targetId: link.ccvId,
+      reason: `Already in CCV SalesPOS as order ${orderNumber(o)}.`,
+    };
   } catch (e) {
     if (!isConnectorError(e) || e.code !== "NOT_FOUND") throw e;
     return {
@@ -356,7 +376,12 @@ async function prepare(rt: FlowRuntime, o: EcwidOrder): Promise<Prepared> {
   const lines = await resolveOrderLines(rt, items);
   const rowsIncludeTax = store.pricesIncludeTax ?? CCV_PRICES_INCLUDE_VAT_WHEN_UNSET;
   const money = ccvOrderMoney(
-    ecwidMoneyInput(o, domain, lines.targets.map((t) => t?.attributeExtra ?? null), rowsIncludeTax),
+    ecwidMoneyInput(
+      o,
+      domain,
+      lines.targets.map((t) => t?.attributeExtra ?? null),
+      rowsIncludeTax,
+    ),
   );
   const rows: CcvOrderRowInput[] = [];
   lines.targets.forEach((t) => {
@@ -460,7 +485,8 @@ function deliverMethod(o: EcwidOrder): string {
 
 async function mapOrder(rt: FlowRuntime, o: EcwidOrder, ctx: OrderContext): Promise<Record<string, unknown>> {
   const { payload, errors } = await rt.mappings.apply(o, { isCreate: true, bindings: { ctx } });
-  if (errors.length > 0) throw new ItemFailure("MAPPING", `The order could not be mapped: ${errors.join("; ")}`);
+  if (errors.length > 0)
+    throw new ItemFailure("MAPPING", `The order could not be mapped: ${errors.join("; ")}`);
   return payload;
 }
 
@@ -477,7 +503,8 @@ async function mapCustomer(
     current: current ? { customer: current } : null,
     bindings: { ctx },
   });
-  if (errors.length > 0) throw new ItemFailure("MAPPING", `The customer could not be mapped: ${errors.join("; ")}`);
+  if (errors.length > 0)
+    throw new ItemFailure("MAPPING", `The customer could not be mapped: ${errors.join("; ")}`);
   return (payload.customer ?? {}) as CcvPersonalinfo;
 }
 

@@ -46,7 +46,9 @@ export class CatalogCache {
     return this.get(`${integrationId}:CCV_SALESPOS`, async () => {
       const profile = await clients.ccv.getStoreProfile();
       const products: Product[] = [];
-      for await (const p of clients.ccv.paginate<CcvProduct>("/products", { expand: "attributecombinations" })) {
+      for await (const p of clients.ccv.paginate<CcvProduct>("/products", {
+        expand: "attributecombinations",
+      })) {
         products.push(ccvProductToDomain(p));
       }
       return index(products, profile.currency);

@@ -2,8 +2,18 @@ import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import { In } from "typeorm";
 import { badInput } from "../../common/errors";
-import { ccvOrderToDomain, ccvUserToCustomer, type CcvOrder, type CcvUser } from "../../connectors/ccv-salespos";
-import { ecwidMappingContext, mapEcwidCustomer, mapEcwidOrder, type EcwidOrder } from "../../connectors/ecwid";
+import {
+  ccvOrderToDomain,
+  ccvUserToCustomer,
+  type CcvOrder,
+  type CcvUser,
+} from "../../connectors/ccv-salespos";
+import {
+  ecwidMappingContext,
+  mapEcwidCustomer,
+  mapEcwidOrder,
+  type EcwidOrder,
+} from "../../connectors/ecwid";
 import type { Product, Variant } from "../../domain/catalog";
 import { dec, toNumber } from "../../domain/money";
 import type { Order } from "../../domain/orders";
@@ -53,7 +63,13 @@ export interface ProductView {
   ccv: ProductRecordView | null;
   linked: boolean;
   differences: { field: string; before: unknown; after: unknown }[];
-  variants: { sku: string; options: { name: string; value: string }[]; ecwid: ProductRecordView | null; ccv: ProductRecordView | null; stock: StockLevelView }[];
+  variants: {
+    sku: string;
+    options: { name: string; value: string }[];
+    ecwid: ProductRecordView | null;
+    ccv: ProductRecordView | null;
+    stock: StockLevelView;
+  }[];
   stock: StockLevelView;
 }
 export interface AddressView {
@@ -80,7 +96,13 @@ export interface OrderView {
   email: string | null;
   billingAddress: AddressView | null;
   shippingAddress: AddressView | null;
-  lines: { sku: string | null; name: string; quantity: number; unitPrice: MoneyView; options: { name: string; value: string }[] }[];
+  lines: {
+    sku: string | null;
+    name: string;
+    quantity: number;
+    unitPrice: MoneyView;
+    options: { name: string; value: string }[];
+  }[];
   ecwid: OrderRecordView | null;
   ccv: OrderRecordView | null;
   linked: boolean;
@@ -122,7 +144,8 @@ export interface RecordLoaders {
 
 // ------------------------------------------------------------------ mapping helpers
 
-const num = (v: string | null | undefined): number | null => (v === null || v === undefined ? null : toNumber(v));
+const num = (v: string | null | undefined): number | null =>
+  v === null || v === undefined ? null : toNumber(v);
 const money = (amount: string | null, currency: string | null): MoneyView | null =>
   amount === null ? null : { amount, currency: currency ?? "" };
 
@@ -132,7 +155,10 @@ function productRecord(p: Product, currency: string | null, v?: Variant): Produc
     id: v ? v.id : p.id,
     sku: v ? (v.sku ?? p.sku) : p.sku,
     name: p.name,
-    price: money(v?.price ?? (v?.priceDifference && p.price ? dec(p.price).plus(v.priceDifference).toFixed() : p.price), currency),
+    price: money(
+      v?.price ?? (v?.priceDifference && p.price ? dec(p.price).plus(v.priceDifference).toFixed() : p.price),
+      currency,
+    ),
     description: p.description,
     shortDescription: p.shortDescription,
     ean: v ? v.ean : p.ean,
@@ -150,7 +176,9 @@ function address(a: Address | null): AddressView | null {
     name: a.name ?? ([a.firstName, a.lastName].filter(Boolean).join(" ") || null),
     companyName: a.companyName,
     street,
-    houseNumber: a.houseNumber ? `${a.houseNumber}${a.houseNumberSuffix ? ` ${a.houseNumberSuffix}` : ""}` : null,
+    houseNumber: a.houseNumber
+      ? `${a.houseNumber}${a.houseNumberSuffix ? ` ${a.houseNumberSuffix}` : ""}`
+      : null,
     postalCode: a.postalCode,
     city: a.city,
     countryCode: a.countryCode,
@@ -183,7 +211,9 @@ export class RecordsService {
       Promise.all(ids.map((id) => this.clientsFor(id, { readOnly: true }))),
     );
     // keys are "<integrationId>|<id>": one batch per request, split per integration
-    const perIntegration = <V>(load: (integrationId: string, ids: string[]) => Promise<Map<string, V | null>>) =>
+    const perIntegration = <V>(
+      load: (integrationId: string, ids: string[]) => Promise<Map<string, V | null>>,
+    ) =>
       new DataLoader<string, V | null, string>(async (keys) => {
         const groups = new Map<string, string[]>();
         for (const k of keys) {
@@ -191,7 +221,8 @@ export class RecordsService {
           groups.set(iid, [...(groups.get(iid) ?? []), id]);
         }
         const found = new Map<string, V | null>();
-        for (const [iid, ids] of groups) for (const [id, v] of await load(iid, ids)) found.set(`${iid}|${id}`, v);
+        for (const [iid, ids] of groups)
+          for (const [id, v] of await load(iid, ids)) found.set(`${iid}|${id}`, v);
         return keys.map((k) => found.get(k) ?? null);
       });
     return {
@@ -216,14 +247,19 @@ export class RecordsService {
         const rows = await this.ds.manager.find(LinkEntity, {
           where: [
             { integrationId: iid, ecwidId: In(parsed.filter((p) => p.side === "ECWID").map((p) => p.id)) },
-            { integrationId: iid, ccvId: In(parsed.filter((p) => p.side === "CCV_SALESPOS").map((p) => p.id)) },
+            {
+              integrationId: iid,
+              ccvId: In(parsed.filter((p) => p.side === "CCV_SALESPOS").map((p) => p.id)),
+            },
           ],
         });
         const out = new Map<string, LinkEntity | null>();
         for (const p of parsed) {
           out.set(
             p.k,
-            rows.find((r) => r.entity === p.entity && (p.side === "ECWID" ? r.ecwidId === p.id : r.ccvId === p.id)) ?? null,
+            rows.find(
+              (r) => r.entity === p.entity && (p.side === "ECWID" ? r.ecwidId === p.id : r.ccvId === p.id),
+            ) ?? null,
           );
         }
         return out;
@@ -245,7 +281,10 @@ export class RecordsService {
 
   private async catalogsOf(l: RecordLoaders, integrationId: string): Promise<{ e: Catalog; c: Catalog }> {
     const clients = await l.clients.load(integrationId);
-    const [e, c] = await Promise.all([this.catalogs.ecwid(integrationId, clients), this.catalogs.ccv(integrationId, clients)]);
+    const [e, c] = await Promise.all([
+      this.catalogs.ecwid(integrationId, clients),
+      this.catalogs.ccv(integrationId, clients),
+    ]);
     return { e, c };
   }
 
@@ -254,7 +293,10 @@ export class RecordsService {
     const clients = await l.clients.load(integrationId);
     const since = Math.floor(Date.now() / 1000) - 24 * 3600;
     const out = new Map<string, number>();
-    for await (const o of clients.ecwid.paginateOrders({ paymentStatus: ["INCOMPLETE"], createdFrom: since })) {
+    for await (const o of clients.ecwid.paginateOrders({
+      paymentStatus: ["INCOMPLETE"],
+      createdFrom: since,
+    })) {
       for (const it of (o as EcwidOrder).items ?? []) {
         if (it.sku) out.set(it.sku, (out.get(it.sku) ?? 0) + (it.quantity ?? 0));
       }
@@ -274,7 +316,15 @@ export class RecordsService {
     const cQty = c ? num(c.variant ? c.variant.quantity : c.product.quantity) : null;
     const r = reserved.get(sku) ?? 0;
     const computed = eQty === null ? null : calc === "AVAILABLE" ? eQty : Math.max(0, eQty - r);
-    return { sku, ecwid: eQty, ecwidUnlimited: eUnlimited, ccv: cQty, reserved: r, computed, inSync: computed !== null && cQty !== null && computed === cQty };
+    return {
+      sku,
+      ecwid: eQty,
+      ecwidUnlimited: eUnlimited,
+      ccv: cQty,
+      reserved: r,
+      computed,
+      inSync: computed !== null && cQty !== null && computed === cQty,
+    };
   }
 
   private async unify(l: RecordLoaders, integrationId: string, skus: string[]): Promise<ProductView[]> {
@@ -290,15 +340,25 @@ export class RecordsService {
       const ep = eh && !eh.variant ? eh.product : undefined;
       const cp = ch && !ch.variant ? ch.product : undefined;
       if (!ep && !cp) continue;
-      const link = ep ? await l.links.load(`${integrationId}|PRODUCT:ECWID:${ep.id}`) : cp ? await l.links.load(`${integrationId}|PRODUCT:CCV_SALESPOS:${cp.id}`) : null;
+      const link = ep
+        ? await l.links.load(`${integrationId}|PRODUCT:ECWID:${ep.id}`)
+        : cp
+          ? await l.links.load(`${integrationId}|PRODUCT:CCV_SALESPOS:${cp.id}`)
+          : null;
       const er = ep ? productRecord(ep, e.currency) : null;
       const cr = cp ? productRecord(cp, c.currency) : null;
       const differences: ProductView["differences"] = [];
       if (er && cr) {
         for (const f of ["name", "ean", "description", "shortDescription", "quantity", "enabled"] as const) {
-          if ((er[f] ?? null) !== (cr[f] ?? null)) differences.push({ field: f, before: er[f] ?? null, after: cr[f] ?? null });
+          if ((er[f] ?? null) !== (cr[f] ?? null))
+            differences.push({ field: f, before: er[f] ?? null, after: cr[f] ?? null });
         }
-        if (er.price?.amount !== cr.price?.amount) differences.push({ field: "price", before: er.price?.amount ?? null, after: cr.price?.amount ?? null });
+        if (er.price?.amount !== cr.price?.amount)
+          differences.push({
+            field: "price",
+            before: er.price?.amount ?? null,
+            after: cr.price?.amount ?? null,
+          });
       }
       const variantSkus = new Set<string>([
         ...(ep?.variants ?? []).map((v) => v.sku).filter((s): s is string => !!s && s !== sku),
@@ -329,13 +389,20 @@ export class RecordsService {
     return out;
   }
 
-  async products(l: RecordLoaders, integrationId: string, search: string | undefined, first: number | undefined, after: string | undefined): Promise<Page<ProductView>> {
+  async products(
+    l: RecordLoaders,
+    integrationId: string,
+    search: string | undefined,
+    first: number | undefined,
+    after: string | undefined,
+  ): Promise<Page<ProductView>> {
     const n = pageSize(first, 50);
     const pos = decodeCursor<{ sku: string }>(after);
     const { e, c } = await this.catalogsOf(l, integrationId);
     const q = search?.trim().toLowerCase();
     const productSkus = new Map<string, string>();
-    for (const p of [...e.products, ...c.products]) if (p.sku && !productSkus.has(p.sku)) productSkus.set(p.sku, p.name);
+    for (const p of [...e.products, ...c.products])
+      if (p.sku && !productSkus.has(p.sku)) productSkus.set(p.sku, p.name);
     const skus = [...productSkus.entries()]
       .filter(([sku, name]) => !q || sku.toLowerCase().includes(q) || name.toLowerCase().includes(q))
       .map(([sku]) => sku)
@@ -363,7 +430,9 @@ export class RecordsService {
       this.reserved(l, integrationId),
       loadSettings(this.ds, integrationId, "STOCK_ECWID_TO_CCV"),
     ]);
-    return skus.map((sku) => this.stockOf(sku, e.bySku.get(sku), c.bySku.get(sku), reserved, settings.stockCalculation));
+    return skus.map((sku) =>
+      this.stockOf(sku, e.bySku.get(sku), c.bySku.get(sku), reserved, settings.stockCalculation),
+    );
   }
 
   // ------------------------------------------------------------------ orders
@@ -372,7 +441,12 @@ export class RecordsService {
    * Orders of both systems, newest first: the Ecwid orders (each with its linked CCV order) merged
    * with the CCV orders that are not linked (POS sales not synced yet). A linked pair appears once.
    */
-  async orders(l: RecordLoaders, integrationId: string, first: number | undefined, after: string | undefined): Promise<Page<OrderView>> {
+  async orders(
+    l: RecordLoaders,
+    integrationId: string,
+    first: number | undefined,
+    after: string | undefined,
+  ): Promise<Page<OrderView>> {
     const n = pageSize(first, 50, 100);
     const pos = decodeCursor<{ e: number; c: number }>(after) ?? { e: 0, c: 0 };
     const clients = await l.clients.load(integrationId);
@@ -383,8 +457,14 @@ export class RecordsService {
       clients.ccv.page<CcvOrder>("/orders", pos.c, { orderby: "create_date_desc" }, { size: n }),
     ]);
     const eOrders = ePage.items.map((o) => ({ kind: "e" as const, order: mapEcwidOrder(o, ctx) }));
-    const cLinks = await Promise.all(cPage.items.map((o) => l.links.load(`${integrationId}|ORDER:CCV_SALESPOS:${o.id}`)));
-    const cOrders = cPage.items.map((o, i) => ({ kind: "c" as const, order: ccvOrderToDomain(o), linked: !!cLinks[i] }));
+    const cLinks = await Promise.all(
+      cPage.items.map((o) => l.links.load(`${integrationId}|ORDER:CCV_SALESPOS:${o.id}`)),
+    );
+    const cOrders = cPage.items.map((o, i) => ({
+      kind: "c" as const,
+      order: ccvOrderToDomain(o),
+      linked: !!cLinks[i],
+    }));
     const merged = [...eOrders, ...cOrders.filter((x) => !x.linked)].sort(
       (a, b) => (b.order.createdAt?.getTime() ?? 0) - (a.order.createdAt?.getTime() ?? 0),
     );
@@ -397,7 +477,10 @@ export class RecordsService {
     for (const x of taken) {
       if (x.kind === "e") e++;
       else cUsed = cOrders.indexOf(x) + 1;
-      nodes.push({ cursor: encodeCursor({ e, c: pos.c + cUsed }), node: await this.orderView(l, integrationId, x.order) });
+      nodes.push({
+        cursor: encodeCursor({ e, c: pos.c + cUsed }),
+        node: await this.orderView(l, integrationId, x.order),
+      });
     }
     const hasNextPage = merged.length > n || e < ePage.total || cPage.hasNext || cUsed < cPage.items.length;
     return { nodes, hasNextPage, endCursor: nodes.at(-1)?.cursor ?? null };
@@ -411,13 +494,27 @@ export class RecordsService {
       ecwid = orderRecord(o);
       if (link) {
         const co = await l.ccvOrders.load(`${integrationId}|${link.ccvId}`);
-        ccv = co ? orderRecord(ccvOrderToDomain(co)) : { system: "CCV_SALESPOS", id: link.ccvId, number: null, status: null, paymentStatus: null, total: null, createdAt: null };
+        ccv = co
+          ? orderRecord(ccvOrderToDomain(co))
+          : {
+              system: "CCV_SALESPOS",
+              id: link.ccvId,
+              number: null,
+              status: null,
+              paymentStatus: null,
+              total: null,
+              createdAt: null,
+            };
       }
     } else {
       ccv = orderRecord(o);
     }
     // the key names the record first seen: the origin of a linked pair
-    const origin = link ? (link.createdBy === "ECWID" ? `CCV_SALESPOS:${link.ccvId}` : `ECWID:${link.ecwidId}`) : `${o.system}:${o.id}`;
+    const origin = link
+      ? link.createdBy === "ECWID"
+        ? `CCV_SALESPOS:${link.ccvId}`
+        : `ECWID:${link.ecwidId}`
+      : `${o.system}:${o.id}`;
     const last = await l.lastItems.load(`${integrationId}|${o.id}`);
     return {
       key: origin,
@@ -450,7 +547,10 @@ export class RecordsService {
     const n = pageSize(first, 50, 100);
     const pos = decodeCursor<{ o: number }>(after) ?? { o: 0 };
     const clients = await l.clients.load(integrationId);
-    const page = await clients.ecwid.searchCustomers(email ? { email, useExactEmailMatch: false } : {}, { offset: pos.o, limit: n });
+    const page = await clients.ecwid.searchCustomers(email ? { email, useExactEmailMatch: false } : {}, {
+      offset: pos.o,
+      limit: n,
+    });
     const nodes: Page<CustomerView>["nodes"] = [];
     let o = pos.o;
     for (const wire of page.items) {
@@ -470,8 +570,22 @@ export class RecordsService {
           name: ec.name ?? cc?.name ?? null,
           companyName: ec.companyName ?? cc?.companyName ?? null,
           isCompany: ec.isCompany || !!cc?.isCompany,
-          ecwid: { system: "ECWID", id: ec.id, name: ec.name, companyName: ec.companyName, isCompany: ec.isCompany },
-          ccv: cc ? { system: "CCV_SALESPOS", id: cc.id, name: cc.name, companyName: cc.companyName, isCompany: cc.isCompany } : null,
+          ecwid: {
+            system: "ECWID",
+            id: ec.id,
+            name: ec.name,
+            companyName: ec.companyName,
+            isCompany: ec.isCompany,
+          },
+          ccv: cc
+            ? {
+                system: "CCV_SALESPOS",
+                id: cc.id,
+                name: cc.name,
+                companyName: cc.companyName,
+                isCompany: cc.isCompany,
+              }
+            : null,
           linked: !!link && (!cc || link.ccvId === cc.id),
         },
       });

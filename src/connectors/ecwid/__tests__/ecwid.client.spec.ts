@@ -86,9 +86,9 @@ describe("EcwidClient: auth and store", () => {
 
   it("refuses a base URL that is not http(s), in words", async () => {
     const deps: ConnectorDeps = { budget: new SharedRateBudget(), circuit: new AuthCircuit() };
-    expect(() => new EcwidClient({ storeId: 1, token: "secret_x", apiBaseUrl: "app.ecwid.com/api/v3" }, deps)).toThrow(
-      /must be an http\(s\) URL/,
-    );
+    expect(
+      () => new EcwidClient({ storeId: 1, token: "secret_x", apiBaseUrl: "app.ecwid.com/api/v3" }, deps),
+    ).toThrow(/must be an http\(s\) URL/);
     expect(new EcwidClient({ storeId: 1, token: "secret_x" }, deps).storeId).toBe(1);
   });
 

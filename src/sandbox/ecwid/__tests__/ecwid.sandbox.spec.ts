@@ -547,7 +547,9 @@ describe("Ecwid sandbox: webhooks", () => {
     sb.webhooks.redeliver(sb.webhooks.emitted[0].eventId);
     await sb.webhooks.flush();
     expect(received[2].body).toBe(received[0].body);
-    expect(received[2].headers["x-ecwid-webhook-signature"]).toBe(received[0].headers["x-ecwid-webhook-signature"]);
+    expect(received[2].headers["x-ecwid-webhook-signature"]).toBe(
+      received[0].headers["x-ecwid-webhook-signature"],
+    );
   });
 
   it("records events without sending when delivery is off", async () => {

@@ -21,7 +21,10 @@ import { diffFields } from "../../engine/hash";
 export type FieldChange = { field: string; before: unknown; after: unknown };
 
 /** The customer data an order would write: the `customer` subtree of the mapped order, per policy. */
-export type PersonalinfoFor = (isCreate: boolean, current: CcvPersonalinfo | null) => Promise<CcvPersonalinfo>;
+export type PersonalinfoFor = (
+  isCreate: boolean,
+  current: CcvPersonalinfo | null,
+) => Promise<CcvPersonalinfo>;
 
 export interface CustomerOutcome {
   /** the account the order is booked on; undefined for a guest, or for a new account in a dry run */
@@ -61,7 +64,10 @@ export function defaultDebtor(rt: FlowRuntime): Promise<CcvUser> {
         return await rt.clients.ccv.getUser(setting);
       } catch (e) {
         if (isConnectorError(e) && e.code === "NOT_FOUND") {
-          throw new ItemFailure("DEFAULT_DEBTOR", `The default debtor ${setting} is not a customer in CCV SalesPOS (no user with that id).`);
+          throw new ItemFailure(
+            "DEFAULT_DEBTOR",
+            `The default debtor ${setting} is not a customer in CCV SalesPOS (no user with that id).`,
+          );
         }
         throw e;
       }
@@ -93,12 +99,18 @@ export async function syncCcvCustomer(
     if (rt.dryRun) return { action: "CREATED", changes, links: [] };
     try {
       const user = await rt.clients.ccv.createUser({ userinfo: info });
-      return { userId: user.id, action: "CREATED", changes, links: await customerLink(rt, args.ecwidKey, user.id, "CCV_SALESPOS") };
+      return {
+        userId: user.id,
+        action: "CREATED",
+        changes,
+        links: await customerLink(rt, args.ecwidKey, user.id, "CCV_SALESPOS"),
+      };
     } catch (e) {
       // The username (the e-mail) is taken: an account made in the CCV back office after the
       // e-mail index was last refreshed, or by a parallel order of the same customer. Refresh the
       // index once and update that account instead of failing.
-      if (!isConnectorError(e) || e.vendorCode !== CCV_ERROR.PROPERTY_ALREADY_EXISTS) throw customerFailure(e, args.email);
+      if (!isConnectorError(e) || e.vendorCode !== CCV_ERROR.PROPERTY_ALREADY_EXISTS)
+        throw customerFailure(e, args.email);
       await rt.clients.ccv.refreshEmailIndex();
       existing = await rt.clients.ccv.findUserByEmail(args.email);
       if (!existing) throw customerFailure(e, args.email);
@@ -115,7 +127,9 @@ export async function syncCcvCustomer(
   if (!rt.dryRun) {
     // the changed parts are sent whole (an address with all its fields), whatever CCV's merge rules
     const touched = new Set(changes.map((c) => c.field.split(".")[1]));
-    const userinfo = Object.fromEntries(Object.entries(merged).filter(([k]) => touched.has(k))) as CcvPersonalinfo;
+    const userinfo = Object.fromEntries(
+      Object.entries(merged).filter(([k]) => touched.has(k)),
+    ) as CcvPersonalinfo;
     try {
       await rt.clients.ccv.updateUser(user.id, { userinfo });
     } catch (e) {
@@ -128,7 +142,10 @@ export async function syncCcvCustomer(
 /** A customer write CCV refuses (VALIDATION) fails the item with CUSTOMER, in words; other errors pass. */
 function customerFailure(e: unknown, email: string): unknown {
   if (isConnectorError(e) && e.code === "VALIDATION") {
-    return new ItemFailure("CUSTOMER", `CCV SalesPOS refused the customer account for ${email}: ${e.message}`);
+    return new ItemFailure(
+      "CUSTOMER",
+      `CCV SalesPOS refused the customer account for ${email}: ${e.message}`,
+    );
   }
   return e;
 }
@@ -137,9 +154,17 @@ function customerFailure(e: unknown, email: string): unknown {
  * The CUSTOMER link, unless either side is already linked to someone else (e.g. the Ecwid customer
  * changed e-mail, or the opposite flow linked a guest): a link is never moved silently.
  */
-export async function customerLink(rt: FlowRuntime, ecwidId: string, userId: number, createdBy: LinkWrite["createdBy"]): Promise<LinkWrite[]> {
+export async function customerLink(
+  rt: FlowRuntime,
+  ecwidId: string,
+  userId: number,
+  createdBy: LinkWrite["createdBy"],
+): Promise<LinkWrite[]> {
   const ccvId = String(userId);
-  const [byEcwid, byCcv] = await Promise.all([rt.links.byEcwid("CUSTOMER", ecwidId), rt.links.byCcv("CUSTOMER", ccvId)]);
+  const [byEcwid, byCcv] = await Promise.all([
+    rt.links.byEcwid("CUSTOMER", ecwidId),
+    rt.links.byCcv("CUSTOMER", ccvId),
+  ]);
   if (byEcwid?.ccvId === ccvId) return [];
   if (byEcwid || byCcv) {
     rt.logger.info({ ecwidId, ccvId }, "CUSTOMER link not recorded: one side is linked to another record");
@@ -172,9 +197,10 @@ export function mergePersonalinfo(current: CcvPersonalinfo, desired: CcvPersonal
   const out: CcvPersonalinfo = { ...current };
   for (const [k, v] of Object.entries(desired)) {
     if (v === undefined) continue;
-    out[k] = (ADDRESS_KEYS as readonly string[]).includes(k) && v && typeof v === "object"
-      ? mergeAddress(current[k] as CcvAddress | null | undefined, v as CcvAddress)
-      : v;
+    out[k] =
+      (ADDRESS_KEYS as readonly string[]).includes(k) && v && typeof v === "object"
+        ? mergeAddress(current[k] as CcvAddress | null | undefined, v as CcvAddress)
+        : v;
   }
   return out;
 }
@@ -195,7 +221,8 @@ export function personalinfoChanges(current: CcvPersonalinfo, merged: CcvPersona
     if ((ADDRESS_KEYS as readonly string[]).includes(k) && after && typeof after === "object") {
       const b = (before ?? {}) as Record<string, unknown>;
       for (const [f, a] of Object.entries(after as Record<string, unknown>)) {
-        if (comparable(f, b[f]) !== comparable(f, a)) changes.push({ field: `customer.${k}.${f}`, before: b[f] ?? null, after: a ?? null });
+        if (comparable(f, b[f]) !== comparable(f, a))
+          changes.push({ field: `customer.${k}.${f}`, before: b[f] ?? null, after: a ?? null });
       }
     } else if (JSON.stringify(comparable(k, before)) !== JSON.stringify(comparable(k, after))) {
       changes.push({ field: `customer.${k}`, before: before ?? null, after: after ?? null });

@@ -137,7 +137,10 @@ export function ccvOrderMoney(input: MoneyInput): OrderMoney {
   const rowsGross = input.rowsIncludeTax
     ? rows.reduce((t, r) => t.plus(r.total), dec(0))
     : cents(
-        rows.reduce((t, r, i) => t.plus(dec(r.total).times(dec(input.lines[i].taxRate).div(100).plus(1))), dec(0)),
+        rows.reduce(
+          (t, r, i) => t.plus(dec(r.total).times(dec(input.lines[i].taxRate).div(100).plus(1))),
+          dec(0),
+        ),
       );
   const shipping = dec(input.shipping);
   const charges = input.charges.filter((c) => !dec(c.amount).isZero());
@@ -164,7 +167,8 @@ export function ccvOrderMoney(input: MoneyInput): OrderMoney {
 // ---------------------------------------------------------------------------------------------
 // Reading the figures out of an Ecwid order (§8.3, §8.4)
 
-const n = (v: number | undefined | null): DecimalString => (typeof v === "number" ? toDecimalString(String(v)) : "0");
+const n = (v: number | undefined | null): DecimalString =>
+  typeof v === "number" ? toDecimalString(String(v)) : "0";
 
 /** The VAT Ecwid charged on an item's discounted line: taxes[].taxOnDiscountedSubtotal, else total minus the shipping and handling shares. */
 function itemLineTax(i: EcwidOrderItem): DecimalString | null {
@@ -213,10 +217,15 @@ export function ecwidMoneyInput(
     : Array.isArray(o.taxesOnShipping)
       ? sum(o.taxesOnShipping.map((t) => n(t.total)))
       : itemTax((t) => t.taxOnShipping);
-  const handling = gross ? n(o.handlingFee?.value) : sum([n(o.handlingFee?.value), itemTax((t) => t.taxOnHandlingFee)]);
+  const handling = gross
+    ? n(o.handlingFee?.value)
+    : sum([n(o.handlingFee?.value), itemTax((t) => t.taxOnHandlingFee)]);
   const charges = [
     { label: o.handlingFee?.name?.trim() || "Handling fee", amount: handling },
-    ...(o.customSurcharges ?? []).map((s) => ({ label: s.description?.trim() || "Surcharge", amount: n(s.total) })),
+    ...(o.customSurcharges ?? []).map((s) => ({
+      label: s.description?.trim() || "Surcharge",
+      amount: n(s.total),
+    })),
   ];
   const assigned = sum(domain.lines.map((l) => l.discount));
   const unassigned = dec(domain.discountTotal).minus(assigned);

@@ -1,7 +1,13 @@
 import type { EcwidOrder } from "../../../../connectors/ecwid";
 import { mapEcwidOrder } from "../../../../connectors/ecwid";
 import { dec, sum } from "../../../../domain/money";
-import { ccvOrderMoney, ecwidMoneyInput, type MoneyInput, type MoneyLine, type OrderMoney } from "../ecwid-to-ccv-money";
+import {
+  ccvOrderMoney,
+  ecwidMoneyInput,
+  type MoneyInput,
+  type MoneyLine,
+  type OrderMoney,
+} from "../ecwid-to-ccv-money";
 
 const line = (l: Partial<MoneyLine> & Pick<MoneyLine, "quantity" | "unitPrice">): MoneyLine => ({
   discount: "0",
@@ -81,7 +87,9 @@ describe("ccvOrderMoney", () => {
   });
 
   it("takes the attribute combination's extra price off the unit price (CCV adds it back)", () => {
-    const m = ccvOrderMoney(input({ lines: [line({ quantity: "2", unitPrice: "25", attributeExtra: "5" })], total: "50" }));
+    const m = ccvOrderMoney(
+      input({ lines: [line({ quantity: "2", unitPrice: "25", attributeExtra: "5" })], total: "50" }),
+    );
     expect(m.rows[0]).toMatchObject({ price: "20", total: "50" });
     expect(m.extraCosts).toBe("0");
   });
@@ -104,7 +112,9 @@ describe("ccvOrderMoney", () => {
     expect(m.extraCostsDescription).toBe("Handling fee 1.50; Discount not on items (coupon FREESHIP) -5.00");
     expect(ccvGrossTotal(m)).toBe("41.5");
 
-    const rounding = ccvOrderMoney(input({ lines: [line({ quantity: "1", unitPrice: "10" })], total: "10.01" }));
+    const rounding = ccvOrderMoney(
+      input({ lines: [line({ quantity: "1", unitPrice: "10" })], total: "10.01" }),
+    );
     expect(rounding.extraCosts).toBe("0.01");
     expect(rounding.extraCostsDescription).toBe("Difference to the Ecwid total (rounding) 0.01");
   });
@@ -127,7 +137,14 @@ describe("ecwidMoneyInput", () => {
         couponAmount: 2,
         taxes: [{ name: "BTW", value: 21, total: 9.03, taxOnDiscountedSubtotal: 7.98, taxOnShipping: 1.05 }],
       },
-      { quantity: 1, price: 10, sku: "B", couponAmount: 1, discounts: [{ total: 0.5 }], taxes: [{ value: 9, total: 0.77 }] },
+      {
+        quantity: 1,
+        price: 10,
+        sku: "B",
+        couponAmount: 1,
+        discounts: [{ total: 0.5 }],
+        taxes: [{ value: 9, total: 0.77 }],
+      },
     ],
     shippingOption: { shippingRate: 5 },
     taxesOnShipping: [{ name: "BTW", value: 21, total: 1.05 }],
