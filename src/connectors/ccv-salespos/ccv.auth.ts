@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { constantTimeEqual } from "../../common/crypto";
 
 /**
  * CCV request signing and response verification (reference §2). Pure functions: the connector signs
@@ -54,9 +55,7 @@ export function signCcvRequest(
 /** Constant-time comparison of two hex digests (case-insensitive, as hex is). */
 export function hashesEqual(expected: string, received: string | undefined): boolean {
   if (!received) return false;
-  const a = Buffer.from(expected.toLowerCase(), "utf8");
-  const b = Buffer.from(received.trim().toLowerCase(), "utf8");
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(expected.toLowerCase(), received.trim().toLowerCase());
 }
 
 /**

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { constantTimeEqual } from "../../common/crypto";
 import { ECWID_WEBHOOK_MAX_AGE_SECONDS } from "./ecwid.vendor-facts";
 
 /**
@@ -102,18 +103,6 @@ export function parseEcwidWebhook(
   };
   if (b.data) event.data = b.data as Record<string, unknown>;
   return { ok: true, event };
-}
-
-/** Compares two strings in time independent of where they differ (equal-length buffers). */
-function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, "utf8");
-  const y = Buffer.from(b, "utf8");
-  if (x.length !== y.length) {
-    // still spend the comparison, so the length of a guess is not the only thing that is fast
-    timingSafeEqual(x, x);
-    return false;
-  }
-  return timingSafeEqual(x, y);
 }
 
 /**
