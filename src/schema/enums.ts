@@ -50,9 +50,9 @@ registerEnumType(StockCalculation, {
   valuesConfig: {
     AVAILABLE_MINUS_RESERVED: {
       description:
-        "available stock minus quantities reserved by open (not yet fulfilled) orders; the default",
+        "the stock master's figure minus the quantities the other system has already sold that the master has not booked yet (items of the reverse order flow that are queued, running or failed), never below zero; the default",
     },
-    AVAILABLE: { description: "the stock figure as the source reports it" },
+    AVAILABLE: { description: "the stock master's figure as it reports it" },
   },
 });
 

@@ -25,10 +25,15 @@ export class StockLevel {
   @Field() ecwidUnlimited!: boolean;
   @Field(() => Float, { nullable: true, description: "quantity in CCV SalesPOS (null: unknown there)" })
   ccv!: number | null;
-  @Field(() => Float, { description: "quantity reserved by open Ecwid orders" }) reserved!: number;
+  @Field(() => Float, {
+    description:
+      "quantity sold by the other system that the stock master has not booked yet (see StockCalculation)",
+  })
+  reserved!: number;
   @Field(() => Float, {
     nullable: true,
-    description: "what STOCK_ECWID_TO_CCV would send with the configured StockCalculation",
+    description:
+      "what the enabled stock flow would write to the other system with the configured StockCalculation",
   })
   computed!: number | null;
   @Field() inSync!: boolean;
