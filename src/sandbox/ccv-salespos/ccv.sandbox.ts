@@ -27,10 +27,20 @@ import {
   type LoggedRequest,
   type RunningServer,
 } from "../common/sandbox-http";
+import { pathSegments, SandboxRouter } from "../common/sandbox-router";
 import { CcvStore, type CcvSandboxSeed } from "./ccv.store";
+import type { CcvRequest, CcvResult, CcvRouter } from "./ccv.table";
 import { CcvSandboxError, invalid } from "./ccv.validate";
 import { CcvWebhookDispatcher } from "./ccv.webhook-dispatcher";
 import { phpJsonEncode } from "./php-json";
+import { attributesRoutes } from "./resources/attributes.resource";
+import { categoriesRoutes } from "./resources/categories.resource";
+import { ordersRoutes } from "./resources/orders.resource";
+import { productsRoutes } from "./resources/products.resource";
+import { propertiesRoutes } from "./resources/properties.resource";
+import { usersRoutes } from "./resources/users.resource";
+import { webhooksRoutes } from "./resources/webhooks.resource";
+import { webshopsRoutes } from "./resources/webshops.resource";
 
 /**
  * A faithful CCV SalesPOS / CCV Shop REST simulator (reference §7 checklist) for tests, benchmarks
@@ -85,21 +95,32 @@ export interface TamperRule {
 
 type Query = Record<string, string>;
 
-interface Ctx {
-  ids: number[];
-  query: Query;
-  body: unknown;
-  expand: Set<string>;
-}
+/** The simulated resources (§5.0, the sync-relevant subset): each module registers its routes. */
+const RESOURCE_ROUTES: ((api: CcvRouter, store: CcvStore) => void)[] = [
+  webshopsRoutes,
+  productsRoutes,
+  categoriesRoutes,
+  attributesRoutes,
+  propertiesRoutes,
+  ordersRoutes,
+  usersRoutes,
+  webhooksRoutes,
+];
 
-type Result =
-  { status: 200 | 201; body: unknown } | { status: 204 } | { paged: unknown[] } | { flat: unknown[] };
-
-interface Route {
-  method: string;
-  template: string;
-  handle: (c: Ctx) => Result;
-}
+/** The resource names of the API root listing (`GET /`). */
+const ROOT_LISTING = [
+  "webshops",
+  "products",
+  "productqueries",
+  "categories",
+  "categorytree",
+  "attributes",
+  "orders",
+  "users",
+  "paymethods",
+  "packages",
+  "webhooks",
+];
 
 /** Resource names CCV has but this sandbox does not simulate: answered 501.20 ([sandbox]). */
 const NOT_SIMULATED = new Set([
@@ -155,7 +176,7 @@ export class CcvSandbox {
   private readonly limits: Required<Omit<CcvSandboxLimits, "total">> & { total?: number };
   private readonly tolerance: number;
   private tamperRules: (TamperRule & { left: number })[] = [];
-  private readonly routes: Route[];
+  private readonly routes: CcvRouter = new SandboxRouter(/^\d+$/);
   private readonly resourceNames: Set<string>;
   private server?: RunningServer;
 
@@ -181,10 +202,16 @@ export class CcvSandbox {
       sign: opts.signWebhooks ?? true,
     });
     this.store.onEvent((event, payload) => this.webhooks.emit(event, payload));
-    this.routes = this.buildRoutes();
-    this.resourceNames = new Set(
-      this.routes.flatMap((r) => r.template.split("/").filter((x) => x && x !== "{id}")),
-    );
+    this.routes.on("GET", "/", () => ({
+      flat: ROOT_LISTING.map((r) => ({
+        href: `${this.store.apiRoot}/${r}/`,
+        title: r,
+        description: r,
+        uri: `${CCV_API_PREFIX}/${r}/`,
+      })),
+    }));
+    for (const register of RESOURCE_ROUTES) register(this.routes, this.store);
+    this.resourceNames = this.routes.staticNames();
   }
 
   static async start(opts: CcvSandboxOptions = {}): Promise<CcvSandbox> {
@@ -343,7 +370,7 @@ export class CcvSandbox {
       if (denied) return this.error(CCV_SANDBOX_AUTH_ERROR.status, CCV_SANDBOX_AUTH_ERROR.code, denied);
 
       const resourcePath = ccvResourcePath(path);
-      const { route, ids } = this.match(method, resourcePath);
+      const { handle, ids } = this.match(method, resourcePath);
 
       const lane = ccvLane(method, resourcePath);
       if (this.limiter.hit(lane, ccvLaneLimit(lane, this.limits)) > 0) {
@@ -370,7 +397,7 @@ export class CcvSandbox {
         }
       }
       const expand = new Set((query.expand ?? "").split(",").filter(Boolean));
-      const result = route.handle({ ids, query, body, expand });
+      const result = handle({ ids, query, body, expand });
       return this.render(result, path, query);
     } catch (e) {
       if (e instanceof CcvSandboxError) return this.error(e.status, e.code, e.developermessage);
@@ -402,25 +429,13 @@ export class CcvSandbox {
     return hashesEqual(expected, hash) ? undefined : "The x-hash header does not match the request.";
   }
 
-  private match(method: string, resourcePath: string): { route: Route; ids: number[] } {
-    const segs = resourcePath.split("/").filter(Boolean);
-    let pathKnown = false;
-    for (const r of this.routes) {
-      const t = r.template.split("/").filter(Boolean);
-      if (t.length !== segs.length) continue;
-      const ids: number[] = [];
-      const ok = t.every((p, i) => {
-        if (p === "{id}") {
-          if (!/^\d+$/.test(segs[i])) return false;
-          ids.push(Number(segs[i]));
-          return true;
-        }
-        return p === segs[i];
-      });
-      if (!ok) continue;
-      pathKnown = true;
-      if (r.method === method) return { route: r, ids };
-    }
+  private match(
+    method: string,
+    resourcePath: string,
+  ): { handle: (req: CcvRequest) => CcvResult; ids: number[] } {
+    const segs = pathSegments(resourcePath);
+    const { route, pathKnown } = this.routes.match(method, segs);
+    if (route) return { handle: route.handler, ids: route.params.map(Number) };
     // a resource CCV has, asked with a method (or at a level) it does not offer → 405 (§5.0 [inferred])
     const lastName = [...segs].reverse().find((s) => !/^\d+$/.test(s));
     if (pathKnown || (lastName !== undefined && this.resourceNames.has(lastName))) {
@@ -441,7 +456,7 @@ export class CcvSandbox {
   }
 
   /** Paged collections (§3.1): absolute links that repeat the caller's filters with a new start. */
-  private render(result: Result, path: string, query: Query): { status: number; body?: string } {
+  private render(result: CcvResult, path: string, query: Query): { status: number; body?: string } {
     const self = `${this.baseUrl}${path}`;
     if ("paged" in result) {
       const start = query.start === undefined ? 0 : intParam(query.start, "start", 0);
@@ -471,274 +486,6 @@ export class CcvSandbox {
     if (result.status === 204) return { status: 204 };
     return { status: result.status, body: phpJsonEncode(result.body) };
   }
-
-  // -------------------------------------------------------------------------------------------
-  // routes (§5.0, the sync-relevant subset)
-
-  private buildRoutes(): Route[] {
-    const s = this.store;
-    const routes: Route[] = [];
-    const on = (method: string, template: string, handle: (c: Ctx) => Result) =>
-      routes.push({ method, template, handle });
-    const ok = (body: unknown): Result => ({ status: 200, body });
-    const created = (body: unknown): Result => ({ status: 201, body });
-    const done: Result = { status: 204 };
-
-    on("GET", "/", () => ({
-      flat: [
-        "webshops",
-        "products",
-        "productqueries",
-        "categories",
-        "categorytree",
-        "attributes",
-        "orders",
-        "users",
-        "paymethods",
-        "packages",
-        "webhooks",
-      ].map((r) => ({
-        href: `${s.apiRoot}/${r}/`,
-        title: r,
-        description: r,
-        uri: `${CCV_API_PREFIX}/${r}/`,
-      })),
-    }));
-
-    // webshops, settings, packages, paymethods
-    on("GET", "/webshops", () => ({ flat: [s.renderWebshop()] }));
-    on("GET", "/webshops/{id}", (c) => (s.requireWebshop(c.ids[0]), ok(s.renderWebshop())));
-    on("GET", "/webshops/{id}/settings", (c) => (s.requireWebshop(c.ids[0]), ok(s.renderSettings())));
-    on("PUT", "/webshops/{id}/settings", (c) => (s.requireWebshop(c.ids[0]), s.putSettings(c.body), done));
-    on(
-      "GET",
-      "/webshops/{id}/products",
-      (c) => (
-        s.requireWebshop(c.ids[0]),
-        { paged: s.filterProducts(c.query).map((p) => s.renderProduct(p, c.expand)) }
-      ),
-    );
-    on("GET", "/packages", () => ({ flat: [...s.packages.values()].map((p) => s.renderPackage(p)) }));
-    on("POST", "/packages", (c) => created(s.renderPackage(s.createPackage(c.body))));
-    on("GET", "/packages/{id}", (c) => ok(s.renderPackage(s.getPackage(c.ids[0]))));
-    on("PATCH", "/packages/{id}", (c) => {
-      const p = s.getPackage(c.ids[0]);
-      p.name = validateName(c.body, "packages");
-      return done;
-    });
-    on("DELETE", "/packages/{id}", (c) => (s.getPackage(c.ids[0]), s.packages.delete(c.ids[0]), done));
-    on("GET", "/paymethods", () => ({ flat: [...s.paymethods.values()].map((p) => s.renderPaymethod(p)) }));
-
-    // products
-    on("GET", "/products", (c) => ({
-      paged: s.filterProducts(c.query).map((p) => s.renderProduct(p, c.expand)),
-    }));
-    on("POST", "/products", (c) => created(s.renderProduct(s.createProduct(c.body))));
-    on("GET", "/products/{id}", (c) => ok(s.renderProduct(s.getProduct(c.ids[0]), c.expand)));
-    on("PATCH", "/products/{id}", (c) => (s.patchProduct(c.ids[0], c.body), done));
-    on("DELETE", "/products/{id}", (c) => (s.deleteProduct(c.ids[0]), done));
-    on("GET", "/productqueries", (c) => ({ paged: s.productQuery(c.query) }));
-    on("GET", "/categories/{id}/products", (c) => {
-      s.getCategory(c.ids[0]);
-      const inCategory = new Set(
-        [...s.productToCategories.values()]
-          .filter((l) => l.category_id === c.ids[0])
-          .map((l) => l.product_id),
-      );
-      return {
-        paged: s
-          .filterProducts(
-            c.query,
-            [...s.products.values()].filter((p) => inCategory.has(p.id)),
-          )
-          .map((p) => s.renderProduct(p, c.expand)),
-      };
-    });
-
-    // categories and links
-    on("GET", "/categories", (c) => ({ paged: s.sortedCategories(c.query).map((x) => s.renderCategory(x)) }));
-    on("POST", "/categories", (c) => created(s.renderCategory(s.createCategory(c.body))));
-    on("GET", "/categories/{id}", (c) => ok(s.renderCategory(s.getCategory(c.ids[0]))));
-    on("PATCH", "/categories/{id}", (c) => (s.patchCategory(c.ids[0], c.body), done));
-    on("DELETE", "/categories/{id}", (c) => (s.deleteCategory(c.ids[0]), done));
-    on(
-      "GET",
-      "/categories/{id}/categories",
-      (c) => (
-        s.getCategory(c.ids[0]),
-        { paged: s.sortedCategories(c.query, c.ids[0]).map((x) => s.renderCategory(x)) }
-      ),
-    );
-    on("GET", "/categorytree", () => ok(s.renderCategoryTree()));
-    on("GET", "/categories/{id}/producttocategories", (c) => {
-      s.getCategory(c.ids[0]);
-      return {
-        flat: [...s.productToCategories.values()]
-          .filter((l) => l.category_id === c.ids[0])
-          .map((l) => s.renderProductToCategory(l)),
-      };
-    });
-    on(
-      "GET",
-      "/products/{id}/producttocategories",
-      (c) => (
-        s.getProduct(c.ids[0]),
-        { flat: s.productToCategoriesOf(c.ids[0]).map((l) => s.renderProductToCategory(l)) }
-      ),
-    );
-    on("POST", "/producttocategories", (c) =>
-      created(s.renderProductToCategory(s.createProductToCategory(c.body))),
-    );
-    on("GET", "/producttocategories/{id}", (c) =>
-      ok(s.renderProductToCategory(s.getProductToCategory(c.ids[0]))),
-    );
-    on("PATCH", "/producttocategories/{id}", (c) => (s.patchProductToCategory(c.ids[0], c.body), done));
-    on(
-      "DELETE",
-      "/producttocategories/{id}",
-      (c) => (s.getProductToCategory(c.ids[0]), s.productToCategories.delete(c.ids[0]), done),
-    );
-
-    // attributes, values, product attribute values, combinations
-    on("GET", "/attributes", () => ({ flat: [...s.attributes.values()].map((a) => s.renderAttribute(a)) }));
-    on("POST", "/attributes", (c) => created(s.renderAttribute(s.createAttribute(c.body))));
-    on("GET", "/attributes/{id}", (c) => ok(s.renderAttribute(s.getAttribute(c.ids[0]))));
-    on("PATCH", "/attributes/{id}", (c) => (s.patchAttribute(c.ids[0], c.body), done));
-    on("DELETE", "/attributes/{id}", (c) => (s.deleteAttribute(c.ids[0]), done));
-    on(
-      "GET",
-      "/attributes/{id}/attributevalues",
-      (c) => (s.getAttribute(c.ids[0]), { flat: s.valuesOf(c.ids[0]).map((v) => s.renderAttributeValue(v)) }),
-    );
-    on("POST", "/attributes/{id}/attributevalues", (c) =>
-      created(s.renderAttributeValue(s.createAttributeValue(c.ids[0], c.body))),
-    );
-    on("GET", "/attributevalues/{id}", (c) => ok(s.renderAttributeValue(s.getAttributeValue(c.ids[0]))));
-    on("PATCH", "/attributevalues/{id}", (c) => (s.patchAttributeValue(c.ids[0], c.body), done));
-    on("DELETE", "/attributevalues/{id}", (c) => (s.deleteAttributeValue(c.ids[0]), done));
-    on("GET", "/products/{id}/productattributevalues", (c) => {
-      s.getProduct(c.ids[0]);
-      return { paged: s.productAttributeValuesOf(c.ids[0]).map((v) => s.renderProductAttributeValue(v)) };
-    });
-    on("POST", "/products/{id}/productattributevalues", (c) =>
-      created(s.renderProductAttributeValue(s.createProductAttributeValue(c.ids[0], c.body))),
-    );
-    on("GET", "/productattributevalues/{id}", (c) =>
-      ok(s.renderProductAttributeValue(s.getProductAttributeValue(c.ids[0]))),
-    );
-    on(
-      "PATCH",
-      "/productattributevalues/{id}",
-      (c) => (s.patchProductAttributeValue(c.ids[0], c.body), done),
-    );
-    on("DELETE", "/productattributevalues/{id}", (c) => (s.deleteProductAttributeValue(c.ids[0]), done));
-    on(
-      "GET",
-      "/products/{id}/attributecombinations",
-      (c) => (
-        s.getProduct(c.ids[0]),
-        { flat: s.combinationsOf(c.ids[0]).map((x) => s.renderCombination(x)) }
-      ),
-    );
-    on("GET", "/attributecombinations/{id}", (c) => ok(s.renderCombination(s.getCombination(c.ids[0]))));
-    on("PATCH", "/attributecombinations/{id}", (c) => (s.patchCombination(c.ids[0], c.body), done));
-
-    // product properties
-    on("GET", "/productpropertygroups", () => ({
-      paged: [...s.propertyGroups.values()].map((g) => s.renderPropertyGroup(g)),
-    }));
-    on("POST", "/productpropertygroups", (c) =>
-      created(s.renderPropertyGroup(s.createPropertyGroup(c.body))),
-    );
-    on("GET", "/productpropertygroups/{id}", (c) => ok(s.renderPropertyGroup(s.getPropertyGroup(c.ids[0]))));
-    on("GET", "/productpropertygroups/{id}/productproperties", (c) => {
-      s.getPropertyGroup(c.ids[0]);
-      return {
-        flat: [...s.properties.values()]
-          .filter((p) => p.group_id === c.ids[0])
-          .map((p) => s.renderProperty(p)),
-      };
-    });
-    on("POST", "/productpropertygroups/{id}/productproperties", (c) =>
-      created(s.renderProperty(s.createProperty(c.ids[0], c.body))),
-    );
-    on("GET", "/productproperties/{id}", (c) => ok(s.renderProperty(s.getProperty(c.ids[0]))));
-    on(
-      "GET",
-      "/productproperties/{id}/productpropertyoptions",
-      (c) => (s.getProperty(c.ids[0]), { flat: s.optionsOf(c.ids[0]).map((o) => s.renderPropertyOption(o)) }),
-    );
-    on("POST", "/productproperties/{id}/productpropertyoptions", (c) =>
-      created(s.renderPropertyOption(s.createPropertyOption(c.ids[0], c.body))),
-    );
-    on("GET", "/products/{id}/producttopropertygroups", (c) => {
-      s.getProduct(c.ids[0]);
-      return { flat: s.productToPropertyGroupsOf(c.ids[0]).map((l) => s.renderProductToPropertyGroup(l)) };
-    });
-    on("POST", "/producttopropertygroups", (c) =>
-      created(s.renderProductToPropertyGroup(s.createProductToPropertyGroup(c.body))),
-    );
-    on("GET", "/producttopropertygroups/{id}", (c) =>
-      ok(s.renderProductToPropertyGroup(s.getProductToPropertyGroup(c.ids[0]))),
-    );
-    on(
-      "DELETE",
-      "/producttopropertygroups/{id}",
-      (c) => (s.getProductToPropertyGroup(c.ids[0]), s.productToPropertyGroups.delete(c.ids[0]), done),
-    );
-    on("POST", "/productpropertyvalues", (c) =>
-      created(s.renderPropertyValue(s.createPropertyValue(c.body))),
-    );
-    on("GET", "/productpropertyvalues/{id}", (c) => ok(s.renderPropertyValue(s.getPropertyValue(c.ids[0]))));
-    on("PATCH", "/productpropertyvalues/{id}", (c) => (s.patchPropertyValue(c.ids[0], c.body), done));
-    on(
-      "DELETE",
-      "/productpropertyvalues/{id}",
-      (c) => (s.getPropertyValue(c.ids[0]), s.propertyValues.delete(c.ids[0]), done),
-    );
-
-    // orders and rows
-    on("GET", "/orders", (c) => ({ paged: s.filterOrders(c.query).map((o) => s.renderOrder(o)) }));
-    on("POST", "/orders", (c) => created(s.renderOrder(s.createOrder(c.body))));
-    on("GET", "/orders/{id}", (c) => ok(s.renderOrder(s.getOrder(c.ids[0]))));
-    on("PATCH", "/orders/{id}", (c) => (s.patchOrder(c.ids[0], c.body), done));
-    on("GET", "/orders/{id}/orderrows", (c) => ({
-      paged: s.getOrder(c.ids[0]).rows.map((r) => s.renderOrderRow(r)),
-    }));
-    on("POST", "/orders/{id}/orderrows", (c) => created(s.renderOrderRow(s.addOrderRow(c.ids[0], c.body))));
-    on("PUT", "/orders/{id}/orderrows", (c) => (s.putOrderRows(c.ids[0], c.body), done));
-    on("GET", "/orderrows/{id}", (c) => ok(s.renderOrderRow(s.findOrderRow(c.ids[0]).row)));
-    on("PATCH", "/orderrows/{id}", (c) => (s.patchOrderRow(c.ids[0], c.body), done));
-    on("DELETE", "/orderrows/{id}", (c) => (s.deleteOrderRow(c.ids[0]), done));
-
-    // users
-    on("GET", "/users", (c) => ({ paged: s.filterUsers(c.query).map((u) => s.renderUser(u)) }));
-    on("POST", "/users", (c) => created(s.renderUser(s.createUser(c.body))));
-    on("GET", "/users/{id}", (c) => ok(s.renderUser(s.getUser(c.ids[0]))));
-    on("PATCH", "/users/{id}", (c) => (s.patchUser(c.ids[0], c.body), done));
-    on("DELETE", "/users/{id}", (c) => (s.deleteUser(c.ids[0]), done));
-
-    // webhooks
-    on("GET", "/webhooks", () => ({ paged: [...s.webhooks.values()].map((w) => s.renderWebhook(w)) }));
-    on("POST", "/webhooks", (c) => created(s.renderWebhook(s.createWebhook(c.body))));
-    on("GET", "/webhooks/{id}", (c) => ok(s.renderWebhook(s.getWebhook(c.ids[0]))));
-    on("PATCH", "/webhooks/{id}", (c) => (s.patchWebhook(c.ids[0], c.body), done));
-    on("DELETE", "/webhooks/{id}", (c) => (s.deleteWebhook(c.ids[0]), done));
-
-    return routes;
-  }
-}
-
-function validateName(body: unknown, resource: string): string {
-  if (!body || typeof body !== "object" || Array.isArray(body))
-    throw invalid(`The body of ${resource} must be a JSON object.`);
-  const keys = Object.keys(body);
-  const name = (body as { name?: unknown }).name;
-  if (keys.some((k) => k !== "name") || (name !== undefined && typeof name !== "string")) {
-    throw invalid(`Only 'name' (a string) can be changed on ${resource}.`);
-  }
-  if (typeof name !== "string") throw invalid(`Property 'name' is required on ${resource}.`);
-  return name;
 }
 
 function parseQuery(raw: string): Query {

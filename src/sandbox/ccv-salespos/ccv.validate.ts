@@ -27,6 +27,9 @@ export const invalid = (message: string) =>
 export type FieldSpec = string;
 export type BodySpec = Record<string, FieldSpec>;
 
+/** The Personalinfo entity (an order's `customer`, a user's `userinfo`, §5.7): accepted as any object. */
+export const PERSONALINFO_FIELDS: FieldSpec = "object";
+
 function typeOk(v: unknown, t: string): boolean {
   switch (t) {
     case "string":
