@@ -32,14 +32,19 @@ import {
   type LoggedRequest,
   type RunningServer,
 } from "../common/sandbox-http";
-import {
-  EcwidSandboxRoutes,
-  applyResponseFields,
-  parseResponseFields,
-  type RouteResult,
-} from "./ecwid.sandbox-routes";
-import { EcwidApiError, EcwidSandboxStore } from "./ecwid.sandbox-store";
-import { EcwidSandboxWebhooks, type WebhookEndpoint } from "./ecwid.sandbox-webhooks";
+import { pathSegments, SandboxRouter } from "../common/sandbox-router";
+import { applyResponseFields, parseResponseFields, type Query } from "./ecwid.query";
+import { EcwidSandboxStore } from "./ecwid.store";
+import type { EcwidResult as RouteResult, EcwidRouter } from "./ecwid.table";
+import { EcwidApiError, wrongParameter } from "./ecwid.validate";
+import { EcwidSandboxWebhooks, type WebhookEndpoint } from "./ecwid.webhook-dispatcher";
+import { categoriesRoutes } from "./resources/categories.resource";
+import { combinationsRoutes } from "./resources/combinations.resource";
+import { customersRoutes } from "./resources/customers.resource";
+import { inventoryRoutes } from "./resources/inventory.resource";
+import { ordersRoutes } from "./resources/orders.resource";
+import { productsRoutes } from "./resources/products.resource";
+import { profileRoutes } from "./resources/profile.resource";
 
 /**
  * A faithful local Ecwid REST v3 (reference shared/reference/ecwid-api.md) for tests, benchmarks
@@ -96,6 +101,17 @@ interface Batch {
 }
 
 const JSON_TYPE = /^\s*(application|text)\/json\b/i;
+
+/** The simulated resources under /api/v3/{storeId}: each module registers its routes. */
+const RESOURCE_ROUTES: ((api: EcwidRouter, store: EcwidSandboxStore) => void)[] = [
+  profileRoutes,
+  productsRoutes,
+  combinationsRoutes,
+  inventoryRoutes,
+  categoriesRoutes,
+  ordersRoutes,
+  customersRoutes,
+];
 
 export function defaultEcwidProfile(storeId: number): EcwidStoreProfile {
   return {
@@ -186,7 +202,7 @@ export class EcwidSandbox {
   private server?: RunningServer;
   private readonly tokens = new Map<string, ReadonlySet<string>>();
   private readonly limiter: TokenBucketLimiter;
-  private readonly routes: EcwidSandboxRoutes;
+  private readonly routes: EcwidRouter = new SandboxRouter();
   private readonly batches = new Map<string, Batch>();
   private readonly dedup = new Map<string, { ticket: string; at: number }>();
   private batchChain: Promise<void> = Promise.resolve();
@@ -227,7 +243,7 @@ export class EcwidSandbox {
     for (const c of seed.categories ?? []) this.store.seedCategory(c);
     for (const c of seed.customers ?? []) this.store.seedCustomer(c);
     for (const o of seed.orders ?? []) this.store.seedOrder(o);
-    this.routes = new EcwidSandboxRoutes(this.store);
+    for (const register of RESOURCE_ROUTES) register(this.routes, this.store);
   }
 
   static async start(opts: EcwidSandboxOptions = {}): Promise<EcwidSandbox> {
@@ -420,7 +436,7 @@ export class EcwidSandbox {
         new EcwidApiError(403, INF.insufficientScope(missing), ECWID_INSUFFICIENT_SCOPE_CODE),
       );
     try {
-      const r = this.routes.handle({ method, path, query, body });
+      const r = this.route(method, path, query, body);
       if (method === "GET" && query.responseFields)
         return {
           status: r.status,
@@ -431,6 +447,22 @@ export class EcwidSandbox {
       if (e instanceof EcwidApiError) return this.error(e);
       throw e;
     }
+  }
+
+  /** The resource route for the call; throws EcwidApiError for Ecwid's error answers. */
+  private route(method: string, path: string, query: Query, body: unknown): RouteResult {
+    const segments = pathSegments(path);
+    const { route } = this.routes.match(method, segments);
+    if (route) {
+      const params: Record<string, string> = {};
+      route.names.forEach((name, i) => (params[name] = pathParam(name, route.params[i])));
+      return route.handler({ method, path, query, body, params });
+    }
+    // ids in the path are checked before anything else, as the handlers would have
+    for (const p of this.routes.paramsAlongPath(segments)) pathParam(p.name, p.value);
+    if (this.routes.roots().has(segments[0] ?? ""))
+      throw new EcwidApiError(405, `Method ${method} is not allowed for ${path}`, "METHOD_NOT_ALLOWED");
+    throw new EcwidApiError(404, `Resource ${path} not found`);
   }
 
   // ---------------------------------------------------------------- batch (§4)
@@ -573,6 +605,13 @@ function innerBody(v: unknown): { ok: true; value: unknown } | { ok: false } {
   } catch {
     return { ok: false };
   }
+}
+
+/** A path parameter: `{orderId}` is any order key (decoded); every other `{…Id}` an integer. */
+function pathParam(name: string, value: string): string {
+  if (name === "orderId") return decodeURIComponent(value);
+  if (!/^\d+$/.test(value)) throw wrongParameter(`Wrong parameter '${name}' value`);
+  return value;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
