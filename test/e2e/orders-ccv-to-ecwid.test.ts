@@ -153,7 +153,7 @@ describe("ORDERS_CCV_TO_ECWID against both sandboxes", () => {
       total_shipping: o.shipping ?? 0,
       ...(o.reservationnumber ? { reservationnumber: o.reservationnumber } : {}),
     });
-    // the till records how the sale was paid; the API cannot set it (§5.6.1)
+    // the till records how the sale was paid; the API cannot set it (CCV §5.6.1)
     const method = [...w.ccv.store.paymethods.values()].find(
       (p) => p.combined_name === (o.paymethod ?? "PinTerminal"),
     )!;
@@ -355,7 +355,7 @@ describe("ORDERS_CCV_TO_ECWID against both sandboxes", () => {
     const [booked] = ecwidOrdersFor(bank);
     expect(booked).toMatchObject({ paymentMethod: "Bank transfer", paymentStatus: "AWAITING_PAYMENT" });
     expect(booked.privateAdminNotes).toContain("Payment term: 14 days");
-    // an unpaid order moves no stock in Ecwid (§8.6): only the paid Pin sale took a poster
+    // an unpaid order moves no stock in Ecwid (Ecwid §8.6): only the paid Pin sale took a poster
     expect(w.ecwid.store.getProduct(700300).quantity).toBe(46);
     await setValueMap("PAYMENT_METHOD", []);
     await setValueMap("PAYMENT_TERM", []);

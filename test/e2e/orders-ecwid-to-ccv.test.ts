@@ -24,7 +24,7 @@ import { eventually, startWorld, type World } from "../support/world";
 const FLOW = "ORDERS_ECWID_TO_CCV" as const;
 
 // ---------------------------------------------------------------------------------------------
-// Ecwid orders as Ecwid computes them (its create stores what it is sent, §8.6): per item the
+// Ecwid orders as Ecwid computes them (its create stores what it is sent, Ecwid §8.6): per item the
 // promotion and the coupon share, the VAT on the discounted line (per line, to the cent), totals.
 
 interface LineSpec {
@@ -588,7 +588,7 @@ describe("ORDERS_ECWID_TO_CCV against both sandboxes", () => {
     );
     expect(w.ccv.store.users.size).toBe(users);
     expect(ccv.user_id).toBeNull();
-    // CCV takes street + number or free lines (§5.7): a second line cannot go with street + number
+    // CCV takes street + number or free lines (CCV §5.7): a second line cannot go with street + number
     expect(ccv.customer).toEqual({
       customertype: "b2c",
       billingaddress: {

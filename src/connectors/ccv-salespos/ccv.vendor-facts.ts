@@ -1,6 +1,6 @@
 /**
  * Every CCV SalesPOS fact the connector (and the sandbox) depends on, in one place, with its evidence
- * mark from /work/shared/reference/ccv-salespos-api.md:
+ * mark (docs/vendors/ccv-salespos.md, whose sections the § numbers cite):
  *   [seen]     stated by an official CCV source or visible in a captured payload
  *   [3p]       seen only in third-party code
  *   [inferred] our deduction — change it here when the vendor proves otherwise

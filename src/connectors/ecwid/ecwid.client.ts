@@ -51,7 +51,7 @@ import {
 } from "./ecwid.vendor-facts";
 
 /**
- * The Ecwid REST v3 client (reference shared/reference/ecwid-api.md). Returns wire DTOs; the
+ * The Ecwid REST v3 client (docs/vendors/ecwid.md). Returns wire DTOs; the
  * mapper turns them into domain types. Every call goes through one HttpTransport: Bearer auth
  * (never a token in a URL), timeouts, retries of temporary errors with backoff and jitter, 429s
  * waited out per Retry-After, one 600/min budget per token shared by everything in the process

@@ -1,6 +1,6 @@
 /**
  * Every Ecwid fact the connector (and the sandbox) depends on that is either [INFERRED] or easy to
- * get wrong, in one place, each citing its section of shared/reference/ecwid-api.md. When a real
+ * get wrong, in one place, each citing its section of docs/vendors/ecwid.md. When a real
  * store proves one wrong, change it here.
  *
  * Marks: "doc" = documented by an official source; "INFERRED" = a guess or a behaviour we chose

@@ -11,7 +11,7 @@ import type {
 } from "../../connectors/ecwid/ecwid.types";
 
 /**
- * The sample JSON of reference §14 (shared/reference/ecwid-api.md), verbatim, plus a few companion
+ * The sample JSON of reference §14 (docs/vendors/ecwid.md describes each), plus a few companion
  * records (marked) that the samples refer to but do not show, so that seeding them all gives a
  * consistent store: the mug of the order and the batch, the second apparel product, the third root
  * category of the category page. Used by the sandbox tests (replay) and by the demo.

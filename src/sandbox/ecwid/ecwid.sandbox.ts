@@ -47,7 +47,7 @@ import { productsRoutes } from "./resources/products.resource";
 import { profileRoutes } from "./resources/profile.resource";
 
 /**
- * A faithful local Ecwid REST v3 (reference shared/reference/ecwid-api.md) for tests, benchmarks
+ * A faithful local Ecwid REST v3 (docs/vendors/ecwid.md) for tests, benchmarks
  * and the demo: an HTTP server on loopback with an in-memory store, Ecwid's shapes, status codes
  * and error bodies, Bearer-only auth with per-token scopes, a per-token rate limit answering 429 +
  * Retry-After, the batch API, webhook deliveries signed like Ecwid's, fault injection by route and a

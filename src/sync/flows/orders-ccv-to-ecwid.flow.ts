@@ -58,7 +58,7 @@ import {
  * (7) create the customer when new, then the order; record ORDER (and CUSTOMER) links.
  */
 
-/** The CCV order with its rows, in CCV's own expanded form (§3.5): the mapping input and source payload. */
+/** The CCV order with its rows, in CCV's own expanded form (CCV §3.5): the mapping input and source payload. */
 type CcvOrderWithRows = CcvOrder & { orderrows: { href: string; collection: CcvOrderRow[] } };
 
 /** What the default mappings read as `$ctx` besides the CCV order itself. */
@@ -125,7 +125,7 @@ export const ordersCcvToEcwid: FlowDefinition = {
   target: "ECWID",
   // The slowest lane is the Ecwid token (600/min, shared by every request): per new order a customer
   // search, a SKU search per distinct SKU (cached per run; ~2), the reference search and the create.
-  // CCV spends one GET per order on the order-rows lane (150/min), a lane of its own (§4.4).
+  // CCV spends one GET per order on the order-rows lane (150/min), a lane of its own (CCV §4.4).
   cost: { requestsPerItem: 5, lanePerMinute: ECWID_RATE_LIMIT_PER_MINUTE },
   webhooks: { system: "CCV_SALESPOS", events: WEBHOOK_EVENTS },
   defaultMappings: [
@@ -137,7 +137,7 @@ export const ordersCcvToEcwid: FlowDefinition = {
     { target: "fulfillmentStatus", expression: "$ctx.fulfillmentStatus", policy: "ALWAYS" },
     { target: "paymentMethod", expression: "$ctx.paymentMethod", policy: "ALWAYS" },
     { target: "createDate", expression: "$ctx.createDate", policy: "ALWAYS" },
-    // rows are net only when CCV says so (§5.6.4), as the item prices sent
+    // rows are net only when CCV says so (CCV §5.6.4), as the item prices sent
     {
       target: "pricesIncludeTax",
       expression: "order_row_taxes_included = false ? false : true",
@@ -146,7 +146,7 @@ export const ordersCcvToEcwid: FlowDefinition = {
     { target: "items", expression: "$ctx.items", policy: "ALWAYS" },
     { target: "subtotal", expression: "$ctx.subtotal", policy: "ALWAYS" },
     { target: "discount", expression: "$ctx.discount", policy: "ALWAYS" },
-    // Ecwid's create calculates nothing (§8.6): tax and total are CCV's own figures, sent as read
+    // Ecwid's create calculates nothing (Ecwid §8.6): tax and total are CCV's own figures, sent as read
     { target: "tax", source: "total_tax", policy: "ALWAYS" },
     { target: "total", source: "total_price", policy: "ALWAYS" },
     { target: "shippingOption.shippingMethodName", expression: "$ctx.shippingMethod", policy: "ALWAYS" },
@@ -170,7 +170,7 @@ export const ordersCcvToEcwid: FlowDefinition = {
   ],
 
   async *discover(rt, opts) {
-    // CCV has no updated-since filter on orders (§3.4): sales are found by creation date (the engine
+    // CCV has no updated-since filter on orders (CCV §3.4): sales are found by creation date (the engine
     // moves `since` back by its lookback); status and payment changes of older orders arrive as
     // orders.updated.* webhooks, each a run for its order. is_completed=true is CCV's default: open
     // baskets are not sales.
@@ -341,7 +341,7 @@ async function echoOfEcwidOrder(rt: FlowRuntime, order: CcvOrder): Promise<strin
   }
   try {
     const o = await rt.clients.ecwid.getOrder(ref);
-    // GET accepts internal ids and numbers too (§8.1): only the public id itself is our reference
+    // GET accepts internal ids and numbers too (Ecwid §8.1): only the public id itself is our reference
     if (o.id && o.id.toUpperCase() === ref.toUpperCase()) {
       return `echo: its reservation number ${ref} is the id of Ecwid order ${o.id}: the order came from Ecwid.`;
     }
@@ -417,7 +417,7 @@ function ecwidPerson(a: CcvAddress | null | undefined): EcwidPerson | undefined 
 }
 
 /**
- * CCV's extra costs and payment-method costs are part of its total_price (§5.6.1); Ecwid shows them as
+ * CCV's extra costs and payment-method costs are part of its total_price (CCV §5.6.1); Ecwid shows them as
  * custom surcharges so its order adds up to the same total.
  */
 function surcharges(order: CcvOrder): OrderContext["surcharges"] {
@@ -458,7 +458,7 @@ async function mapOrder(
 
 /**
  * The Ecwid order that carries our reference, if a create already happened. Ecwid cannot filter on
- * externalOrderId (§2.3; `keywords` does not search it), so the customer's orders since a day before
+ * externalOrderId (Ecwid §2.3; `keywords` does not search it), so the customer's orders since a day before
  * the sale are searched and matched on it. The create back-dates createDate to the sale; the day of
  * slack covers either time basis of the filter.
  */

@@ -113,7 +113,7 @@ const ADDRESS_FIELDS = [
   "telephone",
 ];
 
-/** The default mapping (target paths are CCV POST /orders fields, §5.6.2; sources the Ecwid order and $ctx). */
+/** The default mapping (target paths are CCV POST /orders fields, CCV §5.6.2; sources the Ecwid order and $ctx). */
 export const ORDERS_ECWID_TO_CCV_MAPPINGS: FieldMappingDef[] = [
   // our reference: how an order whose create answer was lost is found again (never sent twice)
   { target: "reservationnumber", source: "id", policy: "ALWAYS" },
@@ -133,7 +133,7 @@ export const ORDERS_ECWID_TO_CCV_MAPPINGS: FieldMappingDef[] = [
   field("customer.billingaddress.first_name", "billing.first_name"),
   field("customer.billingaddress.last_name", "billing.last_name"),
   ...ADDRESS_FIELDS.map((f) => field(`customer.billingaddress.${f}`, `billing.${f}`)),
-  // a delivery address has no first/last name (§5.7); full_name (deprecated on input) is its only
+  // a delivery address has no first/last name (CCV §5.7); full_name (deprecated on input) is its only
   // name field, without which a parcel for someone else would lose its addressee
   field("customer.deliveryaddress.full_name", "delivery.full_name"),
   ...ADDRESS_FIELDS.map((f) => field(`customer.deliveryaddress.${f}`, `delivery.${f}`)),
@@ -155,7 +155,7 @@ export const ordersEcwidToCcv: FlowDefinition = {
 
   async *discover(rt, opts) {
     // no status filter: orders that do not qualify are recorded as skipped with their status, and
-    // Ecwid leaves out unfinished (INCOMPLETE) checkouts when no paymentStatus is asked for (§2.3)
+    // Ecwid leaves out unfinished (INCOMPLETE) checkouts when no paymentStatus is asked for (Ecwid §2.3)
     const filters: EcwidOrderFilters = opts.since ? { updatedFrom: opts.since } : {};
     for (let offset = 0; ;) {
       const page = await rt.clients.ecwid.searchOrders(filters, { offset });
@@ -168,7 +168,7 @@ export const ordersEcwidToCcv: FlowDefinition = {
   },
 
   async fetchOne(rt, sourceId) {
-    // the string id or the internal id (webhooks name both, §11.2); the record is keyed by the string id
+    // the string id or the internal id (webhooks name both, Ecwid §11.2); the record is keyed by the string id
     return toRecord(await rt.clients.ecwid.getOrder(sourceId));
   },
 
@@ -267,7 +267,7 @@ export const ordersEcwidToCcv: FlowDefinition = {
 };
 
 const toRecord = (o: EcwidOrder): SourceRecord => ({
-  // old stores only have the numeric orderNumber (§8.1)
+  // old stores only have the numeric orderNumber (Ecwid §8.1)
   id: o.id ?? String(o.orderNumber),
   entity: "ORDER",
   sku: null,
@@ -440,7 +440,7 @@ const hasAddress = (p: EcwidPerson | undefined) => mapEcwidPerson(p) !== null;
 
 /**
  * An Ecwid person → CCV address. The first street line is split into street, house number and
- * suffix; CCV takes either that or free address lines (§5.7), so a line without a number, or an
+ * suffix; CCV takes either that or free address lines (CCV §5.7), so a line without a number, or an
  * address with a second line that street + number cannot hold, goes as address_line_1/2 whole.
  */
 function ccvAddress(p: EcwidPerson | undefined, kind: "billing" | "delivery"): CcvAddress | undefined {
@@ -471,7 +471,7 @@ function ccvAddress(p: EcwidPerson | undefined, kind: "billing" | "delivery"): C
   return out;
 }
 
-/** CCV deliver_method from the Ecwid shipping option (§8.3 fulfillmentType; [JAVA] upper case, docs lower). */
+/** CCV deliver_method from the Ecwid shipping option (Ecwid §8.3 fulfillmentType; [JAVA] upper case, docs lower). */
 function deliverMethod(o: EcwidOrder): string {
   const so = o.shippingOption;
   const type = so?.fulfillmentType?.toUpperCase();

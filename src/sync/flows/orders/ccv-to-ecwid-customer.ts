@@ -10,7 +10,7 @@ import { ItemFailure, type FlowRuntime, type LinkWrite } from "../../engine/flow
 /**
  * The Ecwid customer of a CCV SalesPOS order (ORDERS_CCV_TO_ECWID). Customers are matched by e-mail
  * (as the hosted integration does): the order's Personalinfo e-mail, normalised. The order carries
- * that e-mail and the customer's id, so Ecwid attaches the order to the customer (§8.6).
+ * that e-mail and the customer's id, so Ecwid attaches the order to the customer (Ecwid §8.6).
  */
 export interface EcwidOrderCustomer {
   /** the e-mail the Ecwid order carries */
@@ -40,7 +40,7 @@ async function findId(rt: FlowRuntime, email: string): Promise<number | undefine
  * Who the order is for, read-only (no customer is created here). With `useDefaultDebtor` every
  * order goes on the `defaultDebtor` e-mail; otherwise the order's own e-mail, and only a sale without
  * one (a walk-in customer) goes on `defaultDebtor` when it is set. Ecwid needs an e-mail (or a
- * customer id) to book the order and to move stock (§8.6), so an order with neither fails.
+ * customer id) to book the order and to move stock (Ecwid §8.6), so an order with neither fails.
  */
 export async function findOrderCustomer(rt: FlowRuntime, order: CcvOrder): Promise<EcwidOrderCustomer> {
   const { useDefaultDebtor, defaultDebtor } = rt.settings;
@@ -71,7 +71,7 @@ export async function findOrderCustomer(rt: FlowRuntime, order: CcvOrder): Promi
   };
 }
 
-/** A business buyer: customertype b2b, or a company name on the billing address (§5.7). */
+/** A business buyer: customertype b2b, or a company name on the billing address (CCV §5.7). */
 export function isBusiness(order: CcvOrder): boolean {
   const c = ccvPersonalinfoToCustomer("", order.customer);
   return c.isCompany || c.companyName !== null;

@@ -6,7 +6,7 @@ import type { FlowRuntime } from "../../engine/flow-definition";
 /**
  * CCV order rows → Ecwid order items with the Ecwid product (and variation) ids resolved by SKU.
  * Ecwid moves stock for an API order only when it is PAID and its items carry valid
- * productId/combinationId (reference §8.6), so every catalogue row must resolve.
+ * productId/combinationId (Ecwid §8.6), so every catalogue row must resolve.
  */
 
 /** Where a SKU lives in Ecwid. */
@@ -17,7 +17,7 @@ interface EcwidItemRef {
 
 export interface ResolvedLines {
   items: EcwidOrderItem[];
-  /** Σ unit price × quantity (before discounts), rounded to cents: Ecwid's `subtotal` (§8.3) */
+  /** Σ unit price × quantity (before discounts), rounded to cents: Ecwid's `subtotal` (Ecwid §8.3) */
   subtotal: number;
   /** rows that are catalogue products but could not be matched, in words (SKU or name) */
   unresolved: string[];
@@ -50,8 +50,8 @@ async function fromLinks(
 }
 
 /**
- * Ecwid's SKU search (it matches product and variation SKUs, §2.2), once per SKU and run. A variant
- * row prefers the variation with that SKU (a variation may repeat its product's SKU, §6.4); a plain
+ * Ecwid's SKU search (it matches product and variation SKUs, Ecwid §2.2), once per SKU and run. A variant
+ * row prefers the variation with that SKU (a variation may repeat its product's SKU, Ecwid §6.4); a plain
  * row prefers the product.
  */
 async function fromSearch(
@@ -78,8 +78,8 @@ async function fromSearch(
  * product's `product_number`. A row without any SKU and without a product (an open-price or service
  * row typed in at the till) is sent as a free-form item: it has no stock to move. A product row that
  * cannot be matched is reported in `unresolved` (the caller fails the item with MISSING_PRODUCT).
- * Prices are on the order's tax basis (`order_row_taxes_included`, §5.6.4), unit price before
- * discounts including option prices, as Ecwid's item `price` is (§8.4).
+ * Prices are on the order's tax basis (`order_row_taxes_included`, CCV §5.6.4), unit price before
+ * discounts including option prices, as Ecwid's item `price` is (Ecwid §8.4).
  */
 export async function resolveLines(
   rt: FlowRuntime,

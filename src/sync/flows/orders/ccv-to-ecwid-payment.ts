@@ -12,7 +12,7 @@ import { ItemFailure, type FlowRuntime } from "../../engine/flow-definition";
  * through the PAYMENT_METHOD / PAYMENT_TERM value maps.
  */
 
-/** §5.6.3 names by code, derived from the vendor-facts constant (IN_PROCESS → "In process"). */
+/** CCV §5.6.3 names by code, derived from the vendor-facts constant (IN_PROCESS → "In process"). */
 const STATUS_NAMES = new Map<number, string>(
   Object.entries(CCV_ORDER_STATUS).map(([key, code]) => {
     const words = key.toLowerCase().replace(/_/g, " ");
@@ -20,7 +20,7 @@ const STATUS_NAMES = new Map<number, string>(
   }),
 );
 
-/** "7 Completed"; "no status" for an order without one (incomplete orders, §5.6.3). */
+/** "7 Completed"; "no status" for an order without one (incomplete orders, CCV §5.6.3). */
 export function describeCcvStatus(status: number | null | undefined): string {
   if (status === null || status === undefined) return "no status";
   const name = STATUS_NAMES.get(status);
@@ -35,7 +35,7 @@ const norm = (s: string) =>
 
 /**
  * Whether the CCV status qualifies under `orderStatuses` (empty = every status). An entry matches by
- * code ("7") or by its §5.6.3 name ("Completed", "completed", "COMPLETED").
+ * code ("7") or by its CCV §5.6.3 name ("Completed", "completed", "COMPLETED").
  */
 export function statusQualifies(
   orderStatuses: readonly string[],
@@ -50,7 +50,7 @@ export function statusQualifies(
 }
 
 /**
- * Ecwid payment status. A cancelled CCV order becomes CANCELLED (Ecwid moves no stock for it, §8.6);
+ * Ecwid payment status. A cancelled CCV order becomes CANCELLED (Ecwid moves no stock for it, Ecwid §8.6);
  * a paid one PAID (POS sales are paid, and only PAID orders with product ids move Ecwid stock);
  * anything else AWAITING_PAYMENT.
  */

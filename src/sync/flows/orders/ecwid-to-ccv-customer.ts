@@ -11,7 +11,7 @@ import { ItemFailure, type FlowRuntime, type LinkWrite } from "../../engine/flow
 import { diffFields } from "../../engine/hash";
 
 /**
- * The CCV SalesPOS customer account (a `user`, §5.7) of an Ecwid order, for ORDERS_ECWID_TO_CCV.
+ * The CCV SalesPOS customer account (a `user`, CCV §5.7) of an Ecwid order, for ORDERS_ECWID_TO_CCV.
  * Matched by e-mail (normalised: trimmed, lower case) through the connector's e-mail index, as the
  * hosted integration does; created when missing, updated when the order's data differs (per the
  * write policies of the `customer.*` mappings, which the caller applies). CCV has no other debtor
@@ -177,7 +177,7 @@ export async function customerLink(
 // comparing and merging Personalinfo
 
 const ADDRESS_KEYS = ["billingaddress", "deliveryaddress"] as const;
-// CCV takes an address either as free lines or as street + house number (§5.7): writing one form
+// CCV takes an address either as free lines or as street + house number (CCV §5.7): writing one form
 // clears the other, so an account never keeps a stale street next to new address lines.
 const LINE_FORM: (keyof CcvAddress)[] = ["address_line_1", "address_line_2"];
 const STREET_FORM: (keyof CcvAddress)[] = ["street", "housenumber", "housenumber_suffix"];

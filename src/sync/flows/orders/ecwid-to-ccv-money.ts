@@ -12,7 +12,7 @@ import type { Order } from "../../../domain/orders";
  * Ecwid's own figures — the VAT Ecwid charged on the line — rather than by multiplying unit prices,
  * so a converted line adds up to exactly what the customer paid for it.
  *
- * Discounts go on the rows (row `discount`, per unit as CCV stores it, §5.6.4), not into one lump
+ * Discounts go on the rows (row `discount`, per unit as CCV stores it, CCV §5.6.4), not into one lump
  * sum: CCV computes VAT per row at the row's rate, and a discount lowers the taxable amount of the
  * lines it was given on; a negative `extra_costs` would leave CCV's VAT too high. Ecwid tells per
  * item how much of every promotion and coupon it got (`discounts[].total`, `couponAmount`). What
@@ -21,7 +21,7 @@ import type { Order } from "../../../domain/orders";
  * `total` to the cent and nothing is lost silently.
  *
  * Shipping is always sent gross (`shipping_taxes_included: true`): CCV would tax net shipping at its
- * own shipping rate (§5.6.1 `shipping_tax_percentage`), which need not be Ecwid's.
+ * own shipping rate (CCV §5.6.1 `shipping_tax_percentage`), which need not be Ecwid's.
  */
 
 /**
@@ -165,7 +165,7 @@ export function ccvOrderMoney(input: MoneyInput): OrderMoney {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading the figures out of an Ecwid order (§8.3, §8.4)
+// Reading the figures out of an Ecwid order (Ecwid §8.3, §8.4)
 
 const n = (v: number | undefined | null): DecimalString =>
   typeof v === "number" ? toDecimalString(String(v)) : "0";

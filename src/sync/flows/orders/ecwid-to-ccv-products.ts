@@ -43,7 +43,7 @@ function combination(rt: FlowRuntime, id: string): Promise<CcvAttributeCombinati
 
 /**
  * A SKU in CCV (products and attribute combinations), looked up once per run: the lookup may use
- * GET /productqueries, whose lane allows 30 requests a minute (§4.4).
+ * GET /productqueries, whose lane allows 30 requests a minute (CCV §4.4).
  */
 function bySku(rt: FlowRuntime, sku: string): Promise<CcvSkuMatch | undefined> {
   return rt.memo(`ccv:sku:${sku}`, () => rt.clients.ccv.findBySku(sku));
