@@ -3,6 +3,7 @@ import type { EcwidDeletedItem } from "../../connectors/ecwid/ecwid.types";
 import type { SandboxRouter } from "../common/sandbox-router";
 import type { EcwidSandboxStore } from "./ecwid.store";
 import type { Query } from "./ecwid.query";
+import type { EcwidApiError } from "./ecwid.validate";
 
 /**
  * The pieces every Ecwid resource module is built from: a table of stored rows (a Map by id with
@@ -33,8 +34,19 @@ interface Deleted {
 export abstract class EcwidTable<R extends Row<unknown>> extends Map<number, R> {
   private readonly deletedLog: Deleted[] = [];
 
-  constructor(protected readonly store: EcwidSandboxStore) {
+  constructor(
+    protected readonly store: EcwidSandboxStore,
+    /** Ecwid's 404 for this resource (`Product #<id> not found`, PRODUCT_NOT_FOUND…) */
+    protected readonly notFound: (id: number | string) => EcwidApiError,
+  ) {
     super();
+  }
+
+  /** The stored row, or Ecwid's 404. */
+  row(id: number): R {
+    const row = this.get(id);
+    if (!row) throw this.notFound(id);
+    return row;
   }
 
   rows(): R[] {

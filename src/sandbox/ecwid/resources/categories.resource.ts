@@ -20,6 +20,10 @@ import {
 export class EcwidCategories extends EcwidTable<Row<EcwidCategory>> {
   private nextId = 9_000_001;
 
+  constructor(store: EcwidSandboxStore) {
+    super(store, (id) => new EcwidApiError(404, DOC.categoryNotFound(id), "CATEGORIES_NOT_FOUND"));
+  }
+
   seed(c: EcwidCategory): void {
     const data = clone(c);
     // product links live on the products (categoryIds); the category's list is derived from them
@@ -33,12 +37,6 @@ export class EcwidCategories extends EcwidTable<Row<EcwidCategory>> {
       const p = this.store.products.get(pid)?.data;
       if (p && !(p.categoryIds ?? []).includes(c.id)) p.categoryIds = [...(p.categoryIds ?? []), c.id];
     }
-  }
-
-  row(id: number): Row<EcwidCategory> {
-    const row = this.get(id);
-    if (!row) throw new EcwidApiError(404, DOC.categoryNotFound(id), "CATEGORIES_NOT_FOUND");
-    return row;
   }
 
   private checkBody(b: Json): void {

@@ -55,18 +55,16 @@ export class EcwidCustomers extends EcwidTable<Row<EcwidCustomer>> {
   private nextAddressId = 8_000_001;
   private nextContactId = 110_000_001;
 
+  constructor(store: EcwidSandboxStore) {
+    super(store, (id) => new EcwidApiError(404, DOC.customerNotFound(id), "CUSTOMER_NOT_FOUND"));
+  }
+
   seed(c: EcwidCustomer): void {
     const data = clone(c);
     const created = toSeconds(c.registered) ?? this.store.now();
     const updated = toSeconds(c.updated) ?? created;
     this.set(c.id, { data, created, updated });
     this.nextId = Math.max(this.nextId, c.id + 1);
-  }
-
-  row(id: number): Row<EcwidCustomer> {
-    const row = this.get(id);
-    if (!row) throw new EcwidApiError(404, DOC.customerNotFound(id), "CUSTOMER_NOT_FOUND");
-    return row;
   }
 
   idByEmail(email: string): number | undefined {

@@ -57,6 +57,10 @@ export class EcwidOrders extends EcwidTable<OrderRow> {
   private nextId = 500_000_001;
   private nextItemId = 1_800_000_001;
 
+  constructor(store: EcwidSandboxStore) {
+    super(store, (id) => new EcwidApiError(404, DOC.orderNotFound(id), "ORDER_NOT_FOUND"));
+  }
+
   seed(o: EcwidOrder): void {
     const data = clone(o);
     const internalId = o.internalId ?? o.orderNumber ?? this.nextId;
@@ -97,9 +101,10 @@ export class EcwidOrders extends EcwidTable<OrderRow> {
     return undefined;
   }
 
-  row(key: string): OrderRow {
+  /** The order for any of its keys (§8.1), or Ecwid's 404. */
+  rowByKey(key: string): OrderRow {
     const row = this.find(key);
-    if (!row) throw new EcwidApiError(404, DOC.orderNotFound(key), "ORDER_NOT_FOUND");
+    if (!row) throw this.notFound(key);
     return row;
   }
 
@@ -282,7 +287,7 @@ export class EcwidOrders extends EcwidTable<OrderRow> {
   }
 
   update(key: string, body: unknown): number {
-    const row = this.row(key);
+    const row = this.rowByKey(key);
     const b = requireObject(body);
     checkFields(b, {
       email: "string",
@@ -349,8 +354,7 @@ export class EcwidOrders extends EcwidTable<OrderRow> {
 
   /** Refunds, returns and deletes leave stock alone (§8.7, INFERRED). */
   remove(key: string): number {
-    const row = this.find(key);
-    if (!row) throw new EcwidApiError(404, DOC.orderNotFound(key), "ORDER_NOT_FOUND");
+    const row = this.rowByKey(key);
     this.delete(row.internalId);
     const orderId = this.fullOrderId(row);
     this.logDeleted(row.internalId, orderId);
@@ -364,12 +368,12 @@ export class EcwidOrders extends EcwidTable<OrderRow> {
   }
 
   read(key: string): EcwidOrder {
-    return this.render(this.row(key));
+    return this.render(this.rowByKey(key));
   }
 
   /** Whether the order has taken stock and not given it back (§8.7 "stock applied" flag). */
   stockApplied(key: string): boolean {
-    return this.row(key).stock === "applied";
+    return this.rowByKey(key).stock === "applied";
   }
 
   render(row: OrderRow): EcwidOrder {

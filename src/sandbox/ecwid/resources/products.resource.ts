@@ -39,7 +39,7 @@ export class EcwidProducts extends EcwidTable<Row<EcwidProduct>> {
   private nextAttributeId = 5_000_001;
 
   constructor(store: EcwidSandboxStore) {
-    super(store);
+    super(store, (id) => new EcwidApiError(404, DOC.productNotFound(id), "PRODUCT_NOT_FOUND"));
     for (const [alias, name] of [
       ["UPC", "UPC"],
       ["BRAND", "Brand"],
@@ -116,12 +116,6 @@ export class EcwidProducts extends EcwidTable<Row<EcwidProduct>> {
     if (ownProductSku !== undefined && sku === ownProductSku) return;
     if (this.allSkus(except).has(sku))
       throw new EcwidApiError(409, INF.skuExists(sku), ECWID_SKU_EXISTS_CODE);
-  }
-
-  row(id: number): Row<EcwidProduct> {
-    const row = this.get(id);
-    if (!row) throw new EcwidApiError(404, DOC.productNotFound(id), "PRODUCT_NOT_FOUND");
-    return row;
   }
 
   private checkBody(b: Json): void {
