@@ -6,6 +6,7 @@ import {
   Flow,
   FlowInput,
   MappingPreview,
+  SeenValueCode,
   ValueMapping,
   ValueMappingInput,
 } from "../schema/flow.type";
@@ -35,6 +36,20 @@ export class FlowResolver {
     const ws = requireRole(principalOf(ctx), "VIEWER");
     const p = await ctx.services.flows.previewMapping(ws, integrationId, flow, sourceId);
     return { flow, sourceId, ...p };
+  }
+
+  @Query(() => [SeenValueCode], {
+    description:
+      "the codes of a value-map kind that the integration's recent items carried, most frequent first",
+  })
+  async seenValueCodes(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("kind", () => ValueMapKind) kind: ValueMapKind,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<SeenValueCode[]> {
+    const ws = requireRole(principalOf(ctx), "VIEWER");
+    await ctx.services.runs.integrationOf(ws, integrationId);
+    return ctx.services.activity.seenCodes(integrationId, kind);
   }
 
   @Mutation(() => Flow)
@@ -108,6 +123,14 @@ export class FlowResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<ValueMapping[]> {
     return (await ctx.services.flows.valueMappings(flow.integrationId, kind)).map(toValueMapping);
+  }
+
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: "when the schedule starts the next run (null: the flow is off or has no schedule)",
+  })
+  nextRunAt(@Root() flow: Flow, @Ctx() ctx: GatewayContext): Date | null {
+    return ctx.services.activity.nextRunAt(flow);
   }
 
   @FieldResolver(() => SyncRun, { nullable: true })

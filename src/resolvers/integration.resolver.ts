@@ -76,6 +76,20 @@ export class IntegrationResolver {
     return checks.map((c) => ({ ...c, system: c.system as SystemKind }));
   }
 
+  @Mutation(() => [ConnectionCheck], {
+    description:
+      "checks credentials before they are saved (one read per side given, nothing stored), with the answer in words",
+  })
+  async checkCredentials(
+    @Arg("ecwid", () => EcwidCredentialsInput, { nullable: true }) ecwid: EcwidCredentialsInput | undefined,
+    @Arg("ccv", () => CcvCredentialsInput, { nullable: true }) ccv: CcvCredentialsInput | undefined,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<ConnectionCheck[]> {
+    requireRole(principalOf(ctx), "ADMIN");
+    const checks = await ctx.services.connections.check({ ecwid, ccv });
+    return checks.map((c) => ({ ...c, system: c.system as SystemKind }));
+  }
+
   @Mutation(() => Boolean)
   async deleteIntegration(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<boolean> {
     return ctx.services.integrations.delete(requireRole(principalOf(ctx), "ADMIN"), id);

@@ -1,6 +1,13 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { EntityKind, FlowKind, ItemStatus } from "../schema/enums";
-import { RunSyncOptions, SyncItem, SyncItemConnection, SyncRun, SyncRunConnection } from "../schema/run.type";
+import {
+  ActivityBucket,
+  RunSyncOptions,
+  SyncItem,
+  SyncItemConnection,
+  SyncRun,
+  SyncRunConnection,
+} from "../schema/run.type";
 import { requireRole } from "../services/principal";
 import { principalOf, type GatewayContext } from "./context";
 import { toItem, toItemConnection, toRun } from "./mappers";
@@ -47,13 +54,54 @@ export class RunResolver {
     @Arg("sourceId", () => String, { nullable: true }) sourceId: string | undefined,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | undefined,
+    @Arg("sku", () => String, {
+      nullable: true,
+      description:
+        "the item's SKU, or a SKU in its source or sent payload (an order's lines); case-insensitive",
+    })
+    sku: string | undefined,
+    @Arg("email", () => String, {
+      nullable: true,
+      description: "an e-mail address in the item's source or sent payload; case-insensitive",
+    })
+    email: string | undefined,
+    @Arg("orderId", () => String, {
+      nullable: true,
+      description: "an order's id on either side (the item's source or target id)",
+    })
+    orderId: string | undefined,
+    @Arg("newestFirst", () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: "newest items first (an activity log); default oldest first",
+    })
+    newestFirst: boolean,
     @Ctx() ctx: GatewayContext,
   ): Promise<SyncItemConnection> {
     const ws = requireRole(principalOf(ctx), "VIEWER");
     await ctx.services.runs.integrationOf(ws, integrationId);
     return toItemConnection(
-      await ctx.services.runs.listItems({ integrationId, flow, status, entity, sourceId }, first, after),
+      await ctx.services.runs.listItems(
+        { integrationId, flow, status, entity, sourceId, sku, email, orderId, newestFirst },
+        first,
+        after,
+      ),
     );
+  }
+
+  @Query(() => [ActivityBucket], {
+    description:
+      "items recorded per hour by status over the last `hours` (at most two weeks), oldest first, empty hours included",
+  })
+  async syncActivity(
+    @Arg("integrationId", () => ID) integrationId: string,
+    @Arg("flow", () => FlowKind, { nullable: true }) flow: FlowKind | undefined,
+    @Arg("hours", () => Int, { nullable: true, defaultValue: 72 }) hours: number,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<ActivityBucket[]> {
+    const ws = requireRole(principalOf(ctx), "VIEWER");
+    await ctx.services.runs.integrationOf(ws, integrationId);
+    return ctx.services.activity.hourly(integrationId, flow, hours);
   }
 
   @Mutation(() => SyncRun, { description: "enqueues a run and returns at once" })

@@ -1,5 +1,5 @@
 import { GraphQLJSON } from "graphql-scalars";
-import { Field, InputType, ObjectType } from "type-graphql";
+import { Field, InputType, Int, ObjectType } from "type-graphql";
 import { FieldWritePolicy, FlowKind, StockCalculation, ValueMapKind } from "./enums";
 
 @ObjectType()
@@ -41,6 +41,13 @@ export class ValueMapping {
   @Field(() => ValueMapKind) kind!: ValueMapKind;
   @Field() from!: string;
   @Field() to!: string;
+}
+
+@ObjectType({ description: "a code that recent items carried, for filling a value map" })
+export class SeenValueCode {
+  @Field() code!: string;
+  @Field(() => Int, { description: "how many of the recent items carried it" }) count!: number;
+  @Field() lastSeenAt!: Date;
 }
 
 @InputType()

@@ -65,6 +65,15 @@ export class SyncItemConnection {
   @Field(() => Int) totalCount!: number;
 }
 
+@ObjectType({ description: "items recorded in one hour, by status (a monitoring chart's bar)" })
+export class ActivityBucket {
+  @Field({ description: "the start of the hour (UTC)" }) hour!: Date;
+  @Field(() => Int) succeeded!: number;
+  @Field(() => Int) skipped!: number;
+  @Field(() => Int) failed!: number;
+  @Field(() => Int, { description: "dry-run items: planned, not written" }) pending!: number;
+}
+
 @ObjectType()
 export class RunCounts {
   @Field(() => Int) total!: number;

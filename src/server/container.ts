@@ -24,6 +24,7 @@ import { LeaseStore } from "../sync/engine/leases";
 import { RunExecutor, type ExecutorHooks, type ExecutorOptions } from "../sync/engine/run-executor";
 import { FlowService } from "../sync/flow.service";
 import { RUN_JOB, RunService } from "../sync/run.service";
+import { ActivityService } from "../sync/activity.service";
 import { CatalogCache } from "../sync/records/catalog";
 import { RecordsService } from "../sync/records/records.service";
 import { WebhookService } from "../sync/webhook.service";
@@ -109,8 +110,13 @@ export function createEngine(args: {
     workerId,
   });
   const registrar = new WebhookRegistrar(ds, registry, hub.clients, box, logger, config.publicUrl);
-  const connections = new ConnectionService(integrations, hub.clients, eventLog, logger, (id) =>
-    registrar.ensureCcvQuietly(id),
+  const connections = new ConnectionService(
+    integrations,
+    hub.clients,
+    eventLog,
+    logger,
+    (id) => registrar.ensureCcvQuietly(id),
+    hub,
   );
   const executor = new RunExecutor({
     ds,
@@ -143,6 +149,7 @@ export function createEngine(args: {
     flows,
     runs,
     records: new RecordsService(ds, hub.clients, new CatalogCache()),
+    activity: new ActivityService(ds, registry),
     webhooks,
     eventLog,
     eventBus: bus,

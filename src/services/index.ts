@@ -1,5 +1,6 @@
 import type { EventBus } from "../events/event-bus";
 import type { EventLog } from "../events/event-log";
+import type { ActivityService } from "../sync/activity.service";
 import type { ConnectionService } from "../sync/connection.service";
 import type { FlowService } from "../sync/flow.service";
 import type { RecordsService } from "../sync/records/records.service";
@@ -16,6 +17,7 @@ export interface Services {
   flows: FlowService;
   runs: RunService;
   records: RecordsService;
+  activity: ActivityService;
   webhooks: WebhookService;
   eventLog: EventLog;
   eventBus: EventBus;

@@ -68,6 +68,30 @@ function requireSecret(field: string, v: string | null | undefined): string {
   return s;
 }
 
+/** Ecwid credentials as typed, validated and normalised (the same rules for saving and for a check) */
+export function checkEcwidCredentials(c: EcwidCredentials): IntegrationSecrets["ecwid"] {
+  if (!Number.isInteger(c.storeId) || c.storeId <= 0)
+    throw badInput("ecwid.storeId must be a positive whole number.");
+  const token = requireSecret("ecwid.token", c.token);
+  const clientSecret =
+    c.clientSecret === undefined || c.clientSecret === null || c.clientSecret.trim() === ""
+      ? null
+      : requireSecret("ecwid.clientSecret", c.clientSecret);
+  const apiBaseUrl = checkVendorUrl("ecwid.apiBaseUrl", c.apiBaseUrl ?? DEFAULT_ECWID_API_BASE);
+  return { storeId: c.storeId, token, clientSecret, apiBaseUrl };
+}
+
+/** CCV SalesPOS credentials as typed, validated and normalised */
+export function checkCcvCredentials(c: CcvCredentials): IntegrationSecrets["ccv"] {
+  return {
+    baseUrl: checkVendorUrl("ccv.baseUrl", c.baseUrl),
+    publicKey: requireSecret("ccv.publicKey", c.publicKey),
+    secretKey: requireSecret("ccv.secretKey", c.secretKey),
+    salesPos: null,
+    webshopId: null,
+  };
+}
+
 const aad = (id: string, field: string) => `integration:${id}:${field}`;
 
 export class IntegrationService {
@@ -195,14 +219,7 @@ export class IntegrationService {
   }
 
   private applyEcwid(e: IntegrationEntity, c: EcwidCredentials) {
-    if (!Number.isInteger(c.storeId) || c.storeId <= 0)
-      throw badInput("ecwid.storeId must be a positive whole number.");
-    const token = requireSecret("ecwid.token", c.token);
-    const clientSecret =
-      c.clientSecret === undefined || c.clientSecret === null || c.clientSecret.trim() === ""
-        ? null
-        : requireSecret("ecwid.clientSecret", c.clientSecret);
-    const base = checkVendorUrl("ecwid.apiBaseUrl", c.apiBaseUrl ?? DEFAULT_ECWID_API_BASE);
+    const { token, clientSecret, apiBaseUrl: base } = checkEcwidCredentials(c);
     e.ecwidStoreId = c.storeId;
     e.ecwidApiBaseUrl = base;
     e.ecwidTokenEnc = this.box.encrypt(token, aad(e.id, "ecwid.token"));
@@ -221,9 +238,7 @@ export class IntegrationService {
   }
 
   private applyCcv(e: IntegrationEntity, c: CcvCredentials) {
-    const base = checkVendorUrl("ccv.baseUrl", c.baseUrl);
-    const pub = requireSecret("ccv.publicKey", c.publicKey);
-    const sec = requireSecret("ccv.secretKey", c.secretKey);
+    const { baseUrl: base, publicKey: pub, secretKey: sec } = checkCcvCredentials(c);
     e.ccvBaseUrl = base;
     e.ccvPublicKeyEnc = this.box.encrypt(pub, aad(e.id, "ccv.publicKey"));
     e.ccvSecretKeyEnc = this.box.encrypt(sec, aad(e.id, "ccv.secretKey"));

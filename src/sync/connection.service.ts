@@ -1,5 +1,12 @@
 import type { Logger } from "pino";
-import type { IntegrationService } from "../services/integration.service";
+import {
+  checkCcvCredentials,
+  checkEcwidCredentials,
+  type CcvCredentials,
+  type EcwidCredentials,
+  type IntegrationService,
+} from "../services/integration.service";
+import type { ConnectorHub } from "./connector-hub";
 import type { EventLog } from "../events/event-log";
 import type { ClientProvider } from "./engine/runtime";
 
@@ -19,7 +26,33 @@ export class ConnectionService {
     private readonly logger: Logger,
     /** after a successful CCV check: make sure the CCV webhooks of enabled flows are registered */
     private readonly onCcvOk?: (integrationId: string) => void,
+    /** builds clients for credentials that are not saved yet (checkCredentials) */
+    private readonly hub?: Pick<ConnectorHub, "ecwidFor" | "ccvFor">,
   ) {}
+
+  /**
+   * Checks credentials before they are saved (a setup wizard's "test" step): the same validation
+   * and the same one read per side as testConnections, read-only, nothing stored.
+   */
+  async check(input: {
+    ecwid?: EcwidCredentials | null;
+    ccv?: CcvCredentials | null;
+  }): Promise<ConnectionCheckData[]> {
+    if (!this.hub) throw new Error("ConnectionService was built without a connector hub");
+    const out: ConnectionCheckData[] = [];
+    const ecwid = input.ecwid ? checkEcwidCredentials(input.ecwid) : null;
+    const ccv = input.ccv ? checkCcvCredentials(input.ccv) : null;
+    const outcome = (p: Promise<{ ok: boolean; message: string }>) =>
+      p.catch((e: Error) => ({ ok: false, message: e.message }));
+    const [e, c] = await Promise.all([
+      ecwid ? outcome(this.hub.ecwidFor(ecwid, true).testConnection()) : null,
+      ccv ? outcome(this.hub.ccvFor(ccv, true).testConnection()) : null,
+    ]);
+    const checkedAt = new Date();
+    if (e) out.push({ system: "ECWID", ok: e.ok, message: e.message, checkedAt });
+    if (c) out.push({ system: "CCV_SALESPOS", ok: c.ok, message: c.message, checkedAt });
+    return out;
+  }
 
   async test(workspaceId: string, integrationId: string): Promise<ConnectionCheckData[]> {
     await this.integrations.get(workspaceId, integrationId);

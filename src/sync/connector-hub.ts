@@ -56,30 +56,38 @@ export class ConnectorHub {
     { readOnly }: { readOnly: boolean },
   ): Promise<IntegrationClients> => {
     const s = await this.secrets(integrationId);
-    const deps = this.deps(readOnly);
-    return {
-      ecwid: new EcwidClient(
-        {
-          storeId: s.ecwid.storeId,
-          token: s.ecwid.token,
-          clientSecret: s.ecwid.clientSecret,
-          apiBaseUrl: s.ecwid.apiBaseUrl,
-        },
-        deps,
-        this.opts.ecwid,
-      ),
-      ccv: new CcvClient(
-        {
-          baseUrl: s.ccv.baseUrl,
-          publicKey: s.ccv.publicKey,
-          secretKey: s.ccv.secretKey,
-          salesPos: s.ccv.salesPos ?? undefined,
-        },
-        { ...deps, emailIndex: new DbCustomerEmailIndex(this.ds, integrationId) },
-        this.opts.ccv,
-      ),
-    };
+    return this.clientsFor(s, { readOnly, emailIndex: new DbCustomerEmailIndex(this.ds, integrationId) });
   };
+
+  /** clients for credentials as given */
+  clientsFor(
+    s: Pick<IntegrationSecrets, "ecwid" | "ccv">,
+    { readOnly, emailIndex }: { readOnly: boolean; emailIndex?: CustomerEmailIndex },
+  ): IntegrationClients {
+    return { ecwid: this.ecwidFor(s.ecwid, readOnly), ccv: this.ccvFor(s.ccv, readOnly, emailIndex) };
+  }
+
+  ecwidFor(e: IntegrationSecrets["ecwid"], readOnly: boolean): EcwidClient {
+    return new EcwidClient(
+      { storeId: e.storeId, token: e.token, clientSecret: e.clientSecret, apiBaseUrl: e.apiBaseUrl },
+      this.deps(readOnly),
+      this.opts.ecwid,
+    );
+  }
+
+  /** without an e-mail index (a check of credentials before they are saved) the client keeps one in memory */
+  ccvFor(c: IntegrationSecrets["ccv"], readOnly: boolean, emailIndex?: CustomerEmailIndex): CcvClient {
+    return new CcvClient(
+      {
+        baseUrl: c.baseUrl,
+        publicKey: c.publicKey,
+        secretKey: c.secretKey,
+        salesPos: c.salesPos ?? undefined,
+      },
+      { ...this.deps(readOnly), emailIndex },
+      this.opts.ccv,
+    );
+  }
 }
 
 /** The CCV e-mail → user index of one integration, in the database (shared by all workers). */

@@ -40,6 +40,25 @@ export interface ItemFilter {
   status?: string;
   entity?: string;
   sourceId?: string;
+  /** the item's SKU, or a SKU anywhere in its source or sent payload (an order's lines) */
+  sku?: string;
+  /** an e-mail address anywhere in the item's source or sent payload */
+  email?: string;
+  /** the order's id on either side: the item's source or target id */
+  orderId?: string;
+  /** newest items first (an activity log); the default is oldest first */
+  newestFirst?: boolean;
+}
+
+/**
+ * A LIKE pattern that finds `value` as a whole JSON string inside a stored payload. Payloads are
+ * stored as JSON.stringify text (no spaces), so the quoted, escaped value is what the text holds.
+ * "!" is the escape character: a backslash means different things in SQLite and MySQL literals.
+ * Both databases compare case-insensitively here (SQLite's LIKE for ASCII, MySQL's _ci collation),
+ * which suits SKUs and e-mail addresses typed by people.
+ */
+export function jsonStringPattern(value: string): string {
+  return `%${JSON.stringify(value).replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
 /** Runs and items: enqueue, cancel, retry, replay, and the workspace-scoped reads. */
@@ -317,10 +336,29 @@ export class RunService {
     if (filter.status) qb.andWhere("s.status = :status", { status: filter.status });
     if (filter.entity) qb.andWhere("s.entity = :entity", { entity: filter.entity });
     if (filter.sourceId) qb.andWhere("s.source_id = :sourceId", { sourceId: filter.sourceId });
+    const sku = filter.sku?.trim();
+    if (sku) {
+      qb.andWhere(
+        "(s.sku = :sku OR s.source_payload LIKE :skuLike ESCAPE '!' OR s.sent_payload LIKE :skuLike ESCAPE '!')",
+        { sku, skuLike: jsonStringPattern(sku) },
+      );
+    }
+    const email = filter.email?.trim();
+    if (email) {
+      qb.andWhere(
+        "(s.source_payload LIKE :emailLike ESCAPE '!' OR s.sent_payload LIKE :emailLike ESCAPE '!')",
+        { emailLike: jsonStringPattern(email) },
+      );
+    }
+    const orderId = filter.orderId?.trim();
+    if (orderId) {
+      qb.andWhere("s.entity = 'ORDER' AND (s.source_id = :orderId OR s.target_id = :orderId)", { orderId });
+    }
     const totalCount = await qb.getCount();
-    if (pos) qb.andWhere("s.id > :after", { after: pos.id });
+    const desc = !!filter.newestFirst;
+    if (pos) qb.andWhere(desc ? "s.id < :after" : "s.id > :after", { after: pos.id });
     const rows = await qb
-      .orderBy("s.id", "ASC")
+      .orderBy("s.id", desc ? "DESC" : "ASC")
       .take(n + 1)
       .getMany();
     const page = rows.slice(0, n);

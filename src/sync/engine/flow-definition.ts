@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { CcvClient } from "../../connectors/ccv-salespos";
 import type { EcwidClient } from "../../connectors/ecwid";
 import type { FieldMappingDef, MappingSet } from "../../mapping/field-mapping";
-import type { ValueMaps } from "../../mapping/value-maps";
+import type { ValueMapKindName, ValueMaps } from "../../mapping/value-maps";
 import type { EntityName, FlowKindName, FlowSettingsData, ItemActionName, SystemName } from "./flow-settings";
 import type { LinkStore } from "./links";
 
@@ -100,6 +100,13 @@ export interface FlowDefinition {
   webhooks?: { system: SystemName; events: string[] };
   /** default field mappings (listed by defaultFieldMappings) */
   defaultMappings: FieldMappingDef[];
+  /**
+   * where a source payload holds the code each value map translates (the console offers the codes
+   * seen in recent items when a value map is edited)
+   */
+  valueMapCodes?: Partial<
+    Record<ValueMapKindName, (sourcePayload: unknown) => string | number | null | undefined>
+  >;
   /** records changed in the window (or all); resumable from a checkpoint */
   discover(rt: FlowRuntime, opts: DiscoverOptions): AsyncIterable<DiscoveredRecord>;
   /** one source record by id (webhook, retry, replay and preview runs); null when it no longer exists */

@@ -128,6 +128,13 @@ export const ordersCcvToEcwid: FlowDefinition = {
   // CCV spends one GET per order on the order-rows lane (150/min), a lane of its own (CCV §4.4).
   cost: { requestsPerItem: 5, lanePerMinute: ECWID_RATE_LIMIT_PER_MINUTE },
   webhooks: { system: "CCV_SALESPOS", events: WEBHOOK_EVENTS },
+  // the codes ecwidPayment, ecwidFulfillmentStatus and the shipping line look up in the value maps
+  valueMapCodes: {
+    PAYMENT_METHOD: (o) => (o as CcvOrder).paymethod,
+    PAYMENT_TERM: (o) => (o as CcvOrder).paymethod,
+    ORDER_STATUS: (o) => (o as CcvOrder).status,
+    SHIPPING_METHOD: (o) => (o as CcvOrder).deliver_method,
+  },
   defaultMappings: [
     { target: "email", expression: "$ctx.email", policy: "ALWAYS" },
     { target: "customerId", expression: "$ctx.customerId", policy: "ALWAYS" },
