@@ -15,6 +15,14 @@ import { requireRole } from "../services/principal";
 import { principalOf, type GatewayContext } from "./context";
 import { toFieldMapping, toFlow, toRun, toValueMapping } from "./mappers";
 
+const toMappingDef = (m: FieldMappingInput) => ({
+  target: m.target,
+  source: m.source,
+  expression: m.expression,
+  defaultValue: m.defaultValue ?? undefined,
+  policy: m.policy ?? FieldWritePolicy.ALWAYS,
+});
+
 @Resolver(() => Flow)
 export class FlowResolver {
   @Query(() => [FieldMapping])
@@ -31,10 +39,22 @@ export class FlowResolver {
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("flow", () => FlowKind) flow: FlowKind,
     @Arg("sourceId") sourceId: string,
+    @Arg("mappings", () => [FieldMappingInput], {
+      nullable: true,
+      description:
+        "preview these user mappings instead of the saved ones (an editor's draft); nothing is saved",
+    })
+    mappings: FieldMappingInput[] | undefined,
     @Ctx() ctx: GatewayContext,
   ): Promise<MappingPreview> {
     const ws = requireRole(principalOf(ctx), "VIEWER");
-    const p = await ctx.services.flows.previewMapping(ws, integrationId, flow, sourceId);
+    const p = await ctx.services.flows.previewMapping(
+      ws,
+      integrationId,
+      flow,
+      sourceId,
+      mappings?.map(toMappingDef),
+    );
     return { flow, sourceId, ...p };
   }
 
@@ -88,14 +108,9 @@ export class FlowResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<Flow> {
     const ws = requireRole(principalOf(ctx), "ADMIN");
-    const defs = mappings.map((m) => ({
-      target: m.target,
-      source: m.source,
-      expression: m.expression,
-      defaultValue: m.defaultValue ?? undefined,
-      policy: m.policy ?? FieldWritePolicy.ALWAYS,
-    }));
-    return toFlow(await ctx.services.flows.setFieldMappings(ws, integrationId, flow, defs));
+    return toFlow(
+      await ctx.services.flows.setFieldMappings(ws, integrationId, flow, mappings.map(toMappingDef)),
+    );
   }
 
   @Mutation(() => [ValueMapping])

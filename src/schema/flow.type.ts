@@ -112,6 +112,16 @@ export class Flow {
   @Field(() => FlowSettings) settings!: FlowSettings;
 }
 
+@ObjectType({
+  description: "why a mapping of a draft could not be used, with the position in its expression",
+})
+export class MappingProblem {
+  @Field() target!: string;
+  @Field() message!: string;
+  @Field(() => Int, { nullable: true, description: "0-based character position in the expression" })
+  position!: number | null;
+}
+
 @ObjectType()
 export class MappingPreview {
   @Field(() => FlowKind) flow!: FlowKind;
@@ -123,4 +133,8 @@ export class MappingPreview {
   })
   targetPayload!: unknown;
   @Field(() => [String]) errors!: string[];
+  @Field(() => [MappingProblem], {
+    description: "draft mappings (the mappings argument) that were refused, with the error position",
+  })
+  problems!: MappingProblem[];
 }

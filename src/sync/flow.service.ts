@@ -7,6 +7,7 @@ import { FlowConfigEntity } from "../db/entities/flow-config.entity";
 import { IntegrationEntity } from "../db/entities/integration.entity";
 import { FieldMappingEntity, ValueMappingEntity } from "../db/entities/mapping.entity";
 import {
+  MappingSet,
   MappingValidationError,
   resolveMappings,
   validateMapping,
@@ -247,7 +248,14 @@ export class FlowService {
     integrationId: string,
     kind: FlowKindName,
     sourceId: string,
-  ): Promise<{ sourcePayload: unknown; targetPayload: unknown; errors: string[] }> {
+    /** an editor's draft of the user mappings, previewed instead of the saved ones */
+    draft?: FieldMappingDef[],
+  ): Promise<{
+    sourcePayload: unknown;
+    targetPayload: unknown;
+    errors: string[];
+    problems: { target: string; message: string; position: number | null }[];
+  }> {
     await this.integration(workspaceId, integrationId);
     if (!this.registry.has(kind))
       throw badInput(`The flow ${kind} is not available in this version of the gateway yet.`);
@@ -269,8 +277,21 @@ export class FlowService {
     const { input, bindings } = def.mappingInput
       ? await def.mappingInput(rt, record)
       : { input: record.payload, bindings: {} };
-    const r = await rt.mappings.apply(input, { isCreate: true, bindings });
-    return { sourcePayload: record.payload, targetPayload: r.payload, errors: r.errors };
+    // a refused draft mapping is reported (with its position) and left out; the rest still preview
+    const problems: { target: string; message: string; position: number | null }[] = [];
+    const usable = (draft ?? []).filter((m) => {
+      try {
+        validateMapping(m);
+        return true;
+      } catch (e) {
+        if (!(e instanceof MappingValidationError)) throw e;
+        problems.push({ target: e.target, message: e.message, position: e.position ?? null });
+        return false;
+      }
+    });
+    const set = draft ? new MappingSet(resolveMappings(def.defaultMappings, usable)) : rt.mappings;
+    const r = await set.apply(input, { isCreate: true, bindings });
+    return { sourcePayload: record.payload, targetPayload: r.payload, errors: r.errors, problems };
   }
 }
 

@@ -4,6 +4,7 @@ import {
   ConsoleCheckCredentialsDocument,
   ConsoleIntegrationDocument,
   ConsoleItemsDocument,
+  ConsolePreviewMappingDocument,
   ConsoleSeenValueCodesDocument,
   RunSyncDocument,
 } from "../../sdk/generated/graphql";
@@ -177,6 +178,33 @@ describe("console read models on the public API", () => {
       kind: "TAX_RATE",
     });
     expect(none.seenValueCodes).toEqual([]);
+  });
+
+  it("previews an editor's draft mappings on a real record without saving them, and points at the error in a bad expression", async () => {
+    const preview = (expression: string) =>
+      w.gql(ConsolePreviewMappingDocument, {
+        integrationId: w.integrationId,
+        flow: "ORDERS_ECWID_TO_CCV",
+        sourceId: good,
+        mappings: [{ target: "reservationnumber", expression, policy: "ALWAYS" }],
+      });
+    const ok = (await preview('"WEB-" & id')).previewMapping;
+    expect(ok.problems).toEqual([]);
+    expect((ok.targetPayload as { reservationnumber: string }).reservationnumber).toBe(`WEB-${good}`);
+    const bad = (await preview('"WEB-" & (id')).previewMapping;
+    expect(bad.problems).toHaveLength(1);
+    expect(bad.problems[0]).toMatchObject({ target: "reservationnumber" });
+    expect(bad.problems[0]!.position).toEqual(expect.any(Number));
+    // the refused draft is left out: the default mapping of the field still previews
+    expect((bad.targetPayload as { reservationnumber: string }).reservationnumber).toBe(good);
+    const saved = (
+      await w.gql(ConsolePreviewMappingDocument, {
+        integrationId: w.integrationId,
+        flow: "ORDERS_ECWID_TO_CCV",
+        sourceId: good,
+      })
+    ).previewMapping;
+    expect((saved.targetPayload as { reservationnumber: string }).reservationnumber).toBe(good);
   });
 
   it("checks credentials before they are saved: words for a wrong token, field errors for bad input, nothing stored", async () => {
