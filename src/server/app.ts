@@ -22,6 +22,7 @@ import { createEngine, type Engine, type EngineOptions } from "./container";
 import { webhookRouter } from "./webhooks";
 import { bearerOf, requestObserver } from "./http";
 import { GatewayMetrics } from "./metrics";
+import { consoleRouter } from "./console";
 import { playgroundRouter } from "./playground";
 import { buildGatewaySchema } from "./schema";
 
@@ -212,6 +213,7 @@ export async function startGateway(
     });
     await apollo.start();
     app.use(playgroundRouter());
+    app.use(consoleRouter());
     app.use(webhookRouter(services, logger));
     app.use(
       "/graphql",

@@ -8,8 +8,9 @@ import {
   ConsoleSeenValueCodesDocument,
   RunSyncDocument,
 } from "../../sdk/generated/graphql";
-import type { EcwidOrder, EcwidProduct } from "../../src/connectors/ecwid";
+import type { EcwidProduct } from "../../src/connectors/ecwid";
 import { errorCode } from "../support/graphql-client";
+import { webOrder } from "../support/web-orders";
 import { startWorld, type World } from "../support/world";
 
 /**
@@ -21,35 +22,6 @@ import { startWorld, type World } from "../support/world";
 const products: EcwidProduct[] = [
   { id: 700100, name: "Mug", sku: "MUG-01", price: 12.5, quantity: 40, unlimited: false, enabled: true },
 ];
-
-function webOrder(email: string, sku: string, productId?: number): EcwidOrder {
-  return {
-    email,
-    paymentStatus: "PAID",
-    fulfillmentStatus: "AWAITING_PROCESSING",
-    pricesIncludeTax: true,
-    subtotal: 12.5,
-    total: 12.5,
-    tax: 2.17,
-    items: [
-      {
-        ...(productId ? { productId } : {}),
-        sku,
-        name: `Product ${sku}`,
-        quantity: 1,
-        price: 12.5,
-        taxes: [{ name: "BTW", value: 21, total: 2.17, includeInPrice: true }],
-      },
-    ],
-    billingPerson: {
-      name: "Anna de Vries",
-      street: "Dorpsstraat 12",
-      city: "Utrecht",
-      postalCode: "3511 AB",
-      countryCode: "NL",
-    },
-  } as EcwidOrder;
-}
 
 describe("console read models on the public API", () => {
   let w: World;
