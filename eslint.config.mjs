@@ -3,6 +3,7 @@
 //   domain → nothing. Nothing in connectors/ imports TypeORM or type-graphql; nothing in schema/
 //   imports a connector.
 import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 const restrict = (patterns, { allowTypeImports = false } = {}) => ({
@@ -26,7 +27,17 @@ const UPPER_LAYERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "sdk/generated/**", "coverage/**", "data/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "sdk/generated/**",
+      "coverage/**",
+      "data/**",
+      "console/dist/**",
+      "artifacts/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -129,6 +140,24 @@ export default tseslint.config(
       ...UPPER_LAYERS,
       { group: ["type-graphql", "@apollo/*"], message: "GraphQL lives in schema/ and resolvers/." },
     ]),
+  },
+  {
+    files: ["scripts/**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+  },
+  {
+    // the operator console: a browser app that reaches the gateway through its GraphQL API only
+    files: ["console/**/*.{ts,tsx}"],
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...restrict([
+        {
+          group: ["**/src/**", "!**/console/src/**"],
+          message: "The console is a third-party frontend: it uses the public GraphQL API only.",
+        },
+      ]),
+    },
   },
   {
     files: ["**/__tests__/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],

@@ -27,6 +27,8 @@ function newest(p) {
 export async function buildConsole({ force = false } = {}) {
   const built = fs.existsSync(dist) ? fs.statSync(dist).mtimeMs : 0;
   if (!force && built > 0 && built >= Math.max(...inputs.map(newest))) return "current";
+  // the console ships React's production build whatever the caller's NODE_ENV (jest sets "test")
+  process.env.NODE_ENV = "production";
   let vite;
   try {
     vite = await import("vite");
@@ -38,7 +40,11 @@ export async function buildConsole({ force = false } = {}) {
     console.warn(msg);
     return "skipped";
   }
-  await vite.build({ configFile: path.join(root, "console", "vite.config.ts"), logLevel: "warn" });
+  await vite.build({
+    configFile: path.join(root, "console", "vite.config.ts"),
+    mode: "production",
+    logLevel: "warn",
+  });
   return "built";
 }
 

@@ -25,7 +25,15 @@ const ORDERS = 24;
 const MISSING_SKU = "LAMP-9";
 
 const products: EcwidProduct[] = [
-  { id: 700100, name: "Koffiemok", sku: "MUG-01", price: 12.5, quantity: 40, unlimited: false, enabled: true },
+  {
+    id: 700100,
+    name: "Koffiemok",
+    sku: "MUG-01",
+    price: 12.5,
+    quantity: 40,
+    unlimited: false,
+    enabled: true,
+  },
   { id: 700200, name: "Theepot", sku: "POT-02", price: 29.95, quantity: 8, unlimited: false, enabled: true },
 ];
 
@@ -129,7 +137,10 @@ describe("operator console in Chromium", () => {
     await page.getByLabel("Secret key").fill(w.ccv.secretKey);
     await page.getByRole("button", { name: "Test connection" }).click();
     const shopField = page.locator(".field", { has: page.getByLabel("Shop address") });
-    await shopField.locator(".field-error").getByText(/ccv\.baseUrl must/).waitFor();
+    await shopField
+      .locator(".field-error")
+      .getByText(/ccv\.baseUrl must/)
+      .waitFor();
     await page.getByLabel("Shop address").fill(w.ccv.baseUrl);
     await page.getByRole("button", { name: "Test connection" }).click();
     await page.getByText("It works.").waitFor();
@@ -142,10 +153,17 @@ describe("operator console in Chromium", () => {
     await orders.getByRole("checkbox", { name: /Web shop orders to the till/ }).check();
     expect(await orders.getByRole("checkbox", { name: "Paid" }).isChecked()).toBe(true);
     await orders.getByRole("radio", { name: /One fixed customer/ }).check();
-    await page.locator(".flow-card", { hasText: "Products to the till" }).getByRole("checkbox").first().check();
+    await page
+      .locator(".flow-card", { hasText: "Products to the till" })
+      .getByRole("checkbox")
+      .first()
+      .check();
     await page.getByRole("radio", { name: "Ecwid is the stock master" }).check();
     await page.getByRole("button", { name: "Save and continue" }).click();
-    await orders.locator(".field-error").getByText(/needs defaultDebtor/).waitFor();
+    await orders
+      .locator(".field-error")
+      .getByText(/needs defaultDebtor/)
+      .waitFor();
     await screenshot(page, "04-wizard-flows");
     await orders.getByRole("radio", { name: /The order's own customer/ }).check();
     await page.getByRole("button", { name: "Save and continue" }).click();
@@ -157,18 +175,30 @@ describe("operator console in Chromium", () => {
     await plan.getByText("would create").first().waitFor();
     await plan.getByText("Payload it would send").first().click();
     await plan.locator("pre.json").first().waitFor();
-    await page.locator(".card", { hasText: "Products to the till" }).getByText(/not available/).waitFor();
+    await page
+      .locator(".card", { hasText: "Products to the till" })
+      .getByText(/not available/)
+      .waitFor();
     expect(w.ccv.store.orders.size).toBe(0);
     await screenshot(page, "05-wizard-dry-run");
 
     // the page can be left and resumed: the step comes from the stored configuration
     await open("/");
-    await page.locator(".integration-card", { hasText: "Webshop en kassa" }).getByRole("link", { name: "Continue setup" }).click();
+    await page
+      .locator(".integration-card", { hasText: "Webshop en kassa" })
+      .getByRole("link", { name: "Continue setup" })
+      .click();
     await page.getByRole("button", { name: "Switch on" }).waitFor();
     await page.getByRole("button", { name: "Switch on" }).click();
     const switchList = page.locator(".switch-list");
-    await switchList.locator("li", { hasText: "Products to the till" }).getByText(/not available/).waitFor();
-    await switchList.locator("li", { hasText: "Web shop orders to the till" }).getByText("On", { exact: true }).waitFor();
+    await switchList
+      .locator("li", { hasText: "Products to the till" })
+      .getByText(/not available/)
+      .waitFor();
+    await switchList
+      .locator("li", { hasText: "Web shop orders to the till" })
+      .getByText("On", { exact: true })
+      .waitFor();
     await screenshot(page, "06-wizard-switch-on");
 
     const created = (await integrations()).find((i) => i.id === integrationId)!;
@@ -188,7 +218,9 @@ describe("operator console in Chromium", () => {
     const bar = page.getByRole("progressbar", { name: "Progress of Web shop orders to the till" }).first();
     await page.waitForFunction(
       () => {
-        const el = document.querySelector('[role="progressbar"][aria-label="Progress of Web shop orders to the till"]');
+        const el = document.querySelector(
+          '[role="progressbar"][aria-label="Progress of Web shop orders to the till"]',
+        );
         const v = Number(el?.getAttribute("aria-valuenow"));
         return v > 0 && v < 100;
       },
@@ -198,7 +230,11 @@ describe("operator console in Chromium", () => {
     const midway = Number(await bar.getAttribute("aria-valuenow"));
     expect(midway).toBeGreaterThan(0);
     expect(midway).toBeLessThan(100);
-    await page.locator(".run-live").first().getByText(/left, done around/).waitFor();
+    await page
+      .locator(".run-live")
+      .first()
+      .getByText(/left, done around/)
+      .waitFor();
     await screenshot(page, "07-dashboard-live-run");
     await page.locator(".run-live").first().getByText("Done, some failed").waitFor({ timeout: 90_000 });
     pace = 0;
@@ -284,13 +320,16 @@ describe("operator console in Chromium", () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await open(`/i/${integrationId}/activity?sku=${MISSING_SKU}`);
     await page.locator(".items-table").waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBeLessThanOrEqual(0);
     await screenshot(page, "15-phone-activity");
     await page.setViewportSize(DESKTOP);
   });
 
   it("offers a VIEWER key nothing that changes anything", async () => {
-    const key = (await w.gql(CreateApiKeyDocument, { name: "shop screen", role: "VIEWER" })).createApiKey.secret;
+    const key = (await w.gql(CreateApiKeyDocument, { name: "shop screen", role: "VIEWER" })).createApiKey
+      .secret;
     const viewer = await browser.newContext({ viewport: DESKTOP });
     const p = await viewer.newPage();
     await p.goto(`${w.t.url}/app/`);
@@ -298,10 +337,12 @@ describe("operator console in Chromium", () => {
     await p.getByRole("button", { name: "Sign in" }).click();
     await p.getByRole("heading", { name: "Integrations" }).waitFor();
     await p.getByText("Read only").waitFor();
-    const MUTATING = /run|retry|replay|cancel|save|edit|test conn|set up|setup|switch|remove|add |change|create/i;
+    const MUTATING =
+      /run|retry|replay|cancel|save|edit|test conn|set up|setup|switch|remove|add |change|create/i;
     const offered = async () =>
-      (await p.locator("button:visible, a.btn:visible, input:visible, textarea:visible, select:visible").evaluateAll(
-        (els) =>
+      (await p
+        .locator("button:visible, a.btn:visible, input:visible, textarea:visible, select:visible")
+        .evaluateAll((els) =>
           els
             // searching and filtering change nothing
             .filter((e) => !e.closest("form[role=search]") && !e.closest("[role=tablist]"))
@@ -310,7 +351,7 @@ describe("operator console in Chromium", () => {
                 ? (e.textContent ?? "").trim()
                 : `${e.tagName.toLowerCase()}:${e.getAttribute("aria-label") ?? e.id}`,
             ),
-      )) as string[];
+        )) as string[];
     const pages: [string, () => Promise<unknown>][] = [
       ["/", () => p.getByText("Webshop en kassa").first().waitFor()],
       [`/i/${integrationId}`, () => p.getByRole("heading", { name: "Runs in progress" }).waitFor()],

@@ -108,7 +108,11 @@ export function createGatewayClient(opts: GatewayClientOptions): GatewayClient {
       try {
         body = (await res.json()) as ExecutionResult<unknown>;
       } catch {
-        throw new GatewayError(`The gateway answered HTTP ${res.status} without GraphQL.`, `HTTP_${res.status}`, []);
+        throw new GatewayError(
+          `The gateway answered HTTP ${res.status} without GraphQL.`,
+          `HTTP_${res.status}`,
+          [],
+        );
       }
       if (body.errors?.length) throw errorOf(body.errors as unknown as GraphQLErrorShape[]);
       if (!body.data) throw new GatewayError("The gateway answered without data.", "NO_DATA", []);

@@ -76,7 +76,8 @@ export function useLiveRuns(integrationId: string, onFinished: () => void) {
               estimatedFinishAt: null,
               error: null,
             };
-            const status = ev.type === "RUN_FINISHED" ? (ev.runStatus ?? "SUCCEEDED") : (ev.runStatus ?? base.status);
+            const status =
+              ev.type === "RUN_FINISHED" ? (ev.runStatus ?? "SUCCEEDED") : (ev.runStatus ?? base.status);
             return {
               ...x,
               [id]: {
@@ -86,7 +87,10 @@ export function useLiveRuns(integrationId: string, onFinished: () => void) {
                 finishedAt: ev.type === "RUN_FINISHED" ? ev.at : base.finishedAt,
                 counts: ev.counts ?? base.counts,
                 progress: ev.type === "RUN_FINISHED" ? 1 : (ev.progress ?? base.progress),
-                error: ev.type === "RUN_FINISHED" && ev.runStatus === "FAILED" ? (ev.message ?? base.error) : base.error,
+                error:
+                  ev.type === "RUN_FINISHED" && ev.runStatus === "FAILED"
+                    ? (ev.message ?? base.error)
+                    : base.error,
               },
             };
           });

@@ -23,7 +23,11 @@ export function ActivityChart({ buckets }: { buckets: Bucket[] }) {
   const summary = SERIES.map(([, label], i) => `${totals[i]} ${label.toLowerCase()}`).join(", ");
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Items per hour over the last ${buckets.length} hours: ${summary}`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`Items per hour over the last ${buckets.length} hours: ${summary}`}
+      >
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
             <line x1={pad.l} x2={W - pad.r} y1={y(niceMax * f)} y2={y(niceMax * f)} className="gridline" />
@@ -84,7 +88,9 @@ export function ActivityChart({ buckets }: { buckets: Bucket[] }) {
               .filter((b) => b.succeeded + b.skipped + b.failed + b.pending > 0)
               .map((b) => (
                 <tr key={b.hour}>
-                  <th scope="row">{new Date(b.hour).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short" })}</th>
+                  <th scope="row">
+                    {new Date(b.hour).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short" })}
+                  </th>
                   {SERIES.map(([k]) => (
                     <td key={k}>{b[k]}</td>
                   ))}

@@ -8,7 +8,10 @@ export function Button({
   busy,
   children,
   ...rest
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: "primary" | "secondary" | "danger" | "ghost"; busy?: boolean }) {
+}: ButtonHTMLAttributes<HTMLButtonElement> & {
+  variant?: "primary" | "secondary" | "danger" | "ghost";
+  busy?: boolean;
+}) {
   return (
     <button
       type="button"
@@ -96,7 +99,13 @@ export function Field({
   );
 }
 
-export function ErrorNote({ error, title }: { error: GatewayError | string | undefined | null; title?: string }) {
+export function ErrorNote({
+  error,
+  title,
+}: {
+  error: GatewayError | string | undefined | null;
+  title?: string;
+}) {
   if (!error) return null;
   const message = typeof error === "string" ? error : error.message;
   return (

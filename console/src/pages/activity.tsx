@@ -49,17 +49,24 @@ export function ActivityPage({ id }: { id: string }) {
   };
   const hasNext = more ? more.hasNext : !!items.data?.syncItems.pageInfo.hasNextPage;
   const all = [...rows, ...(more?.rows ?? [])];
-  const select = (itemId: string) => navigate(withQuery(base, { ...filters, item: itemId }), { replace: false });
+  const select = (itemId: string) =>
+    navigate(withQuery(base, { ...filters, item: itemId }), { replace: false });
 
   return (
     <div className="page">
       <div className="page-head">
         <div>
           <h1>Activity log</h1>
-          <p className="lead">Every record the gateway handled: what came in, what was sent, what changed and why.</p>
+          <p className="lead">
+            Every record the gateway handled: what came in, what was sent, what changed and why.
+          </p>
         </div>
       </div>
-      <Filters key={JSON.stringify(filters)} initial={filters} onSearch={(f) => navigate(withQuery(base, f))} />
+      <Filters
+        key={JSON.stringify(filters)}
+        initial={filters}
+        onSearch={(f) => navigate(withQuery(base, f))}
+      />
       <div className={`activity-layout ${selected ? "with-detail" : ""}`}>
         <Card
           title={
@@ -88,7 +95,11 @@ export function ActivityPage({ id }: { id: string }) {
                 </thead>
                 <tbody>
                   {all.map((i) => (
-                    <tr key={i.id} className={i.id === selected ? "selected" : undefined} aria-selected={i.id === selected}>
+                    <tr
+                      key={i.id}
+                      className={i.id === selected ? "selected" : undefined}
+                      aria-selected={i.id === selected}
+                    >
                       <td className="nowrap small">{ago(i.updatedAt)}</td>
                       <td>
                         <button type="button" className="linklike" onClick={() => select(i.id)}>
@@ -113,7 +124,13 @@ export function ActivityPage({ id }: { id: string }) {
             </div>
           ) : null}
         </Card>
-        {selected ? <ItemDetail itemId={selected} onSelect={select} onClose={() => navigate(withQuery(base, filters))} /> : null}
+        {selected ? (
+          <ItemDetail
+            itemId={selected}
+            onSelect={select}
+            onClose={() => navigate(withQuery(base, filters))}
+          />
+        ) : null}
       </div>
       <RecentRuns integrationId={id} />
     </div>
@@ -136,7 +153,11 @@ function Filters({
     <form className="filters card" onSubmit={submit} role="search" aria-label="Filter items">
       <Field label="Flow">
         {(p) => (
-          <select {...p} value={f.flow ?? ""} onChange={(e) => setF({ ...f, flow: e.target.value || undefined })}>
+          <select
+            {...p}
+            value={f.flow ?? ""}
+            onChange={(e) => setF({ ...f, flow: e.target.value || undefined })}
+          >
             <option value="">All flows</option>
             {FLOW_ORDER.map((k) => (
               <option key={k} value={k}>
@@ -148,7 +169,11 @@ function Filters({
       </Field>
       <Field label="Result">
         {(p) => (
-          <select {...p} value={f.status ?? ""} onChange={(e) => setF({ ...f, status: e.target.value || undefined })}>
+          <select
+            {...p}
+            value={f.status ?? ""}
+            onChange={(e) => setF({ ...f, status: e.target.value || undefined })}
+          >
             <option value="">Any result</option>
             {(Object.keys(ITEM_STATUS) as ItemStatus[]).map((s) => (
               <option key={s} value={s}>
@@ -159,13 +184,29 @@ function Filters({
         )}
       </Field>
       <Field label="SKU">
-        {(p) => <input {...p} value={f.sku ?? ""} onChange={(e) => setF({ ...f, sku: e.target.value })} placeholder="e.g. MUG-001" />}
+        {(p) => (
+          <input
+            {...p}
+            value={f.sku ?? ""}
+            onChange={(e) => setF({ ...f, sku: e.target.value })}
+            placeholder="e.g. MUG-001"
+          />
+        )}
       </Field>
       <Field label="Order id">
-        {(p) => <input {...p} value={f.orderId ?? ""} onChange={(e) => setF({ ...f, orderId: e.target.value })} />}
+        {(p) => (
+          <input {...p} value={f.orderId ?? ""} onChange={(e) => setF({ ...f, orderId: e.target.value })} />
+        )}
       </Field>
       <Field label="E-mail">
-        {(p) => <input {...p} type="email" value={f.email ?? ""} onChange={(e) => setF({ ...f, email: e.target.value })} />}
+        {(p) => (
+          <input
+            {...p}
+            type="email"
+            value={f.email ?? ""}
+            onChange={(e) => setF({ ...f, email: e.target.value })}
+          />
+        )}
       </Field>
       <div className="filters-actions">
         <Button type="submit" variant="primary">
@@ -179,7 +220,15 @@ function Filters({
   );
 }
 
-function ItemDetail({ itemId, onSelect, onClose }: { itemId: string; onSelect: (id: string) => void; onClose: () => void }) {
+function ItemDetail({
+  itemId,
+  onSelect,
+  onClose,
+}: {
+  itemId: string;
+  onSelect: (id: string) => void;
+  onClose: () => void;
+}) {
   const can = useCan();
   const { client } = useSession();
   const q = useQuery(SyncItemDocument, { id: itemId });
@@ -199,7 +248,8 @@ function ItemDetail({ itemId, onSelect, onClose }: { itemId: string; onSelect: (
       const r = (await client.request(ConsoleItemsOfRunDocument, { id: retryRun.id, first: 50 })).syncRun;
       if (!r) return;
       setRetryRun(r);
-      if (FINAL.has(r.status)) setRetryItem(r.items.edges.find((e) => e.node.sourceId === item?.sourceId)?.node.id);
+      if (FINAL.has(r.status))
+        setRetryItem(r.items.edges.find((e) => e.node.sourceId === item?.sourceId)?.node.id);
     }, 700);
     return () => clearInterval(t);
   }, [client, retryRun, item?.sourceId]);
@@ -208,7 +258,8 @@ function ItemDetail({ itemId, onSelect, onClose }: { itemId: string; onSelect: (
     setRetryItem(undefined);
   }, [itemId]);
 
-  if (!item) return <Card title="Item">{q.error ? <ErrorNote error={q.error} /> : <Loading what="the item" />}</Card>;
+  if (!item)
+    return <Card title="Item">{q.error ? <ErrorNote error={q.error} /> : <Loading what="the item" />}</Card>;
   const flow = run ? FLOWS[run.flow] : undefined;
   const runActive = run && !FINAL.has(run.status);
   return (
@@ -258,7 +309,9 @@ function ItemDetail({ itemId, onSelect, onClose }: { itemId: string; onSelect: (
         <div className="actions">
           <Button
             busy={replay.pending}
-            onClick={() => void replay.mutate({ itemId: item.id }).then((r) => r && onSelect(r.replayItem.id))}
+            onClick={() =>
+              void replay.mutate({ itemId: item.id }).then((r) => r && onSelect(r.replayItem.id))
+            }
           >
             Replay this item now
           </Button>
@@ -266,13 +319,19 @@ function ItemDetail({ itemId, onSelect, onClose }: { itemId: string; onSelect: (
             <Button
               variant="primary"
               busy={retry.pending}
-              onClick={() => void retry.mutate({ runId: run.id }).then((r) => r && setRetryRun(r.retryFailedItems))}
+              onClick={() =>
+                void retry.mutate({ runId: run.id }).then((r) => r && setRetryRun(r.retryFailedItems))
+              }
             >
               Retry the failed items of this run
             </Button>
           ) : null}
           {runActive ? (
-            <Button variant="danger" busy={cancel.pending} onClick={() => void cancel.mutate({ id: run.id }).then(() => runQ.refetch())}>
+            <Button
+              variant="danger"
+              busy={cancel.pending}
+              onClick={() => void cancel.mutate({ id: run.id }).then(() => runQ.refetch())}
+            >
               Cancel the run
             </Button>
           ) : null}
@@ -297,7 +356,11 @@ function ItemDetail({ itemId, onSelect, onClose }: { itemId: string; onSelect: (
           )}
         </Note>
       ) : null}
-      <Payloads item={item} from={flow ? SYSTEM[flow.from] : "the source"} to={flow ? SYSTEM[flow.to] : "the target"} />
+      <Payloads
+        item={item}
+        from={flow ? SYSTEM[flow.from] : "the source"}
+        to={flow ? SYSTEM[flow.to] : "the target"}
+      />
     </Card>
   );
 }
@@ -307,14 +370,20 @@ function Payloads({ item, from, to }: { item: ItemFieldsFragment; from: string; 
     <div className="payloads">
       <section aria-label={`Came from ${from}`}>
         <h3>Came from {from}</h3>
-        <JsonBlock value={item.sourcePayload} label={`Payload from ${from}`} empty="Not kept (older than the retention period)." />
+        <JsonBlock
+          value={item.sourcePayload}
+          label={`Payload from ${from}`}
+          empty="Not kept (older than the retention period)."
+        />
       </section>
       <section aria-label={`Sent to ${to}`}>
         <h3>{item.status === "PENDING" ? `Would be sent to ${to}` : `Sent to ${to}`}</h3>
         <JsonBlock
           value={item.sentPayload}
           label={`Payload sent to ${to}`}
-          empty={item.status === "FAILED" ? "Nothing was sent: the item failed before that." : "Nothing was sent."}
+          empty={
+            item.status === "FAILED" ? "Nothing was sent: the item failed before that." : "Nothing was sent."
+          }
         />
       </section>
       <section aria-label="Field changes">
@@ -364,7 +433,14 @@ function RecentRuns({ integrationId }: { integrationId: string }) {
   };
   const runs = q.data?.syncRuns.edges.map((e) => e.node) ?? [];
   return (
-    <Card title="Recent runs" actions={<Button variant="ghost" onClick={() => void q.refetch()}>Refresh</Button>}>
+    <Card
+      title="Recent runs"
+      actions={
+        <Button variant="ghost" onClick={() => void q.refetch()}>
+          Refresh
+        </Button>
+      }
+    >
       <ErrorNote error={error} />
       {runs.length === 0 && q.data ? <p className="muted">No run yet.</p> : null}
       <div className="table-wrap">
@@ -394,11 +470,18 @@ function RecentRuns({ integrationId }: { integrationId: string }) {
                 {can.operate ? (
                   <td className="right">
                     {!FINAL.has(r.status) ? (
-                      <Button variant="danger" onClick={() => void act(() => client.request(CancelRunDocument, { id: r.id }))}>
+                      <Button
+                        variant="danger"
+                        onClick={() => void act(() => client.request(CancelRunDocument, { id: r.id }))}
+                      >
                         Cancel
                       </Button>
                     ) : r.counts.failed > 0 ? (
-                      <Button onClick={() => void act(() => client.request(RetryFailedItemsDocument, { runId: r.id }))}>
+                      <Button
+                        onClick={() =>
+                          void act(() => client.request(RetryFailedItemsDocument, { runId: r.id }))
+                        }
+                      >
                         Retry {r.counts.failed} failed
                       </Button>
                     ) : null}

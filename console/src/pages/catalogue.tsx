@@ -23,13 +23,22 @@ const FIELDS: { key: keyof ConsoleProductRecordFragment; label: string; diff: st
   { key: "description", label: "Description", diff: ["description"] },
 ];
 
-const show = (r: ConsoleProductRecordFragment | null | undefined, k: keyof ConsoleProductRecordFragment): string => {
+const show = (
+  r: ConsoleProductRecordFragment | null | undefined,
+  k: keyof ConsoleProductRecordFragment,
+): string => {
   if (!r) return "—";
   const v = r[k];
   if (k === "price" && r.price) return `${r.price.currency} ${r.price.amount}`;
   if (typeof v === "boolean") return v ? "yes" : "no";
   if (typeof v === "string" && (k === "description" || k === "shortDescription"))
-    return v.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 160) || "(empty)";
+    return (
+      v
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .trim()
+        .slice(0, 160) || "(empty)"
+    );
   return short(v);
 };
 
@@ -39,7 +48,9 @@ export function CataloguePage({ id }: { id: string }) {
   const [text, setText] = useState(search);
   const q = useQuery(ConsoleProductsDocument, { integrationId: id, search: search || undefined, first: 25 });
   const integration = useQuery(ConsoleIntegrationDocument, { id });
-  const master = integration.data?.integration?.flows.find((f) => f.enabled && f.kind.startsWith("STOCK_"))?.kind;
+  const master = integration.data?.integration?.flows.find(
+    (f) => f.enabled && f.kind.startsWith("STOCK_"),
+  )?.kind;
   const [open, setOpen] = useState<string>();
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -51,7 +62,9 @@ export function CataloguePage({ id }: { id: string }) {
       <div className="page-head">
         <div>
           <h1>Catalogue</h1>
-          <p className="lead">Your products as both systems have them, matched by SKU, with what differs highlighted.</p>
+          <p className="lead">
+            Your products as both systems have them, matched by SKU, with what differs highlighted.
+          </p>
         </div>
       </div>
       <form className="card searchbar" role="search" onSubmit={submit} aria-label="Search products">
@@ -62,13 +75,25 @@ export function CataloguePage({ id }: { id: string }) {
           Search
         </Button>
       </form>
-      <Card title={q.data ? `${products.length}${q.data.products.pageInfo.hasNextPage ? "+" : ""} products` : "Products"}>
+      <Card
+        title={
+          q.data
+            ? `${products.length}${q.data.products.pageInfo.hasNextPage ? "+" : ""} products`
+            : "Products"
+        }
+      >
         <ErrorNote error={q.error} />
         {q.loading && !q.data ? <Loading what="products from both systems" /> : null}
         {q.data && products.length === 0 ? <p className="muted">No product matches.</p> : null}
         <ul className="products">
           {products.map((p) => (
-            <ProductRow key={p.sku} p={p} open={open === p.sku} onToggle={() => setOpen(open === p.sku ? undefined : p.sku)} master={master} />
+            <ProductRow
+              key={p.sku}
+              p={p}
+              open={open === p.sku}
+              onToggle={() => setOpen(open === p.sku ? undefined : p.sku)}
+              master={master}
+            />
           ))}
         </ul>
       </Card>
@@ -76,12 +101,28 @@ export function CataloguePage({ id }: { id: string }) {
   );
 }
 
-function ProductRow({ p, open, onToggle, master }: { p: Product; open: boolean; onToggle: () => void; master?: string }) {
+function ProductRow({
+  p,
+  open,
+  onToggle,
+  master,
+}: {
+  p: Product;
+  open: boolean;
+  onToggle: () => void;
+  master?: string;
+}) {
   const differing = new Set(p.differences.map((d) => d.field.split(".")[0]!));
   const panel = `product-${p.sku}`;
   return (
     <li className={`product ${open ? "open" : ""}`}>
-      <button type="button" className="product-head" aria-expanded={open} aria-controls={panel} onClick={onToggle}>
+      <button
+        type="button"
+        className="product-head"
+        aria-expanded={open}
+        aria-controls={panel}
+        onClick={onToggle}
+      >
         <span className="mono sku">{p.sku}</span>
         <span className="pname">{p.name}</span>
         <span className="pbadges">
@@ -101,8 +142,12 @@ function ProductRow({ p, open, onToggle, master }: { p: Product; open: boolean; 
             <thead>
               <tr>
                 <th scope="col">Field</th>
-                <th scope="col">Ecwid {p.ecwid ? <span className="muted mono small">#{p.ecwid.id}</span> : null}</th>
-                <th scope="col">CCV SalesPOS {p.ccv ? <span className="muted mono small">#{p.ccv.id}</span> : null}</th>
+                <th scope="col">
+                  Ecwid {p.ecwid ? <span className="muted mono small">#{p.ecwid.id}</span> : null}
+                </th>
+                <th scope="col">
+                  CCV SalesPOS {p.ccv ? <span className="muted mono small">#{p.ccv.id}</span> : null}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -158,7 +203,8 @@ function ProductRow({ p, open, onToggle, master }: { p: Product; open: boolean; 
 }
 
 function StockExplained({ s, master }: { s: StockFieldsFragment; master?: string }) {
-  const masterName = master === "STOCK_ECWID_TO_CCV" ? "Ecwid" : master === "STOCK_CCV_TO_ECWID" ? "CCV SalesPOS" : null;
+  const masterName =
+    master === "STOCK_ECWID_TO_CCV" ? "Ecwid" : master === "STOCK_CCV_TO_ECWID" ? "CCV SalesPOS" : null;
   return (
     <div className="stock">
       <h4>Stock</h4>

@@ -30,7 +30,10 @@ export function DashboardPage({ id }: { id: string }) {
   const { client } = useSession();
   const [runErrors, setRunErrors] = useState<Partial<Record<FlowKind, string>>>({});
   const i = q.data?.integration;
-  if (!i) return <div className="page">{q.error ? <ErrorNote error={q.error} /> : <Loading what="the dashboard" />}</div>;
+  if (!i)
+    return (
+      <div className="page">{q.error ? <ErrorNote error={q.error} /> : <Loading what="the dashboard" />}</div>
+    );
 
   const startRun = async (flow: FlowKind) => {
     try {
@@ -40,10 +43,10 @@ export function DashboardPage({ id }: { id: string }) {
       setRunErrors((x) => ({ ...x, [flow]: asGatewayError(e).message }));
     }
   };
-  const flows = FLOW_ORDER.map((k) => i.flows.find((f) => f.kind === k)!).filter((f) => f.enabled || f.lastRun);
-  const next = i.flows
-    .filter((f) => f.nextRunAt)
-    .sort((a, b) => a.nextRunAt!.localeCompare(b.nextRunAt!))[0];
+  const flows = FLOW_ORDER.map((k) => i.flows.find((f) => f.kind === k)!).filter(
+    (f) => f.enabled || f.lastRun,
+  );
+  const next = i.flows.filter((f) => f.nextRunAt).sort((a, b) => a.nextRunAt!.localeCompare(b.nextRunAt!))[0];
   const failing = i.flows.reduce((t, f) => t + (f.lastRun?.counts.failed ?? 0), 0);
 
   return (
@@ -54,7 +57,8 @@ export function DashboardPage({ id }: { id: string }) {
           <p className="lead">
             {next ? (
               <>
-                Next scheduled run: <strong>{FLOWS[next.kind].title}</strong> at {clock(next.nextRunAt!)} ({ago(next.nextRunAt)}).
+                Next scheduled run: <strong>{FLOWS[next.kind].title}</strong> at {clock(next.nextRunAt!)} (
+                {ago(next.nextRunAt)}).
               </>
             ) : (
               "No flow is scheduled."
@@ -64,7 +68,10 @@ export function DashboardPage({ id }: { id: string }) {
       </div>
       <div className="kpis">
         <Kpi label="Flows on" value={String(i.flows.filter((f) => f.enabled).length)} />
-        <Kpi label="Running now" value={String(live.runs.filter((r) => r.status === "RUNNING" || r.status === "QUEUED").length)} />
+        <Kpi
+          label="Running now"
+          value={String(live.runs.filter((r) => r.status === "RUNNING" || r.status === "QUEUED").length)}
+        />
         <Kpi
           label="Failed in last runs"
           value={String(failing)}
@@ -78,7 +85,10 @@ export function DashboardPage({ id }: { id: string }) {
           title="Connections"
           actions={
             can.operate ? (
-              <Button busy={test.pending} onClick={() => void test.mutate({ integrationId: id }).then(() => q.refetch())}>
+              <Button
+                busy={test.pending}
+                onClick={() => void test.mutate({ integrationId: id }).then(() => q.refetch())}
+              >
                 Test connections
               </Button>
             ) : null
@@ -87,13 +97,21 @@ export function DashboardPage({ id }: { id: string }) {
           <ul className="conn-list">
             {[i.ecwid, i.ccv].map((c) => (
               <li key={c.system}>
-                <span className={`dot dot-${c.status === "OK" ? "good" : c.status === "FAILING" ? "bad" : "neutral"}`} aria-hidden="true" />
+                <span
+                  className={`dot dot-${c.status === "OK" ? "good" : c.status === "FAILING" ? "bad" : "neutral"}`}
+                  aria-hidden="true"
+                />
                 <div>
-                  <strong>{SYSTEM[c.system]}</strong>{" "}
-                  <span className="muted">{c.label}</span>
+                  <strong>{SYSTEM[c.system]}</strong> <span className="muted">{c.label}</span>
                   <span className="block">
-                    {c.status === "OK" ? "Connected" : c.status === "FAILING" ? "Not working" : "Not tested yet"}
-                    {c.lastCheckedAt ? <span className="muted"> · checked {ago(c.lastCheckedAt)}</span> : null}
+                    {c.status === "OK"
+                      ? "Connected"
+                      : c.status === "FAILING"
+                        ? "Not working"
+                        : "Not tested yet"}
+                    {c.lastCheckedAt ? (
+                      <span className="muted"> · checked {ago(c.lastCheckedAt)}</span>
+                    ) : null}
                   </span>
                   {c.lastError ? <span className="block field-error">{c.lastError}</span> : null}
                 </div>
@@ -105,7 +123,9 @@ export function DashboardPage({ id }: { id: string }) {
 
         <Card title="Runs in progress" className="live-card">
           {live.error ? <Note tone="warn">Live updates stopped: {live.error}</Note> : null}
-          {live.runs.length === 0 ? <p className="muted">Nothing is running. Runs appear here the moment they start.</p> : null}
+          {live.runs.length === 0 ? (
+            <p className="muted">Nothing is running. Runs appear here the moment they start.</p>
+          ) : null}
           <ul className="runs-live">
             {live.runs.slice(0, 5).map((r) => (
               <LiveRun key={r.id} run={r} canCancel={can.operate} />
@@ -148,24 +168,41 @@ export function DashboardPage({ id }: { id: string }) {
                       <Badge tone={f.enabled ? "good" : "neutral"}>{f.enabled ? "On" : "Off"}</Badge>
                     </td>
                     <td>
-                      {f.lastRun ? <RunBadge run={f.lastRun} /> : null} <span className="small">{lastRunLine(f.lastRun)}</span>
+                      {f.lastRun ? <RunBadge run={f.lastRun} /> : null}{" "}
+                      <span className="small">{lastRunLine(f.lastRun)}</span>
                     </td>
                     <td>
                       {f.lastRun?.counts.failed ? (
-                        <Link to={withQuery(`/i/${encodeURIComponent(id)}/activity`, { flow: f.kind, status: "FAILED" })}>
+                        <Link
+                          to={withQuery(`/i/${encodeURIComponent(id)}/activity`, {
+                            flow: f.kind,
+                            status: "FAILED",
+                          })}
+                        >
                           {f.lastRun.counts.failed} failed
                         </Link>
                       ) : (
                         <span className="muted">none</span>
                       )}
                     </td>
-                    <td>{f.nextRunAt ? `${clock(f.nextRunAt)} (${ago(f.nextRunAt)})` : <span className="muted">—</span>}</td>
+                    <td>
+                      {f.nextRunAt ? (
+                        `${clock(f.nextRunAt)} (${ago(f.nextRunAt)})`
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
                     {can.operate ? (
                       <td className="right">
-                        <Button onClick={() => void startRun(f.kind)} aria-label={`Run ${FLOWS[f.kind].title} now`}>
+                        <Button
+                          onClick={() => void startRun(f.kind)}
+                          aria-label={`Run ${FLOWS[f.kind].title} now`}
+                        >
                           Run now
                         </Button>
-                        {runErrors[f.kind] ? <span className="field-error block">{runErrors[f.kind]}</span> : null}
+                        {runErrors[f.kind] ? (
+                          <span className="field-error block">{runErrors[f.kind]}</span>
+                        ) : null}
                       </td>
                     ) : null}
                   </tr>
@@ -178,7 +215,11 @@ export function DashboardPage({ id }: { id: string }) {
 
       <div className="grid-2 wide-left">
         <Card title="Items per hour, last 3 days">
-          {activity.data ? <ActivityChart buckets={activity.data.syncActivity} /> : <Loading what="the chart" />}
+          {activity.data ? (
+            <ActivityChart buckets={activity.data.syncActivity} />
+          ) : (
+            <Loading what="the chart" />
+          )}
         </Card>
         <Card title="Live events">
           {live.events.length === 0 ? <p className="muted">Waiting for events…</p> : null}
@@ -215,10 +256,18 @@ function LiveRun({ run, canCancel }: { run: RunFieldsFragment; canCancel: boolea
         <strong>{FLOWS[run.flow].title}</strong>
         <RunBadge run={run} />
       </div>
-      <ProgressBar value={run.status === "SUCCEEDED" || run.status === "PARTIAL" ? 1 : run.progress} label={`Progress of ${FLOWS[run.flow].title}`} />
+      <ProgressBar
+        value={run.status === "SUCCEEDED" || run.status === "PARTIAL" ? 1 : run.progress}
+        label={`Progress of ${FLOWS[run.flow].title}`}
+      />
       <p className="small">
         {expected ? `${done} of ${expected}` : `${done} handled`} · {countsInWords(run.counts, run.dryRun)}
-        {active && eta ? <> · about {duration(eta.getTime() - Date.now())} left, done around {clock(eta)}</> : null}
+        {active && eta ? (
+          <>
+            {" "}
+            · about {duration(eta.getTime() - Date.now())} left, done around {clock(eta)}
+          </>
+        ) : null}
         {!active && run.finishedAt ? <> · finished {dateTime(run.finishedAt)}</> : null}
       </p>
       {run.error ? <p className="field-error">{run.error}</p> : null}
@@ -252,7 +301,11 @@ const EVENT_WORDS: Record<LiveEvent["type"], string> = {
 
 function EventLine({ e }: { e: LiveEvent }) {
   const tone =
-    e.type === "ITEM_FAILED" || e.type === "CONNECTION_FAILED" ? "bad" : e.type === "ITEM_SUCCEEDED" ? "good" : "neutral";
+    e.type === "ITEM_FAILED" || e.type === "CONNECTION_FAILED"
+      ? "bad"
+      : e.type === "ITEM_SUCCEEDED"
+        ? "good"
+        : "neutral";
   return (
     <li>
       <time dateTime={e.at}>{clock(e.at)}</time> <Badge tone={tone}>{EVENT_WORDS[e.type]}</Badge>{" "}

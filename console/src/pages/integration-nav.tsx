@@ -26,7 +26,12 @@ export function IntegrationNav({ id, tab }: { id: string; tab: string }) {
         {tabs.map((t) => {
           const to = `/i/${encodeURIComponent(id)}${t.path}`;
           return (
-            <a key={t.tab} href={href(to)} onClick={onLinkClick(to)} aria-current={t.tab === tab ? "page" : undefined}>
+            <a
+              key={t.tab}
+              href={href(to)}
+              onClick={onLinkClick(to)}
+              aria-current={t.tab === tab ? "page" : undefined}
+            >
               {t.label}
             </a>
           );

@@ -78,7 +78,8 @@ function IntegrationCard({ i, canConfigure }: { i: Integration; canConfigure: bo
       </p>
       {last ? (
         <p className="muted">
-          Last run {ago(last.queuedAt)}: <Badge tone={RUN_STATUS[last.status].tone}>{RUN_STATUS[last.status].label}</Badge>
+          Last run {ago(last.queuedAt)}:{" "}
+          <Badge tone={RUN_STATUS[last.status].tone}>{RUN_STATUS[last.status].label}</Badge>
         </p>
       ) : null}
       <div className="card-foot">

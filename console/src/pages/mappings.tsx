@@ -51,7 +51,9 @@ export function MappingsPage({ id }: { id: string }) {
       <div className="page-head">
         <div>
           <h1>Mappings</h1>
-          <p className="lead">Which field of one system fills which field of the other, and how codes are translated.</p>
+          <p className="lead">
+            Which field of one system fills which field of the other, and how codes are translated.
+          </p>
         </div>
       </div>
       <FieldMappings key={flow} id={id} flow={flow} onFlow={(f) => navigate(withQuery(base, { flow: f }))} />
@@ -85,8 +87,8 @@ function FieldMappings({ id, flow, onFlow }: { id: string; flow: FlowKind; onFlo
       }
     >
       <p className="muted">
-        From {SYSTEM[f.from]} to {SYSTEM[f.to]}. Defaults ship with the gateway; a mapping of yours replaces the default of
-        the same field.
+        From {SYSTEM[f.from]} to {SYSTEM[f.to]}. Defaults ship with the gateway; a mapping of yours replaces
+        the default of the same field.
       </p>
       <ErrorNote error={q.error} />
       {q.loading && !q.data ? <Loading what="mappings" /> : null}
@@ -112,10 +114,15 @@ function FieldMappings({ id, flow, onFlow }: { id: string; flow: FlowKind; onFlo
               {mappings.map((m) => (
                 <tr key={m.target} className={editing?.target === m.target ? "selected" : undefined}>
                   <th scope="row" className="mono">
-                    {m.target} {m.isDefault ? <Badge tone="neutral">default</Badge> : <Badge tone="info">yours</Badge>}
+                    {m.target}{" "}
+                    {m.isDefault ? <Badge tone="neutral">default</Badge> : <Badge tone="info">yours</Badge>}
                   </th>
                   <td className="mono small">
-                    {m.expression ? <span title="JSONata expression">ƒ {m.expression}</span> : (m.source ?? "—")}
+                    {m.expression ? (
+                      <span title="JSONata expression">ƒ {m.expression}</span>
+                    ) : (
+                      (m.source ?? "—")
+                    )}
                     {m.defaultValue !== null && m.defaultValue !== undefined ? (
                       <span className="muted block">default {short(m.defaultValue)}</span>
                     ) : null}
@@ -138,7 +145,14 @@ function FieldMappings({ id, flow, onFlow }: { id: string; flow: FlowKind; onFlo
         <div className="actions">
           <Button
             onClick={() =>
-              setEditing({ target: "", source: null, expression: "", defaultValue: null, policy: "ALWAYS", isDefault: false })
+              setEditing({
+                target: "",
+                source: null,
+                expression: "",
+                defaultValue: null,
+                policy: "ALWAYS",
+                isDefault: false,
+              })
             }
           >
             Add a mapping
@@ -180,9 +194,13 @@ function MappingEditor({
     ...original,
     expression: original.expression ?? (original.source ? null : ""),
   });
-  const [mode, setMode] = useState<"expression" | "source">(original.source && !original.expression ? "source" : "expression");
+  const [mode, setMode] = useState<"expression" | "source">(
+    original.source && !original.expression ? "source" : "expression",
+  );
   const [defaultText, setDefaultText] = useState(
-    original.defaultValue === null || original.defaultValue === undefined ? "" : JSON.stringify(original.defaultValue),
+    original.defaultValue === null || original.defaultValue === undefined
+      ? ""
+      : JSON.stringify(original.defaultValue),
   );
   const recent = useQuery(ConsoleItemsDocument, { integrationId, flow, first: 10 });
   const records = [...new Set((recent.data?.syncItems.edges ?? []).map((e) => e.node.sourceId))];
@@ -226,7 +244,12 @@ function MappingEditor({
     if (!draft || !draft.target || !sourceId) return;
     const t = setTimeout(() => {
       client
-        .request(ConsolePreviewMappingDocument, { integrationId, flow, sourceId, mappings: userMappings(draft) })
+        .request(ConsolePreviewMappingDocument, {
+          integrationId,
+          flow,
+          sourceId,
+          mappings: userMappings(draft),
+        })
         .then((r) => {
           const p = r.previewMapping;
           const problem = p.problems.find((x) => x.target === draft.target);
@@ -259,7 +282,8 @@ function MappingEditor({
     if (r) onDone();
   };
   const saveError = save.error;
-  const position = (saveError?.extensions.position as number | undefined) ?? preview?.problem?.position ?? undefined;
+  const position =
+    (saveError?.extensions.position as number | undefined) ?? preview?.problem?.position ?? undefined;
   const exprError = saveError?.message ?? preview?.problem?.message;
 
   return (
@@ -281,12 +305,22 @@ function MappingEditor({
           <fieldset>
             <legend>Filled from</legend>
             <label className="check">
-              <input type="radio" name="mode" checked={mode === "expression"} onChange={() => setMode("expression")} /> A
-              JSONata expression
+              <input
+                type="radio"
+                name="mode"
+                checked={mode === "expression"}
+                onChange={() => setMode("expression")}
+              />{" "}
+              A JSONata expression
             </label>
             <label className="check">
-              <input type="radio" name="mode" checked={mode === "source"} onChange={() => setMode("source")} /> A field of the
-              source record
+              <input
+                type="radio"
+                name="mode"
+                checked={mode === "source"}
+                onChange={() => setMode("source")}
+              />{" "}
+              A field of the source record
             </label>
           </fieldset>
           {mode === "expression" ? (
@@ -309,23 +343,49 @@ function MappingEditor({
                     value={m.expression ?? ""}
                     onChange={(e) => setM({ ...m, expression: e.target.value })}
                   />
-                  {position !== undefined && exprError ? <ErrorPointer text={m.expression ?? ""} position={position} /> : null}
+                  {position !== undefined && exprError ? (
+                    <ErrorPointer text={m.expression ?? ""} position={position} />
+                  ) : null}
                 </>
               )}
             </Field>
           ) : (
-            <Field label="Source field" hint="A path in the source record, e.g. billingPerson.postalCode" error={saveError?.message}>
+            <Field
+              label="Source field"
+              hint="A path in the source record, e.g. billingPerson.postalCode"
+              error={saveError?.message}
+            >
               {(p) => (
-                <input {...p} className="mono" value={m.source ?? ""} onChange={(e) => setM({ ...m, source: e.target.value })} />
+                <input
+                  {...p}
+                  className="mono"
+                  value={m.source ?? ""}
+                  onChange={(e) => setM({ ...m, source: e.target.value })}
+                />
               )}
             </Field>
           )}
-          <Field label="Default value (optional)" hint="Used when the source has no value; JSON or plain text." error={defaultError}>
-            {(p) => <input {...p} className="mono" value={defaultText} onChange={(e) => setDefaultText(e.target.value)} />}
+          <Field
+            label="Default value (optional)"
+            hint="Used when the source has no value; JSON or plain text."
+            error={defaultError}
+          >
+            {(p) => (
+              <input
+                {...p}
+                className="mono"
+                value={defaultText}
+                onChange={(e) => setDefaultText(e.target.value)}
+              />
+            )}
           </Field>
           <Field label="When is it written?">
             {(p) => (
-              <select {...p} value={m.policy} onChange={(e) => setM({ ...m, policy: e.target.value as FieldWritePolicy })}>
+              <select
+                {...p}
+                value={m.policy}
+                onChange={(e) => setM({ ...m, policy: e.target.value as FieldWritePolicy })}
+              >
                 {(Object.keys(POLICIES) as FieldWritePolicy[]).map((k) => (
                   <option key={k} value={k}>
                     {POLICIES[k]}
@@ -336,7 +396,10 @@ function MappingEditor({
           </Field>
         </div>
         <div className="preview">
-          <Field label="Preview on record" hint="A record this flow handled recently, read live from the source.">
+          <Field
+            label="Preview on record"
+            hint="A record this flow handled recently, read live from the source."
+          >
             {(p) => (
               <select {...p} value={sourceId} onChange={(e) => setRecord(e.target.value)}>
                 {records.length === 0 ? <option value="">No recent record</option> : null}
@@ -356,7 +419,9 @@ function MappingEditor({
                 <p className="small muted">
                   <span className="mono">{m.target}</span> would be:
                 </p>
-                <pre className="json preview-value">{preview.target === undefined ? "(not written)" : JSON.stringify(preview.target, null, 2)}</pre>
+                <pre className="json preview-value">
+                  {preview.target === undefined ? "(not written)" : JSON.stringify(preview.target, null, 2)}
+                </pre>
                 {preview.errors.length ? <Note tone="warn">{preview.errors.join(" ")}</Note> : null}
               </>
             ) : null}
@@ -409,10 +474,22 @@ function valueAt(payload: unknown, path: string): unknown {
 }
 
 const KINDS: { kind: ValueMapKind; label: string; about: string }[] = [
-  { kind: "PAYMENT_METHOD", label: "Payment methods", about: "CCV SalesPOS payment method → the payment method Ecwid shows" },
-  { kind: "PAYMENT_TERM", label: "Payment terms", about: "CCV payment method → payment term on the Ecwid order" },
+  {
+    kind: "PAYMENT_METHOD",
+    label: "Payment methods",
+    about: "CCV SalesPOS payment method → the payment method Ecwid shows",
+  },
+  {
+    kind: "PAYMENT_TERM",
+    label: "Payment terms",
+    about: "CCV payment method → payment term on the Ecwid order",
+  },
   { kind: "ORDER_STATUS", label: "Order statuses", about: "CCV order status code → Ecwid fulfilment status" },
-  { kind: "SHIPPING_METHOD", label: "Shipping methods", about: "CCV delivery method → Ecwid shipping method name" },
+  {
+    kind: "SHIPPING_METHOD",
+    label: "Shipping methods",
+    about: "CCV delivery method → Ecwid shipping method name",
+  },
   { kind: "TAX_RATE", label: "Tax rates", about: "tax rate of one system → the other's" },
 ];
 
@@ -471,7 +548,9 @@ function ValueMaps({ id }: { id: string }) {
               </span>
             );
           })}
-          {unmapped.length > 0 ? <span className="small warn-text"> {unmapped.length} without a row</span> : null}
+          {unmapped.length > 0 ? (
+            <span className="small warn-text"> {unmapped.length} without a row</span>
+          ) : null}
         </div>
       ) : (
         <p className="small muted">No codes of this kind in recent items.</p>
@@ -504,7 +583,9 @@ function ValueMaps({ id }: { id: string }) {
                     aria-label={`Code ${idx + 1}`}
                     className="mono"
                     value={r.from}
-                    onChange={(e) => setRows(rows.map((x, i) => (i === idx ? { ...x, from: e.target.value } : x)))}
+                    onChange={(e) =>
+                      setRows(rows.map((x, i) => (i === idx ? { ...x, from: e.target.value } : x)))
+                    }
                   />
                 ) : (
                   <span className="mono">{r.from}</span>
@@ -515,7 +596,9 @@ function ValueMaps({ id }: { id: string }) {
                   <input
                     aria-label={`Becomes, for code ${r.from || idx + 1}`}
                     value={r.to}
-                    onChange={(e) => setRows(rows.map((x, i) => (i === idx ? { ...x, to: e.target.value } : x)))}
+                    onChange={(e) =>
+                      setRows(rows.map((x, i) => (i === idx ? { ...x, to: e.target.value } : x)))
+                    }
                   />
                 ) : (
                   r.to
@@ -523,7 +606,11 @@ function ValueMaps({ id }: { id: string }) {
               </td>
               {can.configure ? (
                 <td className="right">
-                  <Button variant="ghost" onClick={() => setRows(rows.filter((_, i) => i !== idx))} aria-label={`Remove the row for ${r.from}`}>
+                  <Button
+                    variant="ghost"
+                    onClick={() => setRows(rows.filter((_, i) => i !== idx))}
+                    aria-label={`Remove the row for ${r.from}`}
+                  >
                     Remove
                   </Button>
                 </td>
@@ -542,12 +629,10 @@ function ValueMaps({ id }: { id: string }) {
               variant="primary"
               busy={save.pending}
               onClick={() =>
-                void save
-                  .mutate({ integrationId: id, kind, entries: rows })
-                  .then((r) => {
-                    setDone(!!r);
-                    return q.refetch();
-                  })
+                void save.mutate({ integrationId: id, kind, entries: rows }).then((r) => {
+                  setDone(!!r);
+                  return q.refetch();
+                })
               }
             >
               Save {about.label.toLowerCase()}

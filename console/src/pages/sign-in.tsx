@@ -1,7 +1,13 @@
 import { useState, type FormEvent } from "react";
 import { Button, Field } from "../components/ui";
 
-export function SignInPage({ onSignIn, error }: { onSignIn: (key: string) => Promise<boolean>; error?: string }) {
+export function SignInPage({
+  onSignIn,
+  error,
+}: {
+  onSignIn: (key: string) => Promise<boolean>;
+  error?: string;
+}) {
   const [key, setKey] = useState("");
   const [busy, setBusy] = useState(false);
   const [local, setLocal] = useState<string>();

@@ -93,7 +93,8 @@ export function FlowQuestions({
           <fieldset className={errors.orderStatuses ? "field-invalid" : ""}>
             <legend>Which Ecwid orders should go to the till?</legend>
             <p className="hint">
-              An order goes when its payment status or its fulfilment status is ticked. Nothing ticked: every order.
+              An order goes when its payment status or its fulfilment status is ticked. Nothing ticked: every
+              order.
             </p>
             <div className="checks">
               {[...ECWID_PAYMENT_STATUSES, ...ECWID_FULFILMENT_STATUSES].map(([code, label]) => (
@@ -107,7 +108,11 @@ export function FlowQuestions({
                 </label>
               ))}
             </div>
-            {errors.orderStatuses ? <p className="field-error" role="alert">{errors.orderStatuses}</p> : null}
+            {errors.orderStatuses ? (
+              <p className="field-error" role="alert">
+                {errors.orderStatuses}
+              </p>
+            ) : null}
           </fieldset>
           <fieldset>
             <legend>Which customer are the orders booked on?</legend>
@@ -145,7 +150,9 @@ export function FlowQuestions({
                 )}
               </Field>
             ) : errors.defaultDebtor ? (
-              <p className="field-error" role="alert">{errors.defaultDebtor}</p>
+              <p className="field-error" role="alert">
+                {errors.defaultDebtor}
+              </p>
             ) : null}
           </fieldset>
         </>
@@ -164,15 +171,19 @@ export function FlowQuestions({
               Keep them up to date (otherwise only missing products are created)
             </label>
             <label className="check">
-              <input type="checkbox" checked={a.manageStock} onChange={(e) => set({ manageStock: e.target.checked })} />
+              <input
+                type="checkbox"
+                checked={a.manageStock}
+                onChange={(e) => set({ manageStock: e.target.checked })}
+              />
               Track stock for these products in {f.to === "ECWID" ? "Ecwid" : "CCV SalesPOS"}
             </label>
           </fieldset>
           <fieldset className={errors.createOnly ? "field-invalid" : ""}>
             <legend>Which product fields are written only when a product is created?</legend>
             <p className="hint">
-              A field written on create only keeps later edits made in {f.to === "ECWID" ? "Ecwid" : "CCV SalesPOS"},
-              e.g. a longer description you write there.
+              A field written on create only keeps later edits made in{" "}
+              {f.to === "ECWID" ? "Ecwid" : "CCV SalesPOS"}, e.g. a longer description you write there.
             </p>
             {defaults && defaults.length > 0 ? (
               <div className="checks">
@@ -195,11 +206,15 @@ export function FlowQuestions({
               </div>
             ) : (
               <p className="muted">
-                This gateway version does not list the fields of this flow yet; they appear here once the flow is
-                available.
+                This gateway version does not list the fields of this flow yet; they appear here once the flow
+                is available.
               </p>
             )}
-            {errors.createOnly ? <p className="field-error" role="alert">{errors.createOnly}</p> : null}
+            {errors.createOnly ? (
+              <p className="field-error" role="alert">
+                {errors.createOnly}
+              </p>
+            ) : null}
           </fieldset>
         </>
       ) : null}
@@ -214,7 +229,8 @@ export function FlowQuestions({
               checked={a.stockCalculation === "AVAILABLE_MINUS_RESERVED"}
               onChange={() => set({ stockCalculation: "AVAILABLE_MINUS_RESERVED" })}
             />
-            The master&apos;s stock minus what the other side sold that has not reached the master yet (recommended)
+            The master&apos;s stock minus what the other side sold that has not reached the master yet
+            (recommended)
           </label>
           <label className="check">
             <input
@@ -226,8 +242,13 @@ export function FlowQuestions({
             The master&apos;s stock exactly as it reports it
           </label>
           <label className="check">
-            <input type="checkbox" checked={a.manageStock} onChange={(e) => set({ manageStock: e.target.checked })} />
-            Manage stock in {f.to === "ECWID" ? "Ecwid" : "CCV SalesPOS"} (off: products there are not stock-tracked)
+            <input
+              type="checkbox"
+              checked={a.manageStock}
+              onChange={(e) => set({ manageStock: e.target.checked })}
+            />
+            Manage stock in {f.to === "ECWID" ? "Ecwid" : "CCV SalesPOS"} (off: products there are not
+            stock-tracked)
           </label>
         </fieldset>
       ) : null}
@@ -253,7 +274,14 @@ export function FlowQuestions({
           hint="Only records created or changed on or after this day; empty: everything."
           error={errors.startDate}
         >
-          {(p) => <input {...p} type="date" value={a.startDate} onChange={(e) => set({ startDate: e.target.value })} />}
+          {(p) => (
+            <input
+              {...p}
+              type="date"
+              value={a.startDate}
+              onChange={(e) => set({ startDate: e.target.value })}
+            />
+          )}
         </Field>
       </div>
     </div>

@@ -17,13 +17,7 @@ import { FLOW_ORDER, FLOWS, SCHEDULES, scheduleInWords } from "../lib/labels";
 import { countsInWords, RunBadge } from "./parts";
 import type { WizardIntegration } from "./wizard";
 import { chosenFlows } from "./wizard";
-import {
-  fieldOfError,
-  FlowQuestions,
-  isProducts,
-  settingsOf,
-  type FlowAnswers,
-} from "./wizard-flows";
+import { fieldOfError, FlowQuestions, isProducts, settingsOf, type FlowAnswers } from "./wizard-flows";
 
 type Errors = Partial<Record<FlowKind, Partial<Record<string, string>>>>;
 const FINAL = new Set(["SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"]);
@@ -46,9 +40,15 @@ function answersOf(f: WizardIntegration["flows"][number]): FlowAnswers {
 export function FlowsStep({ integration, onSaved }: { integration: WizardIntegration; onSaved: () => void }) {
   const { client } = useSession();
   const [answers, setAnswers] = useState(
-    () => Object.fromEntries(integration.flows.map((f) => [f.kind, answersOf(f)])) as Record<FlowKind, FlowAnswers>,
+    () =>
+      Object.fromEntries(integration.flows.map((f) => [f.kind, answersOf(f)])) as Record<
+        FlowKind,
+        FlowAnswers
+      >,
   );
-  const [defaults, setDefaults] = useState<Partial<Record<FlowKind, { target: string; source: string | null; expression: string | null }[]>>>({});
+  const [defaults, setDefaults] = useState<
+    Partial<Record<FlowKind, { target: string; source: string | null; expression: string | null }[]>>
+  >({});
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
@@ -138,14 +138,36 @@ export function FlowsStep({ integration, onSaved }: { integration: WizardIntegra
       mine.delete(d.target);
       const sameAsDefault = own && own.source === d.source && own.expression === d.expression;
       if (createOnly.includes(d.target)) {
-        out.push({ target: d.target, source: own?.source ?? d.source, expression: own?.expression ?? d.expression, defaultValue: own?.defaultValue, policy: "CREATE_ONLY" });
+        out.push({
+          target: d.target,
+          source: own?.source ?? d.source,
+          expression: own?.expression ?? d.expression,
+          defaultValue: own?.defaultValue,
+          policy: "CREATE_ONLY",
+        });
       } else if (own && !sameAsDefault) {
-        out.push({ target: own.target, source: own.source, expression: own.expression, defaultValue: own.defaultValue, policy: own.policy === "CREATE_ONLY" ? "ALWAYS" : own.policy });
+        out.push({
+          target: own.target,
+          source: own.source,
+          expression: own.expression,
+          defaultValue: own.defaultValue,
+          policy: own.policy === "CREATE_ONLY" ? "ALWAYS" : own.policy,
+        });
       }
     }
     for (const own of mine.values())
-      out.push({ target: own.target, source: own.source, expression: own.expression, defaultValue: own.defaultValue, policy: own.policy });
-    await client.request(SetFieldMappingsDocument, { integrationId: integration.id, flow: kind, mappings: out });
+      out.push({
+        target: own.target,
+        source: own.source,
+        expression: own.expression,
+        defaultValue: own.defaultValue,
+        policy: own.policy,
+      });
+    await client.request(SetFieldMappingsDocument, {
+      integrationId: integration.id,
+      flow: kind,
+      mappings: out,
+    });
   };
 
   const flowCard = (kind: FlowKind) => {
@@ -155,14 +177,24 @@ export function FlowsStep({ integration, onSaved }: { integration: WizardIntegra
     return (
       <Card key={kind} className={`flow-card ${a.chosen ? "chosen" : ""}`}>
         <label className="flow-choice">
-          <input type="checkbox" checked={a.chosen} onChange={(ev) => set(kind)({ chosen: ev.target.checked })} />
+          <input
+            type="checkbox"
+            checked={a.chosen}
+            onChange={(ev) => set(kind)({ chosen: ev.target.checked })}
+          />
           <span>
             <strong>{f.title}</strong>
             <span className="muted block">{f.about}</span>
           </span>
         </label>
-        {e.chosen ? <p className="field-error" role="alert">{e.chosen}</p> : null}
-        {a.chosen ? <FlowQuestions kind={kind} a={a} set={set(kind)} errors={e} defaults={defaults[kind] as never} /> : null}
+        {e.chosen ? (
+          <p className="field-error" role="alert">
+            {e.chosen}
+          </p>
+        ) : null}
+        {a.chosen ? (
+          <FlowQuestions kind={kind} a={a} set={set(kind)} errors={e} defaults={defaults[kind] as never} />
+        ) : null}
       </Card>
     );
   };
@@ -170,17 +202,25 @@ export function FlowsStep({ integration, onSaved }: { integration: WizardIntegra
   return (
     <div className="stack">
       <p className="lead">
-        Choose what the gateway should keep in step and answer a few questions. Nothing is switched on yet: the next
-        step shows what would happen, and you switch on at the end.
+        Choose what the gateway should keep in step and answer a few questions. Nothing is switched on yet:
+        the next step shows what would happen, and you switch on at the end.
       </p>
-      {(["ORDERS_ECWID_TO_CCV", "ORDERS_CCV_TO_ECWID", "CATEGORIES_ECWID_TO_CCV", "PRODUCTS_ECWID_TO_CCV", "PRODUCTS_CCV_TO_ECWID"] as FlowKind[]).map(flowCard)}
+      {(
+        [
+          "ORDERS_ECWID_TO_CCV",
+          "ORDERS_CCV_TO_ECWID",
+          "CATEGORIES_ECWID_TO_CCV",
+          "PRODUCTS_ECWID_TO_CCV",
+          "PRODUCTS_CCV_TO_ECWID",
+        ] as FlowKind[]
+      ).map(flowCard)}
       <Card className={`flow-card ${master ? "chosen" : ""}`}>
         <fieldset>
           <legend>
             <strong>Stock levels</strong>
             <span className="muted block">
-              One system is the stock master; its stock is written to the other. Sales on the other side reach the master
-              as orders.
+              One system is the stock master; its stock is written to the other. Sales on the other side reach
+              the master as orders.
             </span>
           </legend>
           <div className="checks">
@@ -192,7 +232,12 @@ export function FlowsStep({ integration, onSaved }: { integration: WizardIntegra
               ] as const
             ).map(([k, label]) => (
               <label key={k || "none"} className="check">
-                <input type="radio" name="stock-master" checked={master === k} onChange={() => setMaster(k)} />
+                <input
+                  type="radio"
+                  name="stock-master"
+                  checked={master === k}
+                  onChange={() => setMaster(k)}
+                />
                 {label}
               </label>
             ))}
@@ -206,7 +251,13 @@ export function FlowsStep({ integration, onSaved }: { integration: WizardIntegra
           ) : null,
         )}
         {master ? (
-          <FlowQuestions kind={master} a={answers[master]} set={set(master)} errors={errors[master] ?? {}} defaults={undefined} />
+          <FlowQuestions
+            kind={master}
+            a={answers[master]}
+            set={set(master)}
+            errors={errors[master] ?? {}}
+            defaults={undefined}
+          />
         ) : null}
       </Card>
       <ErrorNote error={problem} />
@@ -252,7 +303,9 @@ export function DryRunStep({
   }, [client, integration.id]);
 
   // follow runs that are still going
-  const pending = Object.values(runs).filter((r) => r && !FINAL.has(r.status)).map((r) => r!.id);
+  const pending = Object.values(runs)
+    .filter((r) => r && !FINAL.has(r.status))
+    .map((r) => r!.id);
   useEffect(() => {
     if (pending.length === 0) return;
     const t = setInterval(() => {
@@ -270,7 +323,11 @@ export function DryRunStep({
     const errs: typeof errors = {};
     for (const kind of chosen) {
       try {
-        const r = await client.request(RunSyncDocument, { integrationId: integration.id, flow: kind, options: { dryRun: true } });
+        const r = await client.request(RunSyncDocument, {
+          integrationId: integration.id,
+          flow: kind,
+          options: { dryRun: true },
+        });
         setRuns((x) => ({ ...x, [kind]: { ...r.runSync, items: { totalCount: 0, edges: [] } } }));
       } catch (e) {
         errs[kind] = asGatewayError(e).message;
@@ -284,8 +341,8 @@ export function DryRunStep({
   return (
     <div className="stack">
       <p className="lead">
-        A dry run reads both systems and shows, for real records, what each flow would create, update or skip and the
-        payload it would send. Nothing is written.
+        A dry run reads both systems and shows, for real records, what each flow would create, update or skip
+        and the payload it would send. Nothing is written.
       </p>
       <div className="actions">
         <Button variant="ghost" onClick={onBack}>
@@ -304,9 +361,15 @@ export function DryRunStep({
         const run = runs[kind];
         return (
           <Card key={kind} title={FLOWS[kind].title} actions={run ? <RunBadge run={run} /> : null}>
-            {errors[kind] ? <p className="field-error" role="alert">{errors[kind]}</p> : null}
+            {errors[kind] ? (
+              <p className="field-error" role="alert">
+                {errors[kind]}
+              </p>
+            ) : null}
             {!run && !errors[kind] ? <p className="muted">Not tried yet.</p> : null}
-            {run && !FINAL.has(run.status) ? <ProgressBar value={run.progress} label={`Dry run of ${FLOWS[kind].title}`} /> : null}
+            {run && !FINAL.has(run.status) ? (
+              <ProgressBar value={run.progress} label={`Dry run of ${FLOWS[kind].title}`} />
+            ) : null}
             {run ? (
               <>
                 <p>
@@ -318,15 +381,27 @@ export function DryRunStep({
                   <ul className="plan">
                     {run.items.edges.map(({ node: i }) => (
                       <li key={i.id}>
-                        <Badge tone={i.status === "FAILED" ? "bad" : i.action === "SKIP" ? "neutral" : "info"}>
-                          {i.status === "FAILED" ? "would fail" : i.action === "CREATE" ? "would create" : i.action === "UPDATE" ? "would update" : "skip"}
+                        <Badge
+                          tone={i.status === "FAILED" ? "bad" : i.action === "SKIP" ? "neutral" : "info"}
+                        >
+                          {i.status === "FAILED"
+                            ? "would fail"
+                            : i.action === "CREATE"
+                              ? "would create"
+                              : i.action === "UPDATE"
+                                ? "would update"
+                                : "skip"}
                         </Badge>{" "}
-                        <span className="mono">{i.entity.toLowerCase()} {i.sourceId}</span>
+                        <span className="mono">
+                          {i.entity.toLowerCase()} {i.sourceId}
+                        </span>
                         {i.reason ? <span className="muted"> — {i.reason}</span> : null}
                         {i.sentPayload ? (
                           <details>
                             <summary>Payload it would send</summary>
-                            <pre className="json" tabIndex={0}>{JSON.stringify(i.sentPayload, null, 2)}</pre>
+                            <pre className="json" tabIndex={0}>
+                              {JSON.stringify(i.sentPayload, null, 2)}
+                            </pre>
                           </details>
                         ) : null}
                       </li>
@@ -360,7 +435,11 @@ export function SwitchOnStep({
     const errs: typeof errors = {};
     for (const f of chosen.filter((x) => !x.enabled)) {
       try {
-        await client.request(ConfigureFlowDocument, { integrationId: integration.id, flow: f.kind, input: { enabled: true } });
+        await client.request(ConfigureFlowDocument, {
+          integrationId: integration.id,
+          flow: f.kind,
+          input: { enabled: true },
+        });
       } catch (e) {
         errs[f.kind] = asGatewayError(e).message;
       }
@@ -379,16 +458,26 @@ export function SwitchOnStep({
             <div>
               <strong>{FLOWS[f.kind].title}</strong>
               <span className="muted block">{scheduleInWords(f.schedule)}</span>
-              {errors[f.kind] ? <p className="field-error" role="alert">{errors[f.kind]}</p> : null}
+              {errors[f.kind] ? (
+                <p className="field-error" role="alert">
+                  {errors[f.kind]}
+                </p>
+              ) : null}
             </div>
-            <Badge tone={f.enabled ? "good" : errors[f.kind] ? "bad" : "neutral"}>{f.enabled ? "On" : "Off"}</Badge>
+            <Badge tone={f.enabled ? "good" : errors[f.kind] ? "bad" : "neutral"}>
+              {f.enabled ? "On" : "Off"}
+            </Badge>
           </li>
         ))}
       </ul>
       {allOn ? (
-        <p>The gateway now keeps your shop and your till in step. The dashboard shows each run as it happens.</p>
+        <p>
+          The gateway now keeps your shop and your till in step. The dashboard shows each run as it happens.
+        </p>
       ) : (
-        <p>When you switch on, the flows run on their schedule and whenever a webhook says something changed.</p>
+        <p>
+          When you switch on, the flows run on their schedule and whenever a webhook says something changed.
+        </p>
       )}
       <div className="actions">
         <Button variant="ghost" onClick={onBack}>
@@ -400,7 +489,10 @@ export function SwitchOnStep({
           </Button>
         ) : null}
         {someOn ? (
-          <Link to={`/i/${encodeURIComponent(integration.id)}`} className={`btn ${allOn ? "btn-primary" : "btn-secondary"}`}>
+          <Link
+            to={`/i/${encodeURIComponent(integration.id)}`}
+            className={`btn ${allOn ? "btn-primary" : "btn-secondary"}`}
+          >
             Open the dashboard
           </Link>
         ) : null}

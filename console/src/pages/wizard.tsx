@@ -38,7 +38,8 @@ function stepOf(i: WizardIntegration): Step {
   if (i.ccv.status !== "OK") return "ccv";
   const chosen = chosenFlows(i);
   if (chosen.length === 0) return "flows";
-  if (chosen.some((f) => !f.enabled)) return chosen.some((f) => f.lastRun?.dryRun || f.enabled) ? "switch" : "dryrun";
+  if (chosen.some((f) => !f.enabled))
+    return chosen.some((f) => f.lastRun?.dryRun || f.enabled) ? "switch" : "dryrun";
   return "switch";
 }
 
@@ -55,7 +56,9 @@ export function WizardPage({ integrationId }: { integrationId?: string }) {
       ? asked
       : derived;
   // credentials typed for a new integration stay in memory only, until it is saved
-  const [draft, setDraft] = useState<{ name: string; ecwid?: EcwidForm }>({ name: sessionStorage.getItem(DRAFT) ?? "" });
+  const [draft, setDraft] = useState<{ name: string; ecwid?: EcwidForm }>({
+    name: sessionStorage.getItem(DRAFT) ?? "",
+  });
   const base = integrationId ? `/i/${encodeURIComponent(integrationId)}/setup` : "/setup";
   const go = (s: Step) => navigate(withQuery(base, { step: s }));
 
@@ -67,7 +70,11 @@ export function WizardPage({ integrationId }: { integrationId?: string }) {
       </div>
     );
   if (integrationId && !integration)
-    return <div className="page">{q.error ? <ErrorNote error={q.error} /> : <Loading what="the integration" />}</div>;
+    return (
+      <div className="page">
+        {q.error ? <ErrorNote error={q.error} /> : <Loading what="the integration" />}
+      </div>
+    );
 
   const idx = STEPS.findIndex(([s]) => s === step);
   return (
@@ -79,7 +86,11 @@ export function WizardPage({ integrationId }: { integrationId?: string }) {
             const done = integration ? i < reached || (s === "name" && !!integration) : i < idx;
             const canGo = integration ? i <= Math.max(reached, idx) && s !== "name" : i < idx;
             return (
-              <li key={s} className={`${s === step ? "current" : ""} ${done ? "done" : ""}`} aria-current={s === step ? "step" : undefined}>
+              <li
+                key={s}
+                className={`${s === step ? "current" : ""} ${done ? "done" : ""}`}
+                aria-current={s === step ? "step" : undefined}
+              >
                 {canGo && s !== step ? (
                   <button type="button" className="linklike" onClick={() => go(s)}>
                     <span className="step-no">{i + 1}</span> {label}
@@ -141,7 +152,15 @@ export function WizardPage({ integrationId }: { integrationId?: string }) {
   );
 }
 
-function NameStep({ name, readOnly, onNext }: { name: string; readOnly: boolean; onNext: (n: string) => void }) {
+function NameStep({
+  name,
+  readOnly,
+  onNext,
+}: {
+  name: string;
+  readOnly: boolean;
+  onNext: (n: string) => void;
+}) {
   const [value, setValue] = useState(name);
   const [error, setError] = useState<string>();
   const submit = (e: FormEvent) => {
@@ -154,8 +173,20 @@ function NameStep({ name, readOnly, onNext }: { name: string; readOnly: boolean;
   return (
     <Card title="What shall we call this integration?">
       <form onSubmit={submit} noValidate>
-        <Field label="Integration name" hint="Shown on the dashboard, e.g. “Main shop” or the client's name." error={error}>
-          {(p) => <input {...p} value={value} readOnly={readOnly} onChange={(e) => setValue(e.target.value)} autoFocus />}
+        <Field
+          label="Integration name"
+          hint="Shown on the dashboard, e.g. “Main shop” or the client's name."
+          error={error}
+        >
+          {(p) => (
+            <input
+              {...p}
+              value={value}
+              readOnly={readOnly}
+              onChange={(e) => setValue(e.target.value)}
+              autoFocus
+            />
+          )}
         </Field>
         <div className="actions">
           <Button type="submit" variant="primary">
@@ -186,7 +217,9 @@ const fieldError = (message: string | undefined, field: string) =>
 function CheckAnswer({ ok, message, system }: { ok: boolean; message: string; system: SystemKind }) {
   return (
     <Note tone={ok ? "good" : "bad"}>
-      <strong>{ok ? "It works. " : `${system === "ECWID" ? "Ecwid" : "CCV SalesPOS"} did not accept this. `}</strong>
+      <strong>
+        {ok ? "It works. " : `${system === "ECWID" ? "Ecwid" : "CCV SalesPOS"} did not accept this. `}
+      </strong>
       {message}
     </Note>
   );
@@ -195,7 +228,9 @@ function CheckAnswer({ ok, message, system }: { ok: boolean; message: string; sy
 function SavedConnection({ c }: { c: ConnectionFieldsFragment }) {
   return (
     <Note tone={c.status === "OK" ? "good" : c.status === "FAILING" ? "bad" : "info"}>
-      <strong>{c.status === "OK" ? "Connected: " : c.status === "FAILING" ? "Not working: " : "Saved, not tested: "}</strong>
+      <strong>
+        {c.status === "OK" ? "Connected: " : c.status === "FAILING" ? "Not working: " : "Saved, not tested: "}
+      </strong>
       {c.label} · <span className="mono">{c.maskedCredentials}</span>
       {c.lastError ? <span className="block">{c.lastError}</span> : null}
     </Note>
@@ -231,8 +266,10 @@ function EcwidStep({
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const errs: typeof local = {};
-    if (!/^\d+$/.test(f.storeId.trim())) errs.storeId = "The store id is a number: Ecwid shows it at the bottom of the admin (Store ID).";
-    if (!f.token.trim()) errs.token = "Paste the secret access token of your Ecwid app (it starts with secret_).";
+    if (!/^\d+$/.test(f.storeId.trim()))
+      errs.storeId = "The store id is a number: Ecwid shows it at the bottom of the admin (Store ID).";
+    if (!f.token.trim())
+      errs.token = "Paste the secret access token of your Ecwid app (it starts with secret_).";
     setLocal(errs);
     setAnswer(undefined);
     if (Object.keys(errs).length) return;
@@ -262,8 +299,8 @@ function EcwidStep({
   return (
     <Card title="Connect your Ecwid store">
       <p>
-        In Ecwid, open <em>Apps → My apps</em> and your custom app: it shows the store id, the secret token and the
-        client secret. The gateway keeps them encrypted and never shows them again.
+        In Ecwid, open <em>Apps → My apps</em> and your custom app: it shows the store id, the secret token
+        and the client secret. The gateway keeps them encrypted and never shows them again.
       </p>
       {integration ? <SavedConnection c={integration.ecwid} /> : null}
       {editing ? (
@@ -271,7 +308,12 @@ function EcwidStep({
           <div className="row-2">
             <Field label="Store ID" error={local.storeId ?? fieldError(serverError, "ecwid.storeId")}>
               {(p) => (
-                <input {...p} inputMode="numeric" value={f.storeId} onChange={(e) => setF({ ...f, storeId: e.target.value })} />
+                <input
+                  {...p}
+                  inputMode="numeric"
+                  value={f.storeId}
+                  onChange={(e) => setF({ ...f, storeId: e.target.value })}
+                />
               )}
             </Field>
             <Field label="Secret token" error={local.token ?? fieldError(serverError, "ecwid.token")}>
@@ -310,7 +352,11 @@ function EcwidStep({
               error={fieldError(serverError, "ecwid.apiBaseUrl")}
             >
               {(p) => (
-                <input {...p} value={f.apiBaseUrl} onChange={(e) => setF({ ...f, apiBaseUrl: e.target.value })} />
+                <input
+                  {...p}
+                  value={f.apiBaseUrl}
+                  onChange={(e) => setF({ ...f, apiBaseUrl: e.target.value })}
+                />
               )}
             </Field>
           </details>
@@ -320,7 +366,11 @@ function EcwidStep({
             <Button variant="ghost" onClick={onBack}>
               Back
             </Button>
-            <Button type="submit" variant={answer?.ok ? "secondary" : "primary"} busy={check.pending || update.pending || test.pending}>
+            <Button
+              type="submit"
+              variant={answer?.ok ? "secondary" : "primary"}
+              busy={check.pending || update.pending || test.pending}
+            >
               {integration ? "Save and test" : "Test connection"}
             </Button>
             {answer?.ok && !integration ? (
@@ -412,15 +462,17 @@ function CcvStep({
     });
     if (!r) return;
     // store the outcome of the checks on the new connections (both were just tested)
-    await client.request(TestConnectionsDocument, { integrationId: r.createIntegration.id }).catch(() => undefined);
+    await client
+      .request(TestConnectionsDocument, { integrationId: r.createIntegration.id })
+      .catch(() => undefined);
     onSaved(r.createIntegration.id);
   };
   if (missingEcwid)
     return (
       <Card title="Connect CCV SalesPOS">
         <Note>
-          The Ecwid credentials are kept only until the integration is saved, and this page was reloaded: please enter
-          them again.
+          The Ecwid credentials are kept only until the integration is saved, and this page was reloaded:
+          please enter them again.
         </Note>
         <div className="actions">
           <Button variant="primary" onClick={onBack}>
@@ -432,8 +484,8 @@ function CcvStep({
   return (
     <Card title="Connect CCV SalesPOS">
       <p>
-        In your CCV shop, open <em>Settings → API</em> and create an API key with read and write rights. Copy its public
-        and secret key here.
+        In your CCV shop, open <em>Settings → API</em> and create an API key with read and write rights. Copy
+        its public and secret key here.
       </p>
       {integration ? <SavedConnection c={integration.ccv} /> : null}
       {editing ? (
@@ -443,12 +495,19 @@ function CcvStep({
             hint="e.g. https://myshop.ccvshop.nl (the gateway adds /api/rest/v1)"
             error={local.baseUrl ?? fieldError(serverError, "ccv.baseUrl")}
           >
-            {(p) => <input {...p} value={f.baseUrl} onChange={(e) => setF({ ...f, baseUrl: e.target.value })} />}
+            {(p) => (
+              <input {...p} value={f.baseUrl} onChange={(e) => setF({ ...f, baseUrl: e.target.value })} />
+            )}
           </Field>
           <div className="row-2">
             <Field label="Public key" error={local.publicKey ?? fieldError(serverError, "ccv.publicKey")}>
               {(p) => (
-                <input {...p} autoComplete="off" value={f.publicKey} onChange={(e) => setF({ ...f, publicKey: e.target.value })} />
+                <input
+                  {...p}
+                  autoComplete="off"
+                  value={f.publicKey}
+                  onChange={(e) => setF({ ...f, publicKey: e.target.value })}
+                />
               )}
             </Field>
             <Field label="Secret key" error={local.secretKey ?? fieldError(serverError, "ccv.secretKey")}>
@@ -469,7 +528,11 @@ function CcvStep({
             <Button variant="ghost" onClick={onBack}>
               Back
             </Button>
-            <Button type="submit" variant={answer?.ok ? "secondary" : "primary"} busy={check.pending || update.pending || test.pending}>
+            <Button
+              type="submit"
+              variant={answer?.ok ? "secondary" : "primary"}
+              busy={check.pending || update.pending || test.pending}
+            >
               {integration ? "Save and test" : "Test connection"}
             </Button>
             {answer?.ok && !integration ? (
@@ -490,4 +553,3 @@ function CcvStep({
     </Card>
   );
 }
-

@@ -23,8 +23,8 @@ export function WorkspacePage({ signIn }: { signIn: (key: string) => Promise<boo
       {created ? (
         <Card title={`Workspace “${created.name}” is ready`}>
           <Note tone="warn">
-            This is the workspace&apos;s first admin key. It is shown only this once: store it in your password
-            manager now.
+            This is the workspace&apos;s first admin key. It is shown only this once: store it in your
+            password manager now.
           </Note>
           <pre className="secret" aria-label="Admin key">
             {created.secret}
@@ -36,7 +36,11 @@ export function WorkspacePage({ signIn }: { signIn: (key: string) => Promise<boo
       ) : (
         <Card>
           <form onSubmit={submit} noValidate>
-            <Field label="Workspace name" hint="Usually the shop or the client's name." error={create.error?.message}>
+            <Field
+              label="Workspace name"
+              hint="Usually the shop or the client's name."
+              error={create.error?.message}
+            >
               {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} required />}
             </Field>
             <Button type="submit" variant="primary" busy={create.pending}>
