@@ -222,7 +222,7 @@ describe("operator console in Chromium", () => {
           '[role="progressbar"][aria-label="Progress of Web shop orders to the till"]',
         );
         const v = Number(el?.getAttribute("aria-valuenow"));
-        return v > 0 && v < 100;
+        return v >= 25 && v < 100;
       },
       undefined,
       { timeout: 60_000, polling: 50 },
@@ -293,6 +293,7 @@ describe("operator console in Chromium", () => {
     await expression.fill('"WEB-" & id');
     await containsText(preview.locator(".preview-value"), '"WEB-');
     await screenshot(page, "12-mapping-preview");
+    await screenshot(editor, "12-mapping-editor");
     await editor.getByRole("button", { name: "Save mapping" }).click();
     const row = page.locator(".mappings-table tr", { hasText: "reservationnumber" });
     await row.getByText("yours").waitFor();

@@ -35,7 +35,8 @@ describe("console GraphQL client", () => {
       engine: { hooks: { beforeRecord: () => new Promise((r) => setTimeout(r, 60)) } },
     });
     w.ccv.store.seedProduct({ name: "Mug", productnumber: "MUG-01", price: 12.5 });
-    for (let n = 1; n <= ORDERS; n++) w.ecwid.store.createOrder(webOrder(`k${n}@example.com`, "MUG-01", 700100));
+    for (let n = 1; n <= ORDERS; n++)
+      w.ecwid.store.createOrder(webOrder(`k${n}@example.com`, "MUG-01", 700100));
     const target = new URL(w.t.url);
     // a TCP hop in front of the gateway that the test can cut, as a flaky network would
     proxy = net.createServer((client) => {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 
 /**
  * Real headless Chromium from the Debian package (no browser download), driven by playwright-core.
@@ -32,7 +32,9 @@ export async function launchChromium(): Promise<Browser> {
 /** screenshots are test artifacts (gitignored): artifacts/screenshots/<name>.png */
 export const SCREENSHOTS = path.resolve(__dirname, "../../artifacts/screenshots");
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page | Locator, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  if ("goto" in page) await page.screenshot({ path: file, fullPage: true });
+  else await page.screenshot({ path: file });
 }

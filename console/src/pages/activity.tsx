@@ -127,7 +127,10 @@ export function ActivityPage({ id }: { id: string }) {
         {selected ? (
           <ItemDetail
             itemId={selected}
-            onSelect={select}
+            onSelect={(itemId) => {
+              select(itemId);
+              void items.refetch();
+            }}
             onClose={() => navigate(withQuery(base, filters))}
           />
         ) : null}

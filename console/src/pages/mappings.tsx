@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import {
   ConsoleItemsDocument,
   ConsolePreviewMappingDocument,
@@ -215,6 +215,8 @@ function MappingEditor({
   }>();
   const [previewError, setPreviewError] = useState<string>();
   const [defaultError, setDefaultError] = useState<string>();
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => ref.current?.scrollIntoView({ block: "start", behavior: "smooth" }), []);
 
   const draft = useMemo((): Mapping | null => {
     let defaultValue: unknown = null;
@@ -287,7 +289,7 @@ function MappingEditor({
   const exprError = saveError?.message ?? preview?.problem?.message;
 
   return (
-    <section className="editor" aria-label={`Edit mapping ${original.target || "(new)"}`}>
+    <section className="editor" ref={ref} aria-label={`Edit mapping ${original.target || "(new)"}`}>
       <h3>{original.target ? `Mapping of ${original.target}` : "New mapping"}</h3>
       <div className="editor-grid">
         <div>
