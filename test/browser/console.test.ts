@@ -5,6 +5,8 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import {
   ConsoleIntegrationsDocument,
   CreateApiKeyDocument,
+  FlowDetailDocument,
+  RunSyncDocument,
   type ConsoleIntegrationsQuery,
 } from "../../sdk/generated/graphql";
 import type { EcwidProduct } from "../../src/connectors/ecwid";
@@ -298,6 +300,39 @@ describe("operator console in Chromium", () => {
     const row = page.locator(".mappings-table tr", { hasText: "reservationnumber" });
     await row.getByText("yours").waitFor();
     await containsText(row, '"WEB-" & id');
+
+    // value maps offer the codes recent items carried: POS sales paid by pin
+    const mug = [...w.ccv.store.products.values()].find((p) => p.productnumber === "MUG-01")!;
+    const pin = [...w.ccv.store.paymethods.values()].find((m) => m.combined_name === "PinTerminal")!;
+    for (const n of [1, 2]) {
+      const sale = w.ccv.store.createOrder({
+        customer: {
+          email: `kassa${n}@example.com`,
+          billingaddress: { first_name: "Kassa", last_name: `${n}` },
+        },
+        orderrows: [{ product_id: mug.id, count: 1 }],
+        is_completed: true,
+        paid: true,
+        status: 7,
+      });
+      sale.fields.paymethod_id = pin.id;
+    }
+    const posRun = await w.gql(RunSyncDocument, {
+      integrationId,
+      flow: "ORDERS_CCV_TO_ECWID",
+      options: { full: true },
+    });
+    await w.waitRun(posRun.runSync.id);
+    await page.reload();
+    const maps = page.locator(".card", { hasText: "Value maps" });
+    await maps.getByRole("button", { name: "Add a row for PinTerminal (seen 2 times)" }).click();
+    await maps.getByLabel("Becomes, for code PinTerminal").fill("Pinnen aan de kassa");
+    await maps.getByRole("button", { name: "Save payment methods" }).click();
+    await maps.getByText("Saved.").waitFor();
+    await screenshot(maps, "12-value-maps");
+    const saved = (await w.gql(FlowDetailDocument, { id: integrationId, kind: "ORDERS_CCV_TO_ECWID" }))
+      .integration!.flow.valueMappings;
+    expect(saved).toEqual([{ kind: "PAYMENT_METHOD", from: "PinTerminal", to: "Pinnen aan de kassa" }]);
   });
 
   it("shows the catalogue with both sides next to each other, differences highlighted, and the stock explained", async () => {

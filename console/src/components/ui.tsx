@@ -156,3 +156,52 @@ export function Loading({ what }: { what: string }) {
     </p>
   );
 }
+
+/** the header of a table's action column: named for screen readers, empty on screen */
+export function ActionsHeader() {
+  return (
+    <th scope="col">
+      <span className="sr-only">Actions</span>
+    </th>
+  );
+}
+
+/** a labelled text input (the common case of Field) */
+export function TextField({
+  label,
+  value,
+  onChange,
+  hint,
+  error,
+  type = "text",
+  className,
+  ...rest
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  hint?: ReactNode;
+  error?: string | null;
+  type?: string;
+  className?: string;
+  placeholder?: string;
+  inputMode?: "numeric" | "text" | "email";
+  readOnly?: boolean;
+  autoComplete?: string;
+  autoFocus?: boolean;
+}) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(p) => (
+        <input
+          {...p}
+          {...rest}
+          type={type}
+          className={className}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}

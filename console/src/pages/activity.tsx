@@ -14,7 +14,17 @@ import {
   type RunFieldsFragment,
 } from "../../../sdk/generated/graphql";
 import { asGatewayError, useCan, useMutation, useQuery, useSession } from "../api/hooks";
-import { Badge, Button, Card, ErrorNote, Field, JsonBlock, Loading, Note } from "../components/ui";
+import {
+  ActionsHeader,
+  Badge,
+  Button,
+  Card,
+  ErrorNote,
+  Field,
+  JsonBlock,
+  Loading,
+  Note,
+} from "../components/ui";
 import { ago, dateTime, short } from "../lib/format";
 import { FLOW_ORDER, FLOWS, ITEM_STATUS, SYSTEM } from "../lib/labels";
 import { navigate, useLocation, withQuery } from "../lib/router";
@@ -36,7 +46,9 @@ export function ActivityPage({ id }: { id: string }) {
   const items = useQuery(ConsoleItemsDocument, { integrationId: id, ...filters, first: 50 });
   const rows = items.data?.syncItems.edges.map((e) => e.node) ?? [];
   const [more, setMore] = useState<{ rows: typeof rows; cursor: string | null; hasNext: boolean }>();
-  useEffect(() => setMore(undefined), [items.data]);
+  useEffect(() => {
+    setMore(undefined);
+  }, [items.data]);
   const { client } = useSession();
   const loadMore = async () => {
     const after = more ? more.cursor : (items.data?.syncItems.pageInfo.endCursor ?? null);
@@ -454,11 +466,7 @@ function RecentRuns({ integrationId }: { integrationId: string }) {
               <th scope="col">Started by</th>
               <th scope="col">Result</th>
               <th scope="col">When</th>
-              {can.operate ? (
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              ) : null}
+              {can.operate ? <ActionsHeader /> : null}
             </tr>
           </thead>
           <tbody>

@@ -232,7 +232,7 @@ function StockExplained({ s, master }: { s: StockFieldsFragment; master?: string
           : "No stock flow is on, so nothing is written; the figures are as both systems report them. "}
         Reserved is what the other side already sold that the master has not booked yet.{" "}
         {s.computed !== null && s.computed !== undefined
-          ? `The stock flow would write ${s.computed}${s.reserved ? ` (the master's figure minus ${s.reserved} reserved, never below zero)` : ""}.`
+          ? `${masterName ? "The stock flow writes" : "A stock flow would write"} ${s.computed}${s.reserved ? ` (the master's figure minus ${s.reserved} reserved, never below zero)` : ""}.`
           : ""}{" "}
         {s.inSync ? "Both sides agree." : "The two sides differ."}
       </p>

@@ -11,7 +11,17 @@ import {
 import { useLiveRuns, type LiveEvent } from "../api/live-runs";
 import { asGatewayError, useCan, useMutation, useQuery, useSession } from "../api/hooks";
 import { ActivityChart } from "../components/activity-chart";
-import { Badge, Button, Card, ErrorNote, Link, Loading, Note, ProgressBar } from "../components/ui";
+import {
+  ActionsHeader,
+  Badge,
+  Button,
+  Card,
+  ErrorNote,
+  Link,
+  Loading,
+  Note,
+  ProgressBar,
+} from "../components/ui";
 import { ago, clock, dateTime, duration } from "../lib/format";
 import { FLOW_ORDER, FLOWS, SYSTEM, scheduleInWords } from "../lib/labels";
 import { withQuery } from "../lib/router";
@@ -150,11 +160,7 @@ export function DashboardPage({ id }: { id: string }) {
                   <th scope="col">Last run</th>
                   <th scope="col">Failing</th>
                   <th scope="col">Next run</th>
-                  {can.operate ? (
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  ) : null}
+                  {can.operate ? <ActionsHeader /> : null}
                 </tr>
               </thead>
               <tbody>

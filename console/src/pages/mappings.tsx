@@ -13,7 +13,17 @@ import {
   type ValueMapKind,
 } from "../../../sdk/generated/graphql";
 import { asGatewayError, useCan, useMutation, useQuery, useSession } from "../api/hooks";
-import { Badge, Button, Card, ErrorNote, Field, JsonBlock, Loading, Note } from "../components/ui";
+import {
+  ActionsHeader,
+  Badge,
+  Button,
+  Card,
+  ErrorNote,
+  Field,
+  JsonBlock,
+  Loading,
+  Note,
+} from "../components/ui";
 import { short } from "../lib/format";
 import { FLOW_ORDER, FLOWS, SYSTEM } from "../lib/labels";
 import { navigate, useLocation, withQuery } from "../lib/router";
@@ -103,11 +113,7 @@ function FieldMappings({ id, flow, onFlow }: { id: string; flow: FlowKind; onFlo
                 <th scope="col">Field in {SYSTEM[f.to]}</th>
                 <th scope="col">Filled from</th>
                 <th scope="col">Written</th>
-                {can.configure ? (
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                ) : null}
+                {can.configure ? <ActionsHeader /> : null}
               </tr>
             </thead>
             <tbody>
@@ -216,7 +222,10 @@ function MappingEditor({
   const [previewError, setPreviewError] = useState<string>();
   const [defaultError, setDefaultError] = useState<string>();
   const ref = useRef<HTMLElement>(null);
-  useEffect(() => ref.current?.scrollIntoView({ block: "start", behavior: "smooth" }), []);
+  // braces: newer browsers return a promise from scrollIntoView, which must not become the cleanup
+  useEffect(() => {
+    void ref.current?.scrollIntoView({ block: "start", behavior: "smooth" });
+  }, []);
 
   const draft = useMemo((): Mapping | null => {
     let defaultValue: unknown = null;
@@ -502,7 +511,10 @@ function ValueMaps({ id }: { id: string }) {
   const seen = useQuery(ConsoleSeenValueCodesDocument, { integrationId: id, kind });
   const saved = (q.data?.integration?.flow.valueMappings ?? []).filter((v) => v.kind === kind);
   const [rows, setRows] = useState<{ from: string; to: string }[]>([]);
-  useEffect(() => setRows(saved.map((s) => ({ from: s.from, to: s.to }))), [JSON.stringify(saved)]); // eslint-disable-line react-hooks/exhaustive-deps
+  const savedKey = JSON.stringify(saved);
+  useEffect(() => {
+    setRows((JSON.parse(savedKey) as { from: string; to: string }[]).map(({ from, to }) => ({ from, to })));
+  }, [savedKey]);
   const save = useMutation(SetValueMappingsDocument);
   const [done, setDone] = useState(false);
   const unmapped = (seen.data?.seenValueCodes ?? []).filter((c) => !rows.some((r) => r.from === c.code));
@@ -562,11 +574,7 @@ function ValueMaps({ id }: { id: string }) {
           <tr>
             <th scope="col">Code</th>
             <th scope="col">Becomes</th>
-            {can.configure ? (
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            ) : null}
+            {can.configure ? <ActionsHeader /> : null}
           </tr>
         </thead>
         <tbody>

@@ -11,7 +11,7 @@ import {
   type SystemKind,
 } from "../../../sdk/generated/graphql";
 import { useCan, useMutation, useQuery, useSession } from "../api/hooks";
-import { Button, Card, ErrorNote, Field, Loading, Note } from "../components/ui";
+import { Button, Card, ErrorNote, Field, Loading, Note, TextField } from "../components/ui";
 import { navigate, useLocation, withQuery } from "../lib/router";
 import { DryRunStep, FlowsStep, SwitchOnStep } from "./wizard-steps";
 
@@ -306,59 +306,41 @@ function EcwidStep({
       {editing ? (
         <form onSubmit={submit} noValidate>
           <div className="row-2">
-            <Field label="Store ID" error={local.storeId ?? fieldError(serverError, "ecwid.storeId")}>
-              {(p) => (
-                <input
-                  {...p}
-                  inputMode="numeric"
-                  value={f.storeId}
-                  onChange={(e) => setF({ ...f, storeId: e.target.value })}
-                />
-              )}
-            </Field>
-            <Field label="Secret token" error={local.token ?? fieldError(serverError, "ecwid.token")}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="password"
-                  autoComplete="off"
-                  placeholder="secret_…"
-                  value={f.token}
-                  onChange={(e) => setF({ ...f, token: e.target.value })}
-                />
-              )}
-            </Field>
+            <TextField
+              label="Store ID"
+              error={local.storeId ?? fieldError(serverError, "ecwid.storeId")}
+              inputMode="numeric"
+              value={f.storeId}
+              onChange={(v) => setF({ ...f, storeId: v })}
+            />
+            <TextField
+              label="Secret token"
+              error={local.token ?? fieldError(serverError, "ecwid.token")}
+              type="password"
+              autoComplete="off"
+              placeholder="secret_…"
+              value={f.token}
+              onChange={(v) => setF({ ...f, token: v })}
+            />
           </div>
-          <Field
+          <TextField
             label="Client secret (optional)"
             hint="Needed to check that webhooks really come from Ecwid; without it the schedule does all the work."
             error={fieldError(serverError, "ecwid.clientSecret")}
-          >
-            {(p) => (
-              <input
-                {...p}
-                type="password"
-                autoComplete="off"
-                value={f.clientSecret}
-                onChange={(e) => setF({ ...f, clientSecret: e.target.value })}
-              />
-            )}
-          </Field>
+            type="password"
+            autoComplete="off"
+            value={f.clientSecret}
+            onChange={(v) => setF({ ...f, clientSecret: v })}
+          />
           <details className="advanced" open={!!fieldError(serverError, "ecwid.apiBaseUrl") || undefined}>
             <summary>Advanced: API address</summary>
-            <Field
+            <TextField
               label="Ecwid API address"
               hint="Leave empty for Ecwid itself (https://app.ecwid.com/api/v3); a test sandbox has its own."
               error={fieldError(serverError, "ecwid.apiBaseUrl")}
-            >
-              {(p) => (
-                <input
-                  {...p}
-                  value={f.apiBaseUrl}
-                  onChange={(e) => setF({ ...f, apiBaseUrl: e.target.value })}
-                />
-              )}
-            </Field>
+              value={f.apiBaseUrl}
+              onChange={(v) => setF({ ...f, apiBaseUrl: v })}
+            />
           </details>
           {serverError && !/^ecwid\./.test(serverError) ? <ErrorNote error={serverError} /> : null}
           {answer ? <CheckAnswer {...answer} system="ECWID" /> : null}
@@ -490,37 +472,29 @@ function CcvStep({
       {integration ? <SavedConnection c={integration.ccv} /> : null}
       {editing ? (
         <form onSubmit={submit} noValidate>
-          <Field
+          <TextField
             label="Shop address"
             hint="e.g. https://myshop.ccvshop.nl (the gateway adds /api/rest/v1)"
             error={local.baseUrl ?? fieldError(serverError, "ccv.baseUrl")}
-          >
-            {(p) => (
-              <input {...p} value={f.baseUrl} onChange={(e) => setF({ ...f, baseUrl: e.target.value })} />
-            )}
-          </Field>
+            value={f.baseUrl}
+            onChange={(v) => setF({ ...f, baseUrl: v })}
+          />
           <div className="row-2">
-            <Field label="Public key" error={local.publicKey ?? fieldError(serverError, "ccv.publicKey")}>
-              {(p) => (
-                <input
-                  {...p}
-                  autoComplete="off"
-                  value={f.publicKey}
-                  onChange={(e) => setF({ ...f, publicKey: e.target.value })}
-                />
-              )}
-            </Field>
-            <Field label="Secret key" error={local.secretKey ?? fieldError(serverError, "ccv.secretKey")}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="password"
-                  autoComplete="off"
-                  value={f.secretKey}
-                  onChange={(e) => setF({ ...f, secretKey: e.target.value })}
-                />
-              )}
-            </Field>
+            <TextField
+              label="Public key"
+              error={local.publicKey ?? fieldError(serverError, "ccv.publicKey")}
+              autoComplete="off"
+              value={f.publicKey}
+              onChange={(v) => setF({ ...f, publicKey: v })}
+            />
+            <TextField
+              label="Secret key"
+              error={local.secretKey ?? fieldError(serverError, "ccv.secretKey")}
+              type="password"
+              autoComplete="off"
+              value={f.secretKey}
+              onChange={(v) => setF({ ...f, secretKey: v })}
+            />
           </div>
           {serverError && !/^ccv\./.test(serverError) ? <ErrorNote error={serverError} /> : null}
           {answer ? <CheckAnswer {...answer} system="CCV_SALESPOS" /> : null}
