@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import {
   ConsoleCheckCredentialsDocument,
   ConsoleIntegrationDocument,
@@ -225,6 +225,42 @@ function CheckAnswer({ ok, message, system }: { ok: boolean; message: string; sy
   );
 }
 
+/** under a credentials form: the gateway's refusal, the check's answer in words, and the buttons */
+function CheckFooter({
+  system,
+  serverError,
+  answer,
+  saved,
+  busy,
+  onBack,
+  next,
+}: {
+  system: SystemKind;
+  serverError: string | undefined;
+  answer: { ok: boolean; message: string } | undefined;
+  saved: boolean;
+  busy: boolean;
+  onBack: () => void;
+  next: ReactNode;
+}) {
+  const prefix = system === "ECWID" ? "ecwid." : "ccv.";
+  return (
+    <>
+      {serverError && !serverError.startsWith(prefix) ? <ErrorNote error={serverError} /> : null}
+      {answer ? <CheckAnswer {...answer} system={system} /> : null}
+      <div className="actions">
+        <Button variant="ghost" onClick={onBack}>
+          Back
+        </Button>
+        <Button type="submit" variant={answer?.ok ? "secondary" : "primary"} busy={busy}>
+          {saved ? "Save and test" : "Test connection"}
+        </Button>
+        {next}
+      </div>
+    </>
+  );
+}
+
 function SavedConnection({ c }: { c: ConnectionFieldsFragment }) {
   return (
     <Note tone={c.status === "OK" ? "good" : c.status === "FAILING" ? "bad" : "info"}>
@@ -342,25 +378,21 @@ function EcwidStep({
               onChange={(v) => setF({ ...f, apiBaseUrl: v })}
             />
           </details>
-          {serverError && !/^ecwid\./.test(serverError) ? <ErrorNote error={serverError} /> : null}
-          {answer ? <CheckAnswer {...answer} system="ECWID" /> : null}
-          <div className="actions">
-            <Button variant="ghost" onClick={onBack}>
-              Back
-            </Button>
-            <Button
-              type="submit"
-              variant={answer?.ok ? "secondary" : "primary"}
-              busy={check.pending || update.pending || test.pending}
-            >
-              {integration ? "Save and test" : "Test connection"}
-            </Button>
-            {answer?.ok && !integration ? (
-              <Button variant="primary" onClick={onNext}>
-                Continue
-              </Button>
-            ) : null}
-          </div>
+          <CheckFooter
+            system="ECWID"
+            serverError={serverError}
+            answer={answer}
+            saved={!!integration}
+            busy={check.pending || update.pending || test.pending}
+            onBack={onBack}
+            next={
+              answer?.ok && !integration ? (
+                <Button variant="primary" onClick={onNext}>
+                  Continue
+                </Button>
+              ) : null
+            }
+          />
         </form>
       ) : (
         <div className="actions">
@@ -496,25 +528,21 @@ function CcvStep({
               onChange={(v) => setF({ ...f, secretKey: v })}
             />
           </div>
-          {serverError && !/^ccv\./.test(serverError) ? <ErrorNote error={serverError} /> : null}
-          {answer ? <CheckAnswer {...answer} system="CCV_SALESPOS" /> : null}
-          <div className="actions">
-            <Button variant="ghost" onClick={onBack}>
-              Back
-            </Button>
-            <Button
-              type="submit"
-              variant={answer?.ok ? "secondary" : "primary"}
-              busy={check.pending || update.pending || test.pending}
-            >
-              {integration ? "Save and test" : "Test connection"}
-            </Button>
-            {answer?.ok && !integration ? (
-              <Button variant="primary" busy={create.pending} onClick={() => void save()}>
-                Save integration and continue
-              </Button>
-            ) : null}
-          </div>
+          <CheckFooter
+            system="CCV_SALESPOS"
+            serverError={serverError}
+            answer={answer}
+            saved={!!integration}
+            busy={check.pending || update.pending || test.pending}
+            onBack={onBack}
+            next={
+              answer?.ok && !integration ? (
+                <Button variant="primary" busy={create.pending} onClick={() => void save()}>
+                  Save integration and continue
+                </Button>
+              ) : null
+            }
+          />
         </form>
       ) : (
         <div className="actions">
