@@ -32,6 +32,7 @@ export default tseslint.config(
       "dist/**",
       "node_modules/**",
       "sdk/generated/**",
+      "sdk/dist/**",
       "coverage/**",
       "data/**",
       "console/dist/**",

@@ -1,13 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { print } from "graphql";
 import {
   ConfigureFlowDocument,
   RunSyncDocument,
   SyncEventsDocument,
   type SyncEventsSubscription,
 } from "../../sdk/generated/graphql";
-import { wsClient } from "../support/graphql-client";
+import { sdkClient } from "../support/graphql-client";
 import { eventually, startWorld, type World } from "../support/world";
 
 /**
@@ -73,14 +72,10 @@ if (!available) console.warn(`skipping the REDIS_URL suite: no Redis at ${redisU
         input: { enabled: true },
       });
       const events: SyncEventsSubscription["syncEvents"][] = [];
-      const client = wsClient(api.t.url, api.key);
-      const stop = client.subscribe<SyncEventsSubscription>(
-        { query: print(SyncEventsDocument), variables: { integrationId: api.integrationId } },
-        {
-          next: (v) => v.data && events.push(v.data.syncEvents),
-          error: () => undefined,
-          complete: () => undefined,
-        },
+      const stop = sdkClient(api.t.url, api.key).subscribe(
+        SyncEventsDocument,
+        { integrationId: api.integrationId },
+        { next: (v) => events.push(v.syncEvents) },
       );
       await new Promise((r) => setTimeout(r, 300));
       const run = (
@@ -93,7 +88,6 @@ if (!available) console.warn(`skipping the REDIS_URL suite: no Redis at ${redisU
         "RUN_FINISHED over Redis",
       );
       stop();
-      await client.dispose();
       // RUN_QUEUED comes from the api process itself, the rest from the worker through Redis
       expect(events.filter((e) => e.runId === run.id).map((e) => e.type)).toEqual([
         "RUN_QUEUED",

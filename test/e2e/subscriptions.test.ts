@@ -1,4 +1,3 @@
-import { print } from "graphql";
 import {
   ConfigureFlowDocument,
   CreateApiKeyDocument,
@@ -10,7 +9,7 @@ import {
   type SyncEventsSubscription,
 } from "../../sdk/generated/graphql";
 import type { EcwidCategory } from "../../src/connectors/ecwid";
-import { executeOk, wsClient } from "../support/graphql-client";
+import { executeOk, sdkClient } from "../support/graphql-client";
 import { eventually, startWorld, type World } from "../support/world";
 
 type Ev = SyncEventsSubscription["syncEvents"];
@@ -21,26 +20,19 @@ const cats: EcwidCategory[] = [1, 2, 3].map((i) => ({
   enabled: true,
 }));
 
-/** subscribes over graphql-ws like a monitoring screen; collects events and errors */
+/** subscribes through the SDK client like a monitoring screen; collects events and errors */
 function monitor(w: World, key: string, vars: { integrationId: string; runId?: string; afterId?: string }) {
   const events: Ev[] = [];
   const errors: unknown[] = [];
-  const client = wsClient(w.t.url, key);
-  const stop = client.subscribe<SyncEventsSubscription>(
-    { query: print(SyncEventsDocument), variables: vars },
-    {
-      next: (v) => (v.data ? events.push(v.data.syncEvents) : errors.push(v.errors)),
-      error: (e) => errors.push(e),
-      complete: () => undefined,
-    },
-  );
+  const client = sdkClient(w.t.url, key);
+  const stop = client.subscribe(SyncEventsDocument, vars, {
+    next: (v) => events.push(v.syncEvents),
+    error: (e) => errors.push(e),
+  });
   return {
     events,
     errors,
-    close: async () => {
-      stop();
-      await client.dispose();
-    },
+    close: async () => stop(),
   };
 }
 
