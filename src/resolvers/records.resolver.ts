@@ -87,7 +87,10 @@ export class RecordsResolver {
     };
   }
 
-  @Query(() => CustomerConnection)
+  @Query(() => CustomerConnection, {
+    description:
+      "customers of both systems joined by e-mail: one node per address with its Ecwid and/or CCV record (CCV-only POS accounts included), sorted by e-mail; `email` matches part of the address in both systems; records without an e-mail are not listed",
+  })
   async customers(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("email", () => String, { nullable: true }) email: string | undefined,

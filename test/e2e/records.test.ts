@@ -87,6 +87,15 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
       customertype: "b2b",
       billingaddress: { first_name: "Jane", last_name: "Doe", company: "Acme Widgets LLC" },
     });
+    // POS accounts that Ecwid does not know
+    w.ccv.store.seedUser("kassa-klant@example.com", {
+      customertype: "b2c",
+      billingaddress: { first_name: "Kees", last_name: "Kassa" },
+    });
+    w.ccv.store.seedUser("a-pos-regular@example.com", {
+      customertype: "b2c",
+      billingaddress: { first_name: "Anna", last_name: "Vaste" },
+    });
     // an open checkout holds 2 mugs; a paid web order; a POS sale not synced yet
     w.ecwid.store.createOrder({
       email: "x@example.com",
@@ -260,6 +269,46 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
       ecwid: { id: "177737165" },
       ccv: { system: "CCV_SALESPOS", companyName: "Acme Widgets LLC" },
     });
+  });
+
+  it("lists CCV-only customers too, one node per e-mail across both systems, in stable pages", async () => {
+    const all = (await w.gql(CustomersDocument, { integrationId: w.integrationId })).customers;
+    expect(all.edges.map((e) => e.node.email)).toEqual([
+      "a-pos-regular@example.com",
+      "buyer@example.com",
+      "kassa-klant@example.com",
+      // the sandbox, like Ecwid, made a customer of the checkout's e-mail: Ecwid-only
+      "x@example.com",
+    ]);
+    expect(all.pageInfo.hasNextPage).toBe(false);
+    expect(all.edges[3].node).toMatchObject({ ecwid: { system: "ECWID" }, ccv: null });
+    const posOnly = all.edges[2].node;
+    expect(posOnly).toMatchObject({
+      name: "Kees Kassa",
+      ecwid: null,
+      ccv: { system: "CCV_SALESPOS", name: "Kees Kassa", isCompany: false },
+      linked: false,
+    });
+    expect(all.edges[1].node).toMatchObject({ ecwid: { system: "ECWID" }, ccv: { system: "CCV_SALESPOS" } });
+
+    // page by page with first: 1, following endCursor, gives the same list
+    const seen: string[] = [];
+    let after: string | null | undefined;
+    for (;;) {
+      const p = (await w.gql(CustomersDocument, { integrationId: w.integrationId, first: 1, after }))
+        .customers;
+      seen.push(...p.edges.map((e) => e.node.email));
+      if (!p.pageInfo.hasNextPage) break;
+      after = p.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(all.edges.map((e) => e.node.email));
+
+    // the e-mail filter reaches CCV-only customers as well
+    const pos = (await w.gql(CustomersDocument, { integrationId: w.integrationId, email: "KASSA" })).customers;
+    expect(pos.edges.map((e) => e.node.email)).toEqual(["kassa-klant@example.com"]);
+    // a cursor this API never returned is refused in words
+    const bad = await w.raw(CustomersDocument, { integrationId: w.integrationId, after: "bm9wZQ" });
+    expect(errorCode(bad)).toBe("BAD_USER_INPUT");
   });
 
   it("another workspace's integration is NOT_FOUND", async () => {

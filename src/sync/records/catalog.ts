@@ -3,6 +3,7 @@ import { ccvProductToDomain } from "../../connectors/ccv-salespos";
 import { ecwidMappingContext, mapEcwidProduct } from "../../connectors/ecwid";
 import type { Product, Variant } from "../../domain/catalog";
 import type { IntegrationClients } from "../engine/flow-definition";
+import { SnapshotCache } from "./snapshot-cache";
 
 /** A catalogue indexed by SKU: product SKUs and variant SKUs. */
 export interface Catalog {
@@ -28,9 +29,11 @@ function index(products: Product[], currency: string | null): Catalog {
  * Writes never read from here.
  */
 export class CatalogCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<Catalog> }>();
+  private readonly snapshots: SnapshotCache<Catalog>;
 
-  constructor(private readonly ttlMs = 60_000) {}
+  constructor(ttlMs = 60_000) {
+    this.snapshots = new SnapshotCache(ttlMs);
+  }
 
   ecwid(integrationId: string, clients: IntegrationClients): Promise<Catalog> {
     return this.get(`${integrationId}:ECWID`, async () => {
@@ -56,15 +59,10 @@ export class CatalogCache {
   }
 
   invalidate(integrationId: string): void {
-    for (const k of [...this.entries.keys()]) if (k.startsWith(`${integrationId}:`)) this.entries.delete(k);
+    this.snapshots.invalidate(`${integrationId}:`);
   }
 
   private get(key: string, load: () => Promise<Catalog>): Promise<Catalog> {
-    const hit = this.entries.get(key);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
-    const value = load();
-    this.entries.set(key, { at: Date.now(), value });
-    value.catch(() => this.entries.delete(key));
-    return value;
+    return this.snapshots.get(key, load);
   }
 }

@@ -2,22 +2,12 @@ import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import { In } from "typeorm";
 import { badInput } from "../../common/errors";
-import {
-  ccvOrderToDomain,
-  ccvUserToCustomer,
-  type CcvOrder,
-  type CcvUser,
-} from "../../connectors/ccv-salespos";
-import {
-  ecwidMappingContext,
-  mapEcwidCustomer,
-  mapEcwidOrder,
-  type EcwidOrder,
-} from "../../connectors/ecwid";
+import { ccvOrderToDomain, type CcvOrder } from "../../connectors/ccv-salespos";
+import { ecwidMappingContext, mapEcwidOrder, type EcwidOrder } from "../../connectors/ecwid";
 import type { Product, Variant } from "../../domain/catalog";
 import { dec, toNumber } from "../../domain/money";
 import type { Order } from "../../domain/orders";
-import { normalizeEmail, type Address } from "../../domain/party";
+import type { Address, Customer } from "../../domain/party";
 import { LinkEntity } from "../../db/entities/link.entity";
 import { SyncItemEntity } from "../../db/entities/sync-item.entity";
 import type { SyncItemData } from "../../events/event.types";
@@ -26,6 +16,7 @@ import type { IntegrationClients } from "../engine/flow-definition";
 import { loadSettings, type ClientProvider } from "../engine/runtime";
 import { decodeCursor, encodeCursor, pageSize } from "../pagination";
 import type { Catalog, CatalogCache } from "./catalog";
+import { CustomerDirectoryCache, directoryPage } from "./customer-directory";
 
 // ------------------------------------------------------------------ views (the GraphQL shapes, as plain data)
 
@@ -137,7 +128,6 @@ export interface Page<T> {
 export interface RecordLoaders {
   clients: DataLoader<string, IntegrationClients>;
   ccvOrders: DataLoader<string, CcvOrder | null, string>;
-  ccvUsersByEmail: DataLoader<string, CcvUser | null, string>;
   links: DataLoader<string, LinkEntity | null, string>;
   lastItems: DataLoader<string, SyncItemEntity | null, string>;
 }
@@ -204,6 +194,7 @@ export class RecordsService {
     private readonly ds: DataSource,
     private readonly clientsFor: ClientProvider,
     private readonly catalogs: CatalogCache,
+    private readonly customerDirectory = new CustomerDirectoryCache(),
   ) {}
 
   loaders(): RecordLoaders {
@@ -231,12 +222,6 @@ export class RecordsService {
         const c = await clients.load(iid);
         const orders = await c.ccv.getOrders(ids);
         return new Map(ids.map((id, i) => [id, orders[i]]));
-      }),
-      ccvUsersByEmail: perIntegration<CcvUser>(async (iid, emails) => {
-        const c = await clients.load(iid);
-        const out = new Map<string, CcvUser | null>();
-        for (const e of emails) out.set(e, (await c.ccv.findUserByEmail(e)) ?? null);
-        return out;
       }),
       // "<integrationId>|<entity>:<side>:<id>"
       links: perIntegration<LinkEntity>(async (iid, keys) => {
@@ -537,6 +522,12 @@ export class RecordsService {
 
   // ------------------------------------------------------------------ customers
 
+  /**
+   * Customers of both systems joined by e-mail, sorted by e-mail: a customer in both appears once
+   * with both records, CCV-only customers (POS accounts) and Ecwid-only ones appear too. Cursors
+   * name the last e-mail seen, so they stay valid while customers are added on either side.
+   * `email` matches part of the address, case-insensitively, in both systems alike.
+   */
   async customers(
     l: RecordLoaders,
     integrationId: string,
@@ -545,51 +536,42 @@ export class RecordsService {
     after: string | undefined,
   ): Promise<Page<CustomerView>> {
     const n = pageSize(first, 50, 100);
-    const pos = decodeCursor<{ o: number }>(after) ?? { o: 0 };
+    const pos = decodeCursor<{ email?: unknown }>(after);
+    if (pos && typeof pos.email !== "string")
+      throw badInput("The `after` cursor is not one this API returned.");
     const clients = await l.clients.load(integrationId);
-    const page = await clients.ecwid.searchCustomers(email ? { email, useExactEmailMatch: false } : {}, {
-      offset: pos.o,
-      limit: n,
+    const directory = await this.customerDirectory.get(integrationId, clients);
+    const page = directoryPage(directory, {
+      search: email,
+      after: pos?.email as string | undefined,
+      first: n,
     });
     const nodes: Page<CustomerView>["nodes"] = [];
-    let o = pos.o;
-    for (const wire of page.items) {
-      o++;
-      const ec = mapEcwidCustomer(wire);
-      const mail = normalizeEmail(ec.email);
-      if (!mail) continue;
-      const [user, link] = await Promise.all([
-        l.ccvUsersByEmail.load(`${integrationId}|${mail}`),
-        l.links.load(`${integrationId}|CUSTOMER:ECWID:${ec.id}`),
-      ]);
-      const cc = user ? ccvUserToCustomer(user) : null;
+    for (const e of page.entries) {
+      const { ecwid: ec, ccv: cc } = e;
+      const link = ec
+        ? await l.links.load(`${integrationId}|CUSTOMER:ECWID:${ec.id}`)
+        : await l.links.load(`${integrationId}|CUSTOMER:CCV_SALESPOS:${cc!.id}`);
+      const record = (c: Customer): CustomerRecordView => ({
+        system: c.system,
+        id: c.id,
+        name: c.name,
+        companyName: c.companyName,
+        isCompany: c.isCompany,
+      });
       nodes.push({
-        cursor: encodeCursor({ o }),
+        cursor: encodeCursor({ email: e.email }),
         node: {
-          email: mail,
-          name: ec.name ?? cc?.name ?? null,
-          companyName: ec.companyName ?? cc?.companyName ?? null,
-          isCompany: ec.isCompany || !!cc?.isCompany,
-          ecwid: {
-            system: "ECWID",
-            id: ec.id,
-            name: ec.name,
-            companyName: ec.companyName,
-            isCompany: ec.isCompany,
-          },
-          ccv: cc
-            ? {
-                system: "CCV_SALESPOS",
-                id: cc.id,
-                name: cc.name,
-                companyName: cc.companyName,
-                isCompany: cc.isCompany,
-              }
-            : null,
-          linked: !!link && (!cc || link.ccvId === cc.id),
+          email: e.email,
+          name: ec?.name ?? cc?.name ?? null,
+          companyName: ec?.companyName ?? cc?.companyName ?? null,
+          isCompany: !!ec?.isCompany || !!cc?.isCompany,
+          ecwid: ec ? record(ec) : null,
+          ccv: cc ? record(cc) : null,
+          linked: !!link && (!ec || link.ecwidId === ec.id) && (!cc || link.ccvId === cc.id),
         },
       });
     }
-    return { nodes, hasNextPage: o < page.total, endCursor: nodes.at(-1)?.cursor ?? null };
+    return { nodes, hasNextPage: page.hasNextPage, endCursor: nodes.at(-1)?.cursor ?? null };
   }
 }
