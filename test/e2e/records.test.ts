@@ -304,7 +304,8 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
     expect(seen).toEqual(all.edges.map((e) => e.node.email));
 
     // the e-mail filter reaches CCV-only customers as well
-    const pos = (await w.gql(CustomersDocument, { integrationId: w.integrationId, email: "KASSA" })).customers;
+    const pos = (await w.gql(CustomersDocument, { integrationId: w.integrationId, email: "KASSA" }))
+      .customers;
     expect(pos.edges.map((e) => e.node.email)).toEqual(["kassa-klant@example.com"]);
     // a cursor this API never returned is refused in words
     const bad = await w.raw(CustomersDocument, { integrationId: w.integrationId, after: "bm9wZQ" });
