@@ -47,6 +47,8 @@ export interface SyncEventData {
   runStatus: string | null;
   counts: RunCountsData | null;
   progress: number | null;
+  /** item events: when the run should finish at its observed pace (ISO) */
+  estimatedFinishAt?: string | null;
   item: SyncItemData | null;
   message: string | null;
 }

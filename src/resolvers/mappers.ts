@@ -9,7 +9,8 @@ import type { SyncRunEntity } from "../db/entities/sync-run.entity";
 import type { SyncEventData, SyncItemData } from "../events/event.types";
 import type { FlowView } from "../sync/flow.service";
 import type { Page } from "../sync/run.service";
-import { estimateFinish, itemData, progressOf } from "../sync/engine/records";
+import { estimateFinish, type FlowCost } from "../sync/engine/finish-estimate";
+import { itemData, progressOf } from "../sync/engine/records";
 import type { ResolvedMapping } from "../mapping/field-mapping";
 import {
   ConnectionStatus,
@@ -104,7 +105,7 @@ export const toValueMapping = (v: { kind: string; from: string; to: string }): V
   to: v.to,
 });
 
-export function toRun(r: SyncRunEntity, cost?: { requestsPerItem: number; lanePerMinute: number }): SyncRun {
+export function toRun(r: SyncRunEntity, cost?: FlowCost): SyncRun {
   return {
     id: r.id,
     integrationId: r.integrationId,
@@ -155,6 +156,7 @@ export function toEvent(e: SyncEventData): SyncEvent {
     runStatus: (e.runStatus as RunStatus) ?? null,
     counts: e.counts,
     progress: e.progress,
+    estimatedFinishAt: e.estimatedFinishAt ? new Date(e.estimatedFinishAt) : null,
     item: e.item ? toItemFromData(e.item) : null,
     message: e.message,
   };

@@ -152,6 +152,12 @@ export class SyncEvent {
   @Field(() => RunStatus, { nullable: true }) runStatus!: RunStatus | null;
   @Field(() => RunCounts, { nullable: true }) counts!: RunCounts | null;
   @Field(() => Float, { nullable: true }) progress!: number | null;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "item events: when the run should finish at the pace observed so far (like SyncRun.estimatedFinishAt)",
+  })
+  estimatedFinishAt!: Date | null;
   @Field(() => SyncItem, { nullable: true }) item!: SyncItem | null;
   @Field(() => String, { nullable: true }) message!: string | null;
 }

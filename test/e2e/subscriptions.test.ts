@@ -78,6 +78,8 @@ describe("live sync events over graphql-ws", () => {
     const item = mine[2].item!;
     expect(item).toMatchObject({ sourceId: "501", action: "CREATE", status: "SUCCEEDED", runId: run.id });
     expect(item.sentPayload).toMatchObject({ name: "Live 1" });
+    // item events carry the run's finish estimate at the pace observed so far
+    for (const e of mine.slice(2, 5)) expect(Date.parse(e.estimatedFinishAt!)).toBeGreaterThan(0);
     // ids increase: a monitor can resume after the last one it saw
     const ids = mine.map((e) => Number(e.id));
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);

@@ -10,6 +10,16 @@ export interface RunOptionsData {
   replayOf?: string;
 }
 
+/** The observed pace of a run's items (finish estimates; see sync/engine/finish-estimate). */
+export interface RunPaceData {
+  /** moving average of the time between item completions */
+  msPerItem: number;
+  /** items observed */
+  samples: number;
+  /** when the last item finished (ISO) */
+  lastAt: string;
+}
+
 /** Where a run is: survives restarts, so a resumed run continues instead of starting over. */
 export interface RunStateData {
   /** the incremental window, fixed when the run started (the watermark is taken before the read) */
@@ -19,6 +29,7 @@ export interface RunStateData {
   checkpoint?: unknown;
   /** true once discovery has seen every record */
   discovered?: boolean;
+  pace?: RunPaceData;
 }
 
 @Entity("sync_run")

@@ -35,26 +35,6 @@ export function progressOf(r: SyncRunEntity): number {
   return Math.min(1, r.total / r.expectedTotal);
 }
 
-/**
- * When a running run should finish: the pace so far, but never faster than the vendors' rate
- * limits allow for the items left (the slowest lane the flow uses).
- */
-export function estimateFinish(
-  r: SyncRunEntity,
-  cost: { requestsPerItem: number; lanePerMinute: number } | undefined,
-  now = new Date(),
-): Date | null {
-  if (r.status !== "RUNNING" || !r.startedAt || !r.expectedTotal) return null;
-  const remaining = Math.max(0, r.expectedTotal - r.total);
-  if (remaining === 0) return now;
-  const elapsed = now.getTime() - r.startedAt.getTime();
-  const pace = r.total > 0 ? elapsed / r.total : 0;
-  const budgetFloor = cost ? (cost.requestsPerItem * 60_000) / cost.lanePerMinute : 0;
-  const perItem = Math.max(pace, budgetFloor);
-  if (perItem === 0) return null;
-  return new Date(now.getTime() + remaining * perItem);
-}
-
 export function finalStatus(r: Pick<SyncRunEntity, "total" | "failed">): "SUCCEEDED" | "PARTIAL" | "FAILED" {
   if (r.failed === 0) return "SUCCEEDED";
   return r.failed < r.total ? "PARTIAL" : "FAILED";

@@ -19,6 +19,7 @@ import {
 import type { EntityName, FlowKindName } from "./flow-settings";
 import type { FlowRegistry } from "./flow-registry";
 import type { LeaseStore } from "./leases";
+import { estimateFinish, observeItem, type FlowCost } from "./finish-estimate";
 import { countsOf, FINAL_STATUSES, finalStatus, itemData, progressOf } from "./records";
 import { buildRuntime, loadSettings, type ClientProvider } from "./runtime";
 import { LinkStore } from "./links";
@@ -345,6 +346,12 @@ export class RunExecutor {
     };
   }
 
+  private costOf(flow: string): FlowCost | undefined {
+    return this.d.registry.has(flow as FlowKindName)
+      ? this.d.registry.get(flow as FlowKindName).cost
+      : undefined;
+  }
+
   /** item + links + counts + checkpoint + event in one transaction; the event is published after commit */
   private async record(
     run: SyncRunEntity,
@@ -397,6 +404,12 @@ export class RunExecutor {
           skipped: status === "SKIPPED" ? 1 : 0,
           failed: status === "FAILED" ? 1 : 0,
         };
+        // the run's state carries its observed pace (finish estimates) and, when given, the checkpoint
+        const state: RunStateData = {
+          ...(run.state ?? {}),
+          ...(checkpoint !== undefined ? { checkpoint } : {}),
+          pace: observeItem(run.state?.pace, now.getTime(), (run.startedAt ?? now).getTime()),
+        };
         await em
           .createQueryBuilder()
           .update(SyncRunEntity)
@@ -407,7 +420,7 @@ export class RunExecutor {
             skipped: () => `count_skipped + ${inc.skipped}`,
             failed: () => `count_failed + ${inc.failed}`,
             updatedAt: now,
-            ...(checkpoint !== undefined ? { state: json({ ...(run.state ?? {}), checkpoint }) } : {}),
+            state: json(state),
           })
           .where("id = :id", { id: run.id })
           .execute();
@@ -418,7 +431,7 @@ export class RunExecutor {
         run.skipped += inc.skipped;
         run.failed += inc.failed;
         const counts = run;
-        if (checkpoint !== undefined) run.state = { ...(run.state ?? {}), checkpoint };
+        run.state = state;
         return this.d.events.record(em, {
           type:
             status === "FAILED" ? "ITEM_FAILED" : status === "SKIPPED" ? "ITEM_SKIPPED" : "ITEM_SUCCEEDED",
@@ -428,6 +441,7 @@ export class RunExecutor {
           runStatus: "RUNNING",
           counts: countsOf(counts),
           progress: progressOf(counts),
+          estimatedFinishAt: estimateFinish(run, this.costOf(run.flow), now)?.toISOString() ?? null,
           item: itemData(item),
           message: item.reason,
         });
