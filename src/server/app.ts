@@ -23,6 +23,7 @@ import { webhookRouter } from "./webhooks";
 import { bearerOf, requestObserver } from "./http";
 import { GatewayMetrics } from "./metrics";
 import { consoleRouter } from "./console";
+import { homeRouter } from "./home";
 import { playgroundRouter } from "./playground";
 import { buildGatewaySchema } from "./schema";
 
@@ -212,6 +213,7 @@ export async function startGateway(
       ],
     });
     await apollo.start();
+    app.use(homeRouter());
     app.use(playgroundRouter());
     app.use(consoleRouter());
     app.use(webhookRouter(services, logger));

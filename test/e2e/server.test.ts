@@ -50,6 +50,18 @@ describe("HTTP surface: health, readiness, metrics, playground, GET /graphql, We
     expect(page).toContain("wsConnectionParams");
   });
 
+  it("answers / with a small page pointing to the console and the playground (JSON for programs)", async () => {
+    const res = await fetch(`${t.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const page = await res.text();
+    const links = [...page.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    expect(links).toEqual(expect.arrayContaining(["/app", "/playground"]));
+    expect((await fetch(`${t.url}/playground`)).status).toBe(200);
+    const data = await (await fetch(`${t.url}/`, { headers: { accept: "application/json" } })).json();
+    expect(data).toEqual({ links: expect.objectContaining({ console: "/app", playground: "/playground" }) });
+  });
+
   it("refuses a WebSocket connection without a valid key, and accepts one with a key", async () => {
     const run = (bearer?: string) =>
       new Promise<{ data?: unknown; error?: unknown }>((resolve) => {
