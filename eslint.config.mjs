@@ -56,6 +56,22 @@ export default tseslint.config(
     },
   },
   {
+    // plain Node scripts that run before anything is built (npm test, the CLI's launcher)
+    files: ["scripts/**/*.js", "sdk/bin/**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        URL: "readonly",
+        require: "readonly",
+        module: "writable",
+        __dirname: "readonly",
+      },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["src/domain/**/*.ts"],
     rules: restrict([
       { group: ["../*", "../**"], message: "domain/ depends on nothing else in the project." },
