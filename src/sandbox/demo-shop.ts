@@ -138,7 +138,8 @@ export async function startDemoShop(
   return shop;
 }
 
-function webOrder(n: number): EcwidOrder {
+/** a paid Ecwid web order of a mug and a T-shirt (n numbers its customer; company on even n) */
+export function webOrder(n: number): EcwidOrder {
   const company = n % 2 === 0;
   return {
     email: `klant${n}@demo.example`,

@@ -47,6 +47,8 @@ export interface WorldOptions {
   ccv?: CcvSandboxOptions;
   gateway?: TestGatewayOptions;
   engine?: EngineOptions;
+  /** sandboxes started elsewhere (e.g. the demo shop's); the world does not stop them */
+  sandboxes?: { ecwid: EcwidSandbox; ccv: CcvSandbox };
   /** share another world's database and integration (a second worker process) */
   join?: {
     db: TestDatabase;
@@ -62,10 +64,11 @@ const FINAL = new Set(["SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"]);
 
 /** Both vendor sandboxes, a gateway, a workspace with an ADMIN key, and an integration between them. */
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
+  const shared = opts.join ?? opts.sandboxes;
   const ecwid =
-    opts.join?.ecwid ??
+    shared?.ecwid ??
     (await EcwidSandbox.start({ clientSecret: "test_client_secret_123", ...(opts.ecwid ?? {}) }));
-  const ccv = opts.join?.ccv ?? (await CcvSandbox.start(opts.ccv ?? {}));
+  const ccv = shared?.ccv ?? (await CcvSandbox.start(opts.ccv ?? {}));
   const t = await startTestGateway({
     ...(opts.gateway ?? {}),
     db: opts.join?.db ?? opts.gateway?.db,
@@ -123,7 +126,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     },
     async stop() {
       await t.stop();
-      if (!opts.join) {
+      if (!shared) {
         await ecwid.stop();
         await ccv.stop();
       }
