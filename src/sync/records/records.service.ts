@@ -17,6 +17,7 @@ import { loadSettings, type ClientProvider } from "../engine/runtime";
 import { decodeCursor, encodeCursor, pageSize } from "../pagination";
 import type { Catalog, CatalogCache } from "./catalog";
 import { CustomerDirectoryCache, directoryPage } from "./customer-directory";
+import { SnapshotCache } from "./snapshot-cache";
 
 // ------------------------------------------------------------------ views (the GraphQL shapes, as plain data)
 
@@ -195,6 +196,7 @@ export class RecordsService {
     private readonly clientsFor: ClientProvider,
     private readonly catalogs: CatalogCache,
     private readonly customerDirectory = new CustomerDirectoryCache(),
+    private readonly reservations = new SnapshotCache<Map<string, number>>(),
   ) {}
 
   loaders(): RecordLoaders {
@@ -273,20 +275,26 @@ export class RecordsService {
     return { e, c };
   }
 
-  /** open checkout quantities per SKU: Ecwid unfinished orders of the last 24 h (ARCHITECTURE §4) */
+  /**
+   * open checkout quantities per SKU: Ecwid unfinished orders of the last 24 h (ARCHITECTURE §4).
+   * A snapshot as old as the catalogue's at most: read per request, it cost an Ecwid call per
+   * page and held every unified read to Ecwid's rate limit (bench/api-load).
+   */
   private async reserved(l: RecordLoaders, integrationId: string): Promise<Map<string, number>> {
     const clients = await l.clients.load(integrationId);
-    const since = Math.floor(Date.now() / 1000) - 24 * 3600;
-    const out = new Map<string, number>();
-    for await (const o of clients.ecwid.paginateOrders({
-      paymentStatus: ["INCOMPLETE"],
-      createdFrom: since,
-    })) {
-      for (const it of (o as EcwidOrder).items ?? []) {
-        if (it.sku) out.set(it.sku, (out.get(it.sku) ?? 0) + (it.quantity ?? 0));
+    return this.reservations.get(integrationId, async () => {
+      const since = Math.floor(Date.now() / 1000) - 24 * 3600;
+      const out = new Map<string, number>();
+      for await (const o of clients.ecwid.paginateOrders({
+        paymentStatus: ["INCOMPLETE"],
+        createdFrom: since,
+      })) {
+        for (const it of (o as EcwidOrder).items ?? []) {
+          if (it.sku) out.set(it.sku, (out.get(it.sku) ?? 0) + (it.quantity ?? 0));
+        }
       }
-    }
-    return out;
+      return out;
+    });
   }
 
   private stockOf(
