@@ -81,7 +81,7 @@ async function sandboxes(): Promise<void> {
   const ccv = await CcvSandbox.start({});
   const packageId = [...ccv.store.packages.keys()][0];
   for (let i = 0; i < PRODUCTS; i++) {
-    ccv.store.createProduct({
+    ccv.store.products.create({
       package_id: packageId,
       name: `Product ${i}`,
       productnumber: `SKU-${String(i).padStart(5, "0")}`,
