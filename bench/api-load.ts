@@ -13,17 +13,11 @@
  */
 import "reflect-metadata";
 import { fork, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
-import { silentLogger } from "../src/common/logger";
-import { loadConfig } from "../src/config/config";
 import { closeSharedAgents } from "../src/connectors/http/transport";
 import { CcvSandbox } from "../src/sandbox/ccv-salespos/ccv.sandbox";
 import { EcwidSandbox } from "../src/sandbox/ecwid/ecwid.sandbox";
-import { startGateway } from "../src/server/app";
+import { startBenchGateway } from "./bench-gateway";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -152,19 +146,7 @@ async function main(): Promise<void> {
     const c = await next<Counts>(sb);
     return c.ecwid + c.ccv;
   };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gw-bench-"));
-  const gw = await startGateway(
-    loadConfig({
-      PORT: "0",
-      DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${path.join(dir, "bench.sqlite")}`,
-      GATEWAY_ADMIN_TOKEN: `gwadmin_${randomBytes(24).toString("base64url")}`,
-      GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
-      GATEWAY_DATA_DIR: dir,
-      LOG_LEVEL: "silent",
-      GATEWAY_ALLOW_LOCAL_UPSTREAMS: "true",
-    }),
-    { logger: silentLogger },
-  );
+  const { gw, remove } = await startBenchGateway({ GATEWAY_ALLOW_LOCAL_UPSTREAMS: "true" });
   const s = gw.services;
   const { workspace, adminKey } = await s.tenancy.createWorkspace("bench");
   const integration = await s.integrations.create(
@@ -201,7 +183,7 @@ async function main(): Promise<void> {
   await gw.close();
   await closeSharedAgents();
   sb.kill();
-  fs.rmSync(dir, { recursive: true, force: true });
+  remove();
 
   const cpuPer = (c: NodeJS.CpuUsage, n: number) => ((c.user + c.system) / 1000 / Math.max(1, n)).toFixed(2);
   const line = (name: string, r: LoadResult, cpu: NodeJS.CpuUsage) =>

@@ -11,17 +11,11 @@
  */
 import "reflect-metadata";
 import { fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { silentLogger } from "../src/common/logger";
-import { loadConfig } from "../src/config/config";
 import { closeSharedAgents } from "../src/connectors/http/transport";
 import { CcvSandbox } from "../src/sandbox/ccv-salespos/ccv.sandbox";
 import { EcwidSandbox } from "../src/sandbox/ecwid/ecwid.sandbox";
-import { startGateway } from "../src/server/app";
 import { SyncRunEntity } from "../src/db/entities/sync-run.entity";
+import { startBenchGateway } from "./bench-gateway";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
 const UNLIMITED = 10_000_000;
@@ -69,21 +63,11 @@ async function child(): Promise<void> {
 async function main(): Promise<void> {
   const proc = fork(__filename, ["child"], { stdio: "inherit" });
   const ready = await new Promise<Ready>((resolve) => proc.once("message", (m) => resolve(m as Ready)));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gw-bench-"));
   let statements = 0;
   let counting = false;
-  const gw = await startGateway(
-    loadConfig({
-      PORT: "0",
-      DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${path.join(dir, "bench.sqlite")}`,
-      GATEWAY_ADMIN_TOKEN: `gwadmin_${randomBytes(24).toString("base64url")}`,
-      GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
-      GATEWAY_DATA_DIR: dir,
-      LOG_LEVEL: "silent",
-      WORKER_CONCURRENCY: "1",
-    }),
+  const { gw, remove } = await startBenchGateway(
+    { WORKER_CONCURRENCY: "1" },
     {
-      logger: silentLogger,
       onQuery: () => {
         if (counting) statements++;
       },
@@ -130,7 +114,7 @@ async function main(): Promise<void> {
   await gw.close();
   await closeSharedAgents();
   proc.kill();
-  fs.rmSync(dir, { recursive: true, force: true });
+  remove();
   console.log(
     `engine-overhead (${dbKind}): ${n} items, status ${final.status}, ${final.created} created, ${final.failed} failed`,
   );

@@ -22,6 +22,14 @@ function operationFiles(dir: string): string[] {
     );
 }
 
+/** runs a script in a plain Node process (tools that Jest's VM breaks) and parses what it prints */
+function nodeJson<T>(script: string): T {
+  const r = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
 describe("sdk: the typed client package", () => {
   it("sdk/generated is what codegen.yml generates from schema.graphql and sdk/operations (run `npm run codegen`)", () => {
     // codegen loads its plugins through dynamic import, which Jest's VM does not offer: a child process
@@ -32,14 +40,7 @@ describe("sdk: the typed client package", () => {
         const out = await generate({ ...config, silent: true }, false);
         process.stdout.write(JSON.stringify(out));
       })().catch((e) => { console.error(e); process.exit(1); });`;
-    const r = spawnSync(process.execPath, ["-e", script], {
-      cwd: root,
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    });
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    const outputs = JSON.parse(r.stdout) as { filename: string; content: string }[];
+    const outputs = nodeJson<{ filename: string; content: string }[]>(script);
     expect(outputs.map((o) => o.filename)).toEqual(["sdk/generated/graphql.ts"]);
     for (const o of outputs) {
       const committed = fs.readFileSync(path.join(root, o.filename), "utf8");
@@ -85,14 +86,7 @@ describe("sdk: the typed client package", () => {
       }).then((r) => process.stdout.write(JSON.stringify({
         inputs: Object.keys(r.metafile.inputs), code: r.outputFiles[0].text,
       })), (e) => { console.error(e.message); process.exit(1); });`;
-    const r = spawnSync(process.execPath, ["-e", script], {
-      cwd: root,
-      encoding: "utf8",
-      maxBuffer: 64 << 20,
-    });
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    const { inputs, code } = JSON.parse(r.stdout) as { inputs: string[]; code: string };
+    const { inputs, code } = nodeJson<{ inputs: string[]; code: string }>(script);
     expect(inputs.some((i) => i.includes("node_modules/graphql-ws/"))).toBe(true);
     expect(inputs.filter((i) => /node_modules\/(ws|undici)\/|^node:/.test(i))).toEqual([]);
     expect(code).not.toMatch(/require\(["'](ws|node:[a-z_]+|fs|net|http|https|crypto)["']\)/);
