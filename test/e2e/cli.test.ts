@@ -79,6 +79,13 @@ describe("gateway CLI", () => {
     for (const o of outputs) expect(o).not.toContain(w.key);
   });
 
+  it("is the repository's `gateway` bin (npx gateway …), a Node script", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+    expect(path.resolve(root, pkg.bin.gateway)).toBe(bin);
+    expect(fs.readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(fs.statSync(bin).mode & 0o111).not.toBe(0);
+  });
+
   it("signs in with a key (from stdin) into a profile readable by its owner only, and uses it", async () => {
     const login = await cli(["login", "--json"], { GATEWAY_API_KEY: undefined }, `${w.key}\n`);
     expect(login.code).toBe(0);
