@@ -126,7 +126,10 @@ export function createGatewayClient(opts: GatewayClientOptions): GatewayClient {
         }),
       });
     } catch (e) {
-      throw new GatewayError("NETWORK_ERROR", `Cannot reach the gateway at ${endpoints.http}: ${causeOf(e)}`);
+      throw new GatewayError(
+        "NETWORK_ERROR",
+        `Cannot reach the gateway at ${endpoints.http} (${causeOf(e)}).`,
+      );
     }
     const text = await res.text();
     let body: GatewayResult<TResult> | undefined;
