@@ -34,6 +34,12 @@ export class GatewayError extends Error {
     this.closeCode = extra.closeCode;
   }
 
+  /** the first error's extensions (e.g. `position` of an invalid mapping expression) */
+  get extensions(): Record<string, unknown> {
+    const first = this.errors[0] as { extensions?: Record<string, unknown> } | undefined;
+    return first?.extensions ?? {};
+  }
+
   static fromGraphQL(errors: readonly GatewayGraphQLError[], status?: number): GatewayError {
     const first = errors[0];
     return new GatewayError(

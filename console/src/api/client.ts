@@ -1,3 +1,3 @@
-// The one place that picks the GraphQL client. To use the partner SDK instead, change this import
-// to `../../../sdk/src` (same interface: createGatewayClient, GatewayClient, GatewayError).
-export { createGatewayClient, GatewayError, type GatewayClient } from "./gateway-client";
+// The one place that picks the GraphQL client: the partner SDK's (sdk/src), the same typed client
+// partner scripts and the e2e tests use; subscriptions resume with afterId after a dropped connection.
+export { createGatewayClient, GatewayError, type GatewayClient } from "../../../sdk/src";

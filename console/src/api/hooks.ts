@@ -96,4 +96,4 @@ export function useMutation<T, V>(doc: TypedDocumentNode<T, V>) {
 }
 
 export const asGatewayError = (e: unknown): GatewayError =>
-  e instanceof GatewayError ? e : new GatewayError((e as Error)?.message ?? String(e), "CLIENT", []);
+  e instanceof GatewayError ? e : new GatewayError("CLIENT", (e as Error)?.message ?? String(e), []);
