@@ -152,7 +152,13 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ["src/sync/**/*.ts", "src/jobs/**/*.ts", "src/services/**/*.ts", "src/db/**/*.ts"],
+    files: [
+      "src/sync/**/*.ts",
+      "src/jobs/**/*.ts",
+      "src/services/**/*.ts",
+      "src/db/**/*.ts",
+      "src/ops/**/*.ts",
+    ],
     rules: restrict([
       ...UPPER_LAYERS,
       { group: ["type-graphql", "@apollo/*"], message: "GraphQL lives in schema/ and resolvers/." },

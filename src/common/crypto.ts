@@ -27,13 +27,29 @@ export class SecretBox {
     return ["v1", this.keyId, b64(iv), b64(cipher.getAuthTag()), b64(ct)].join(".");
   }
 
+  /** the key id a stored value names (undefined when it is not a SecretBox value) */
+  static keyIdOf(stored: string): string | undefined {
+    const parts = stored.split(".");
+    return parts.length === 5 && parts[0] === "v1" ? parts[1] : undefined;
+  }
+
+  /** true when the value is encrypted with the current key (nothing to rotate) */
+  isCurrent(stored: string): boolean {
+    return SecretBox.keyIdOf(stored) === this.keyId;
+  }
+
+  /** every key id this box can read: the current one first */
+  get readableKeyIds(): string[] {
+    return [...this.keys.keys()];
+  }
+
   decrypt(stored: string, aad: string): string {
     const parts = stored.split(".");
     if (parts.length !== 5 || parts[0] !== "v1") throw new Error("stored secret has an unknown format");
     const key = this.keys.get(parts[1]);
     if (!key) {
       throw new Error(
-        `stored secret was encrypted with key ${parts[1]}, but GATEWAY_ENCRYPTION_KEY is key ${this.keyId}; restore the original key`,
+        `stored secret was encrypted with key ${parts[1]}, but GATEWAY_ENCRYPTION_KEY is key ${this.keyId}; set the key it was written with as GATEWAY_ENCRYPTION_KEY or in GATEWAY_ENCRYPTION_KEY_PREVIOUS`,
       );
     }
     const decipher = createDecipheriv("aes-256-gcm", key, unb64(parts[2]));

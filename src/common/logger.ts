@@ -1,4 +1,6 @@
 import pino, { type Logger, type LoggerOptions } from "pino";
+import pretty from "pino-pretty";
+import { redactEmails } from "./personal-data";
 
 /**
  * Paths pino blanks in every log line. Credentials must never reach a log: headers that carry them,
@@ -38,6 +40,15 @@ export interface LogOptions {
   destination?: pino.DestinationStream;
 }
 
+/**
+ * Every line passes through here on its way out: e-mail addresses become "[e-mail]" (vendor
+ * messages and errors may echo one; log files outlive the gateway's retention, so they never hold
+ * a person's address).
+ */
+function withoutEmails(dest: pino.DestinationStream): pino.DestinationStream {
+  return { write: (line: string) => dest.write(redactEmails(line)) };
+}
+
 export function createLogger(opts: LogOptions = {}): Logger {
   const options: LoggerOptions = {
     level: opts.level ?? "info",
@@ -45,14 +56,11 @@ export function createLogger(opts: LogOptions = {}): Logger {
     base: { service: "ecwid-ccv-gateway" },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  if (opts.destination) return pino(options, opts.destination);
+  if (opts.destination) return pino(options, withoutEmails(opts.destination));
   if (opts.pretty) {
-    return pino({
-      ...options,
-      transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss.l" } },
-    });
+    return pino(options, withoutEmails(pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l" })));
   }
-  return pino(options);
+  return pino(options, withoutEmails(pino.destination(1)));
 }
 
 /** A logger that drops everything; the default for library code and tests that do not look at logs. */

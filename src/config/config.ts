@@ -1,4 +1,5 @@
 import path from "node:path";
+import cron from "node-cron";
 import { z } from "zod";
 import { ConfigError } from "../common/errors";
 
@@ -103,6 +104,29 @@ const EnvSchema = z.object({
       }
       return key;
     }),
+  /** keys that encrypted stored secrets before GATEWAY_ENCRYPTION_KEY: read, never written (key rotation) */
+  GATEWAY_ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parts = (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
+      const keys: Buffer[] = [];
+      for (const [i, p] of parts.entries()) {
+        const key = parseKey(p);
+        if (!key) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: `key ${i + 1} of the comma-separated list must be 32 bytes as 64 hex characters or base64`,
+          });
+          return z.NEVER;
+        }
+        keys.push(key);
+      }
+      return keys;
+    }),
   REDIS_URL: z
     .string()
     .optional()
@@ -169,6 +193,32 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v && v !== "" ? v : "gw:")),
+  /** audit entries older than this are deleted (kept longer than item logs) */
+  AUDIT_RETENTION_DAYS: intInRange("AUDIT_RETENTION_DAYS", 1, 36500, 400),
+  /** how often each integration's connections are tested (0: never on a schedule) */
+  HEALTH_CHECK_MINUTES: intInRange("HEALTH_CHECK_MINUTES", 0, 1440, 5),
+  /** how often the alert monitor looks at what happened */
+  ALERT_EVALUATE_SECONDS: intInRange("ALERT_EVALUATE_SECONDS", 5, 3600, 30),
+  /** a channel receives at most one message per this many seconds; alerts meanwhile go together */
+  ALERT_MIN_INTERVAL_SECONDS: intInRange("ALERT_MIN_INTERVAL_SECONDS", 0, 86400, 60),
+  /** a queued or running run without progress for this long is reported as stalled */
+  ALERT_RUN_STALLED_MINUTES: intInRange("ALERT_RUN_STALLED_MINUTES", 1, 10080, 15),
+  /** a vendor lane at its rate limit for this long is reported */
+  ALERT_BUDGET_EXHAUSTED_MINUTES: intInRange("ALERT_BUDGET_EXHAUSTED_MINUTES", 1, 1440, 15),
+  /** an open incident is reported again after this long; a kind of item failure not seen for this long is closed */
+  ALERT_REPEAT_HOURS: intInRange("ALERT_REPEAT_HOURS", 1, 720, 24),
+  /** when the daily digest goes to channels that asked for it (node-cron syntax, server time) */
+  ALERT_DIGEST_CRON: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const expr = v && v.trim() !== "" ? v.trim() : "0 7 * * *";
+      if (!cron.validate(expr)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${expr}" is not a valid cron expression` });
+        return z.NEVER;
+      }
+      return expr;
+    }),
   /** concurrent jobs per worker process */
   WORKER_CONCURRENCY: intInRange("WORKER_CONCURRENCY", 1, 64, 4),
   NODE_ENV: z.string().optional(),
@@ -192,6 +242,8 @@ export interface GatewayConfig {
   database: Parsed["DATABASE_URL"];
   adminToken?: string;
   encryptionKey?: Buffer;
+  /** earlier keys, accepted for reading only (key rotation) */
+  previousEncryptionKeys: Buffer[];
   redisUrl?: string;
   redisPrefix: string;
   role: "all" | "api" | "worker";
@@ -202,12 +254,26 @@ export interface GatewayConfig {
   ecwidWebhookMaxAgeSeconds: number;
   workerConcurrency: number;
   prettyLogs: boolean;
+  auditRetentionDays: number;
+  ops: OpsConfig;
+}
+
+/** Health checks and alerting (ALERT_*, HEALTH_CHECK_MINUTES). */
+export interface OpsConfig {
+  healthCheckMinutes: number;
+  evaluateSeconds: number;
+  minIntervalSeconds: number;
+  runStalledMinutes: number;
+  budgetExhaustedMinutes: number;
+  repeatHours: number;
+  digestCron: string;
 }
 
 /** The variables whose values are secrets: printed as a prefix at most, never logged. */
 export const SECRET_VARIABLES = [
   "GATEWAY_ADMIN_TOKEN",
   "GATEWAY_ENCRYPTION_KEY",
+  "GATEWAY_ENCRYPTION_KEY_PREVIOUS",
   "DATABASE_URL",
   "REDIS_URL",
 ] as const;
@@ -225,12 +291,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Gatew
       "is required when DATABASE_URL is MySQL/MariaDB (several processes must share one key); generate one with: openssl rand -hex 32",
     );
   }
+  if (e.AUDIT_RETENTION_DAYS < e.LOG_RETENTION_DAYS) {
+    throw new ConfigError(
+      "AUDIT_RETENTION_DAYS",
+      `must be at least LOG_RETENTION_DAYS (${e.LOG_RETENTION_DAYS}): the audit log is kept longer than item logs`,
+    );
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL,
     adminToken: e.GATEWAY_ADMIN_TOKEN,
     encryptionKey: e.GATEWAY_ENCRYPTION_KEY,
+    previousEncryptionKeys: e.GATEWAY_ENCRYPTION_KEY_PREVIOUS,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_KEY_PREFIX,
     role: e.GATEWAY_ROLE,
@@ -240,6 +313,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Gatew
     publicUrl: e.GATEWAY_PUBLIC_URL,
     ecwidWebhookMaxAgeSeconds: e.ECWID_WEBHOOK_MAX_AGE_HOURS * 3600,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    ops: {
+      healthCheckMinutes: e.HEALTH_CHECK_MINUTES,
+      evaluateSeconds: e.ALERT_EVALUATE_SECONDS,
+      minIntervalSeconds: e.ALERT_MIN_INTERVAL_SECONDS,
+      runStalledMinutes: e.ALERT_RUN_STALLED_MINUTES,
+      budgetExhaustedMinutes: e.ALERT_BUDGET_EXHAUSTED_MINUTES,
+      repeatHours: e.ALERT_REPEAT_HOURS,
+      digestCron: e.ALERT_DIGEST_CRON,
+    },
     prettyLogs: e.NODE_ENV === "development" || (e.NODE_ENV === undefined && process.stdout.isTTY === true),
   });
 }

@@ -54,3 +54,29 @@ export function normalizeEmail(email: string | null | undefined): string | null 
   const e = (email ?? "").trim().toLowerCase();
   return e === "" ? null : e;
 }
+
+/**
+ * A party in words by its ids only, for item reasons, events and alerts: "customer account 123
+ * (Ecwid customer 456)". Never a name or an e-mail address, so the activity log outlives the
+ * payloads without keeping anyone's personal data (GDPR: logs only, deleted regularly).
+ * `ecwidCustomer` may be a link key: an "email:…" key means a guest (no Ecwid customer id).
+ */
+export function describeParty(p: {
+  ccvUser?: string | number | null;
+  ecwidCustomer?: string | number | null;
+}): string {
+  const ecwid =
+    p.ecwidCustomer === undefined || p.ecwidCustomer === null || p.ecwidCustomer === ""
+      ? null
+      : String(p.ecwidCustomer).startsWith("email:")
+        ? "a guest in Ecwid"
+        : `Ecwid customer ${p.ecwidCustomer}`;
+  const ccv =
+    p.ccvUser === undefined || p.ccvUser === null || p.ccvUser === ""
+      ? null
+      : String(p.ccvUser).startsWith("email:")
+        ? "a CCV guest"
+        : `customer account ${p.ccvUser}`;
+  if (ccv && ecwid) return `${ccv} (${ecwid})`;
+  return ccv ?? ecwid ?? "the order's customer";
+}

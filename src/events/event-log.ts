@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { MoreThan } from "typeorm";
 import type { Logger } from "pino";
+import { redactEmails } from "../common/personal-data";
 import { json } from "../db/columns";
 import { SyncEventEntity } from "../db/entities/infra.entity";
 import type { EventBus } from "./event-bus";
@@ -14,6 +15,8 @@ export type NewEvent = Omit<SyncEventData, "id" | "at"> & { at?: Date };
  * change that was rolled back.
  */
 export class EventLog {
+  private readonly taps: ((e: SyncEventData) => void)[] = [];
+
   constructor(
     private readonly ds: DataSource,
     private readonly bus: EventBus,
@@ -22,7 +25,13 @@ export class EventLog {
 
   async record(em: EntityManager, e: NewEvent): Promise<SyncEventData> {
     const at = e.at ?? new Date();
-    const base = { ...e, at: at.toISOString() };
+    // messages quote vendor answers, which may echo an e-mail address: never kept (GDPR)
+    const base = {
+      ...e,
+      message: redactEmails(e.message),
+      item: e.item ? { ...e.item, reason: redactEmails(e.item.reason) } : e.item,
+      at: at.toISOString(),
+    };
     const r = await em.insert(SyncEventEntity, {
       integrationId: e.integrationId,
       flow: e.flow,
@@ -35,9 +44,21 @@ export class EventLog {
     return { ...base, id } as SyncEventData;
   }
 
+  /** observes every event this process publishes (metrics); a tap must be cheap and never throw */
+  tap(listener: (e: SyncEventData) => void): void {
+    this.taps.push(listener);
+  }
+
   /** publishes events recorded in a committed transaction; a publish failure never undoes the work */
   async publish(events: SyncEventData[]): Promise<void> {
     for (const e of events) {
+      for (const t of this.taps) {
+        try {
+          t(e);
+        } catch (err) {
+          this.logger.warn({ err, eventId: e.id }, "an event tap failed");
+        }
+      }
       try {
         await this.bus.publish(e);
       } catch (err) {

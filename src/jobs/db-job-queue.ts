@@ -20,6 +20,11 @@ export interface DbJobQueueOptions {
   logger: Logger;
   /** a name for this worker in locks and logs */
   workerId?: string;
+  /**
+   * Which job types this queue claims: `only` these, or all `except` these. Separate lanes (e.g.
+   * alert deliveries beside sync runs) never wait for each other's slots.
+   */
+  types?: { only?: string[]; except?: string[] };
 }
 
 /**
@@ -138,6 +143,7 @@ export class DbJobQueue implements JobQueue {
             .orWhere("j.status = :running AND j.locked_until < :now", { running: "running", now }),
         ),
       )
+      .andWhere(this.typeFilter())
       .orderBy("j.run_at", "ASC")
       .addOrderBy("j.id", "ASC")
       .limit(5)
@@ -167,6 +173,15 @@ export class DbJobQueue implements JobQueue {
         return { ...c, attempts: c.attempts + 1, lockedBy: this.workerId, lockedUntil };
     }
     return undefined;
+  }
+
+  private typeFilter(): Brackets {
+    const t = this.opts.types;
+    return new Brackets((q) => {
+      if (t?.only?.length) q.where("j.type IN (:...only)", { only: t.only });
+      else if (t?.except?.length) q.where("j.type NOT IN (:...except)", { except: t.except });
+      else q.where("1 = 1");
+    });
   }
 
   private launch(job: JobEntity) {

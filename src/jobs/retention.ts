@@ -5,6 +5,12 @@ import type { Logger } from "pino";
 import { json } from "../db/columns";
 import { JobEntity, LeaseEntity, SyncEventEntity, WebhookInboxEntity } from "../db/entities/infra.entity";
 import { SyncItemEntity } from "../db/entities/sync-item.entity";
+import {
+  AlertDeliveryEntity,
+  AlertEntity,
+  AlertIncidentEntity,
+  ConnectionEventEntity,
+} from "../db/entities/ops.entity";
 
 /** Vendors redeliver webhooks for up to 48 h: inbox rows are kept well past that. */
 export const INBOX_KEEP_DAYS = 7;
@@ -15,12 +21,24 @@ export interface RetentionResult {
   eventsDeleted: number;
   inboxDeleted: number;
   jobsDeleted: number;
+  /** alerts, their deliveries, closed incidents and connection history past LOG_RETENTION_DAYS */
+  alertsDeleted: number;
+  /** audit entries past AUDIT_RETENTION_DAYS */
+  auditDeleted: number;
+}
+
+/** the audit log keeps its own (longer) retention */
+export interface AuditPurge {
+  purge(now: Date): Promise<number>;
 }
 
 /**
- * GDPR-minded log retention: item payloads (source and sent data, field changes) and events older
- * than LOG_RETENTION_DAYS are deleted; the items themselves, run counts and links stay, so history
- * and idempotency survive. Runs daily.
+ * GDPR-minded log retention: item payloads (source and sent data, field changes), events, alerts
+ * and their deliveries, closed incidents and connection history older than LOG_RETENTION_DAYS are
+ * deleted, webhook inbox rows after at least INBOX_KEEP_DAYS; the items themselves, run counts and
+ * links stay, so history and idempotency survive. The audit log has its own, longer retention
+ * (AUDIT_RETENTION_DAYS). Item reasons and event messages carry no personal data (they name
+ * records by id), so they may outlive the payloads. Runs daily.
  */
 export class Retention {
   private task?: ScheduledTask;
@@ -29,6 +47,7 @@ export class Retention {
     private readonly ds: DataSource,
     private readonly days: number,
     private readonly logger: Logger,
+    private readonly audit?: AuditPurge,
   ) {}
 
   start(expr = "17 3 * * *"): void {
@@ -69,11 +88,18 @@ export class Retention {
       .execute();
     // expired leases (schedule ticks, crashed holders) are only history
     await this.ds.manager.delete(LeaseEntity, { expiresAt: LessThan(new Date(now.getTime() - 3600_000)) });
+    // what alerts say is about records (ids and reasons), and it is a log: kept as long as the items'
+    const alerts = (await this.ds.manager.delete(AlertEntity, { createdAt: LessThan(cutoff) })).affected ?? 0;
+    await this.ds.manager.delete(AlertDeliveryEntity, { createdAt: LessThan(cutoff) });
+    await this.ds.manager.delete(AlertIncidentEntity, { status: "RESOLVED", resolvedAt: LessThan(cutoff) });
+    await this.ds.manager.delete(ConnectionEventEntity, { at: LessThan(cutoff) });
     const r = {
       itemPayloadsCleared: items.affected ?? 0,
       eventsDeleted: events.affected ?? 0,
       inboxDeleted: inbox.affected ?? 0,
       jobsDeleted: jobs.affected ?? 0,
+      alertsDeleted: alerts,
+      auditDeleted: (await this.audit?.purge(now)) ?? 0,
     };
     this.logger.info({ ...r, retentionDays: this.days }, "retention purge done");
     return r;

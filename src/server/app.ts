@@ -117,7 +117,7 @@ export async function startGateway(
 ): Promise<GatewayHandle> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, pretty: config.prettyLogs });
   const adminToken = resolveAdminToken(config);
-  const box = new SecretBox(resolveEncryptionKey(config));
+  const box = new SecretBox(resolveEncryptionKey(config), config.previousEncryptionKeys);
   const dataSource = await openDatabase(config.database, { onQuery: opts.onQuery });
   const metrics = new GatewayMetrics();
   const engine = createEngine({

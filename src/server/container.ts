@@ -27,10 +27,44 @@ import { RUN_JOB, RunService } from "../sync/run.service";
 import { ActivityService } from "../sync/activity.service";
 import { CatalogCache } from "../sync/records/catalog";
 import { RecordsService } from "../sync/records/records.service";
-import { WebhookService } from "../sync/webhook.service";
+import { WebhookService, type WebhookAnswer } from "../sync/webhook.service";
 import { WebhookRegistrar } from "../sync/webhook-registration";
 import { ALL_FLOWS } from "../sync/flows";
 import type { GatewayMetrics } from "./metrics";
+import { OPS_JOB_TYPES } from "../ops/alerts/alert-kinds";
+import { Operations, type OpsObserver, type OpsOptions } from "../ops/ops-runtime";
+import { PrivacyService } from "../ops/privacy/privacy.service";
+
+/** Prometheus counters for the operations parts. */
+function opsObserver(metrics: GatewayMetrics): OpsObserver {
+  const m = metrics.ops;
+  return {
+    alert: (kind) => m.alerts.inc({ kind }),
+    delivery: (channelType, outcome) => m.alertDeliveries.inc({ channel_type: channelType, outcome }),
+    health: (system, ok) => m.healthChecks.inc({ system, outcome: ok ? "ok" : "failing" }),
+    throttled: (integration, system, lane) => m.throttled.inc({ integration, system, lane }),
+    budgetWait: (integration, system, lane, seconds) =>
+      m.budgetWait.inc({ integration, system, lane }, seconds),
+  };
+}
+
+/** counts vendor webhook deliveries by outcome, without touching the webhook service itself */
+function instrumentWebhooks(w: WebhookService, metrics: GatewayMetrics): WebhookService {
+  const observe = async (system: string, p: Promise<WebhookAnswer>) => {
+    try {
+      const a = await p;
+      metrics.ops.observeWebhook(system, a);
+      return a;
+    } catch (e) {
+      metrics.ops.observeWebhook(system, "error");
+      throw e;
+    }
+  };
+  return Object.assign(Object.create(w) as WebhookService, {
+    ecwid: (...a: Parameters<WebhookService["ecwid"]>) => observe("ECWID", w.ecwid(...a)),
+    ccv: (...a: Parameters<WebhookService["ccv"]>) => observe("CCV_SALESPOS", w.ccv(...a)),
+  });
+}
 
 export interface EngineOptions {
   /** the flow definitions (default: every flow the gateway ships) */
@@ -41,6 +75,8 @@ export interface EngineOptions {
   queue?: { lockMs?: number; pollMs?: number; workerId?: string };
   /** how long a record lease lives without its holder (a crashed worker's leases expire after this) */
   leaseTtlMs?: number;
+  /** health checks and alerting (test clock, senders) */
+  ops?: OpsOptions;
 }
 
 export interface Engine {
@@ -52,6 +88,7 @@ export interface Engine {
   hub: ConnectorHub;
   registry: FlowRegistry;
   registrar: WebhookRegistrar;
+  ops: Operations;
   /** true when Redis (if configured) answers: part of readiness */
   redisReady(): Promise<boolean>;
   /** starts the worker parts (queue consumer, scheduler, retention) */
@@ -97,9 +134,22 @@ export function createEngine(args: {
   const integrations = new IntegrationService(ds, box);
   const secrets = (id: string) => integrations.secrets(id);
   const registry = new FlowRegistry(o.flows ?? ALL_FLOWS);
+  // the gateway's own URL is known once it listens (registrar.publicUrl is set then)
+  let publicUrl = () => config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const ops: Operations = new Operations({
+    ds,
+    box,
+    config,
+    logger,
+    workerId,
+    publicUrl: () => publicUrl(),
+    observer: opsObserver(metrics),
+    options: o.ops,
+  });
   const hub = new ConnectorHub(ds, secrets, logger, {
     observe: metrics.observeUpstream,
     budget,
+    lanes: ops.lanes,
     ...(o.connectors ?? {}),
   });
   const queue = new DbJobQueue(ds, {
@@ -108,6 +158,7 @@ export function createEngine(args: {
     pollMs: o.queue?.pollMs,
     logger,
     workerId,
+    types: { except: OPS_JOB_TYPES },
   });
   const registrar = new WebhookRegistrar(ds, registry, hub.clients, box, logger, config.publicUrl);
   const connections = new ConnectionService(
@@ -118,6 +169,10 @@ export function createEngine(args: {
     (id) => registrar.ensureCcvQuietly(id),
     hub,
   );
+  ops.setConnections(connections);
+  publicUrl = () => config.publicUrl ?? registrar.publicUrl;
+  eventLog.tap(metrics.ops.observeEvent);
+  metrics.ops.bind(ds, ops.pressure);
   const executor = new RunExecutor({
     ds,
     logger,
@@ -141,7 +196,7 @@ export function createEngine(args: {
     }
   });
   const scheduler = new Scheduler(flows, runs, new LeaseStore(ds, workerId, 60_000), logger);
-  const retention = new Retention(ds, config.logRetentionDays, logger);
+  const retention = new Retention(ds, config.logRetentionDays, logger, ops.audit);
   const services: Services = {
     tenancy: new TenancyService(ds, args.adminTokenHash),
     integrations,
@@ -150,9 +205,13 @@ export function createEngine(args: {
     runs,
     records: new RecordsService(ds, hub.clients, new CatalogCache()),
     activity: new ActivityService(ds, registry),
-    webhooks,
+    webhooks: instrumentWebhooks(webhooks, metrics),
     eventLog,
     eventBus: bus,
+    alerts: ops.channels,
+    alertDispatch: ops.dispatch,
+    audit: ops.audit,
+    privacy: new PrivacyService(ds, logger),
   };
   let workerStarted = false;
   return {
@@ -164,6 +223,7 @@ export function createEngine(args: {
     hub,
     registry,
     registrar,
+    ops,
     async redisReady() {
       if (!redis) return true;
       try {
@@ -176,12 +236,14 @@ export function createEngine(args: {
       queue.start({ [RUN_JOB]: (job) => executor.execute(String(job.payload.runId), job.signal) });
       await scheduler.start();
       retention.start();
+      await ops.start();
       workerStarted = true;
     },
     async stopWorker() {
       if (workerStarted) {
         await scheduler.stop();
         await retention.stop();
+        await ops.stop();
         await queue.stop();
         workerStarted = false;
       }

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import type { RequestObservation } from "../connectors/http";
+import { OpsMetrics } from "./ops-metrics";
 
 /** Prometheus metrics of one gateway instance (own registry, so tests can run several instances). */
 export class GatewayMetrics {
@@ -43,6 +44,9 @@ export class GatewayMetrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+
+  /** runs, items, queue, rate budgets, webhook and alert deliveries (issue 14) */
+  readonly ops = new OpsMetrics(this.registry);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "gateway_" });

@@ -6,6 +6,10 @@ import type { FlowService } from "../sync/flow.service";
 import type { RecordsService } from "../sync/records/records.service";
 import type { RunService } from "../sync/run.service";
 import type { WebhookService } from "../sync/webhook.service";
+import type { AlertChannelService } from "../ops/alerts/alert-channel.service";
+import type { AlertDispatch } from "../ops/alerts/alert-dispatch";
+import type { AuditService } from "../ops/audit/audit.service";
+import type { PrivacyService } from "../ops/privacy/privacy.service";
 import type { IntegrationService } from "./integration.service";
 import type { TenancyService } from "./tenancy.service";
 
@@ -21,4 +25,8 @@ export interface Services {
   webhooks: WebhookService;
   eventLog: EventLog;
   eventBus: EventBus;
+  alerts: AlertChannelService;
+  alertDispatch: AlertDispatch;
+  audit: AuditService;
+  privacy: PrivacyService;
 }

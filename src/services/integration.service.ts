@@ -4,6 +4,7 @@ import { badInput, notFound } from "../common/errors";
 import type { SecretBox } from "../common/crypto";
 import { looksMasked, maskSecret } from "../common/secrets";
 import { IntegrationEntity } from "../db/entities/integration.entity";
+import { ConnectionEventEntity } from "../db/entities/ops.entity";
 
 export const DEFAULT_ECWID_API_BASE = "https://app.ecwid.com/api/v3";
 
@@ -163,32 +164,58 @@ export class IntegrationService {
     return true;
   }
 
-  /** records the outcome of a connection test */
+  /**
+   * Records the outcome of a connection test. A change of state (OK → FAILING → OK) is kept as a
+   * connection event in the same transaction: the health history and the alerts read it.
+   */
   async recordCheck(
     id: string,
     system: "ECWID" | "CCV_SALESPOS",
     ok: boolean,
     error: string | null,
     extra: { ccvWebshopId?: string | null; ccvIsSalesPos?: boolean | null } = {},
+    source: "TEST" | "HEALTH" | "RUN" = "TEST",
   ): Promise<void> {
     const at = new Date();
-    if (system === "ECWID") {
-      await this.repo.update(
-        { id },
-        { ecwidStatus: ok ? "OK" : "FAILING", ecwidCheckedAt: at, ecwidError: error },
-      );
-    } else {
-      await this.repo.update(
-        { id },
-        {
-          ccvStatus: ok ? "OK" : "FAILING",
-          ccvCheckedAt: at,
-          ccvError: error,
-          ...(extra.ccvWebshopId !== undefined ? { ccvWebshopId: extra.ccvWebshopId } : {}),
-          ...(extra.ccvIsSalesPos !== undefined ? { ccvIsSalesPos: extra.ccvIsSalesPos } : {}),
-        },
-      );
-    }
+    const to = ok ? "OK" : "FAILING";
+    await this.ds.transaction(async (em) => {
+      const cur = await em.findOne(IntegrationEntity, {
+        select: { id: true, ecwidStatus: true, ccvStatus: true },
+        where: { id },
+      });
+      if (!cur) return;
+      const from = system === "ECWID" ? cur.ecwidStatus : cur.ccvStatus;
+      if (system === "ECWID") {
+        await em.update(
+          IntegrationEntity,
+          { id },
+          { ecwidStatus: to, ecwidCheckedAt: at, ecwidError: error },
+        );
+      } else {
+        await em.update(
+          IntegrationEntity,
+          { id },
+          {
+            ccvStatus: to,
+            ccvCheckedAt: at,
+            ccvError: error,
+            ...(extra.ccvWebshopId !== undefined ? { ccvWebshopId: extra.ccvWebshopId } : {}),
+            ...(extra.ccvIsSalesPos !== undefined ? { ccvIsSalesPos: extra.ccvIsSalesPos } : {}),
+          },
+        );
+      }
+      if (from !== to && !(from === "UNTESTED" && to === "OK")) {
+        await em.insert(ConnectionEventEntity, {
+          integrationId: id,
+          system,
+          fromStatus: from,
+          toStatus: to,
+          message: error,
+          source,
+          at,
+        });
+      }
+    });
   }
 
   /** the decrypted credentials of an integration (no workspace check: internal callers only) */

@@ -54,7 +54,12 @@ export class ConnectionService {
     return out;
   }
 
-  async test(workspaceId: string, integrationId: string): Promise<ConnectionCheckData[]> {
+  /** `source`: TEST for testConnections, HEALTH for the scheduled health check */
+  async test(
+    workspaceId: string,
+    integrationId: string,
+    source: "TEST" | "HEALTH" = "TEST",
+  ): Promise<ConnectionCheckData[]> {
     await this.integrations.get(workspaceId, integrationId);
     const c = await this.clients(integrationId, { readOnly: true });
     const [ecwid, ccv] = await Promise.all([
@@ -62,7 +67,14 @@ export class ConnectionService {
       c.ccv.testConnection().catch((e: Error) => ({ ok: false, message: e.message })),
     ]);
     const checkedAt = new Date();
-    await this.integrations.recordCheck(integrationId, "ECWID", ecwid.ok, ecwid.ok ? null : ecwid.message);
+    await this.integrations.recordCheck(
+      integrationId,
+      "ECWID",
+      ecwid.ok,
+      ecwid.ok ? null : ecwid.message,
+      {},
+      source,
+    );
     const ccvExtra =
       ccv.ok && "storeId" in ccv
         ? { ccvWebshopId: ccv.storeId ?? null, ccvIsSalesPos: ccv.isSalesPos ?? null }
@@ -73,6 +85,7 @@ export class ConnectionService {
       ccv.ok,
       ccv.ok ? null : ccv.message,
       ccvExtra,
+      source,
     );
     if (ccv.ok) this.onCcvOk?.(integrationId);
     for (const [system, r] of [
@@ -102,6 +115,6 @@ export class ConnectionService {
 
   /** after an AUTH failure in a run: the connection shows FAILING with the vendor's reason */
   async markFailing(integrationId: string, system: "ECWID" | "CCV_SALESPOS", message: string): Promise<void> {
-    await this.integrations.recordCheck(integrationId, system, false, message);
+    await this.integrations.recordCheck(integrationId, system, false, message, {}, "RUN");
   }
 }

@@ -10,6 +10,7 @@ import {
   type RequestObservation,
 } from "../connectors/http";
 import { CcvCustomerIndexEntity, SyncCursorEntity } from "../db/entities/infra.entity";
+import type { SystemKind } from "../domain/system";
 import type { IntegrationSecrets } from "../services/integration.service";
 import type { IntegrationClients } from "./engine/flow-definition";
 
@@ -21,6 +22,13 @@ export interface ConnectorHubOptions {
   /** a shared budget (Redis-backed when several processes share credentials) */
   budget?: RateBudget;
   observe?: (o: RequestObservation) => void;
+  /** per-integration observations of requests and of rate-budget waits (metrics, budget alerts) */
+  lanes?: LaneObserver;
+}
+
+export interface LaneObserver {
+  request(integrationId: string, o: RequestObservation): void;
+  budget(integrationId: string, system: SystemKind, lane: string, perMinute: number, waitedMs: number): void;
 }
 
 /**
@@ -41,12 +49,24 @@ export class ConnectorHub {
     this.budget = opts.budget ?? new SharedRateBudget();
   }
 
-  private deps(readOnly: boolean): ConnectorDeps {
+  private deps(readOnly: boolean, integrationId: string | undefined, system: SystemKind): ConnectorDeps {
+    const lanes = integrationId ? this.opts.lanes : undefined;
+    const observe = this.opts.observe;
     return {
-      budget: this.budget,
+      budget: lanes
+        ? observedBudget(this.budget, (lane, perMinute, waitedMs) =>
+            lanes.budget(integrationId!, system, lane, perMinute, waitedMs),
+          )
+        : this.budget,
       circuit: this.circuit,
       logger: this.logger,
-      observe: this.opts.observe,
+      observe:
+        lanes || observe
+          ? (o) => {
+              observe?.(o);
+              lanes?.request(integrationId!, o);
+            }
+          : undefined,
       transport: { ...(this.opts.transport ?? {}), readOnly },
     };
   }
@@ -56,27 +76,44 @@ export class ConnectorHub {
     { readOnly }: { readOnly: boolean },
   ): Promise<IntegrationClients> => {
     const s = await this.secrets(integrationId);
-    return this.clientsFor(s, { readOnly, emailIndex: new DbCustomerEmailIndex(this.ds, integrationId) });
+    return this.clientsFor(s, {
+      readOnly,
+      emailIndex: new DbCustomerEmailIndex(this.ds, integrationId),
+      integrationId,
+    });
   };
 
   /** clients for credentials as given */
   clientsFor(
     s: Pick<IntegrationSecrets, "ecwid" | "ccv">,
-    { readOnly, emailIndex }: { readOnly: boolean; emailIndex?: CustomerEmailIndex },
+    {
+      readOnly,
+      emailIndex,
+      integrationId,
+    }: { readOnly: boolean; emailIndex?: CustomerEmailIndex; integrationId?: string },
   ): IntegrationClients {
-    return { ecwid: this.ecwidFor(s.ecwid, readOnly), ccv: this.ccvFor(s.ccv, readOnly, emailIndex) };
+    return {
+      ecwid: this.ecwidFor(s.ecwid, readOnly, integrationId),
+      ccv: this.ccvFor(s.ccv, readOnly, emailIndex, integrationId),
+    };
   }
 
-  ecwidFor(e: IntegrationSecrets["ecwid"], readOnly: boolean): EcwidClient {
+  /** `integrationId`: whose lanes the requests count on (absent for credentials not saved yet) */
+  ecwidFor(e: IntegrationSecrets["ecwid"], readOnly: boolean, integrationId?: string): EcwidClient {
     return new EcwidClient(
       { storeId: e.storeId, token: e.token, clientSecret: e.clientSecret, apiBaseUrl: e.apiBaseUrl },
-      this.deps(readOnly),
+      this.deps(readOnly, integrationId, "ECWID"),
       this.opts.ecwid,
     );
   }
 
   /** without an e-mail index (a check of credentials before they are saved) the client keeps one in memory */
-  ccvFor(c: IntegrationSecrets["ccv"], readOnly: boolean, emailIndex?: CustomerEmailIndex): CcvClient {
+  ccvFor(
+    c: IntegrationSecrets["ccv"],
+    readOnly: boolean,
+    emailIndex?: CustomerEmailIndex,
+    integrationId?: string,
+  ): CcvClient {
     return new CcvClient(
       {
         baseUrl: c.baseUrl,
@@ -84,10 +121,25 @@ export class ConnectorHub {
         secretKey: c.secretKey,
         salesPos: c.salesPos ?? undefined,
       },
-      { ...this.deps(readOnly), emailIndex },
+      { ...this.deps(readOnly, integrationId, "CCV_SALESPOS"), emailIndex },
       this.opts.ccv,
     );
   }
+}
+
+/** A budget that reports how long each acquire waited (the shared budget itself is unchanged). */
+function observedBudget(
+  inner: RateBudget,
+  report: (lane: string, perMinute: number, waitedMs: number) => void,
+): RateBudget {
+  return {
+    async acquire(key, lane, perMinute, signal) {
+      const started = Date.now();
+      await inner.acquire(key, lane, perMinute, signal);
+      report(lane, perMinute, Date.now() - started);
+    },
+    penalize: (key, lane, until) => inner.penalize(key, lane, until),
+  };
 }
 
 /** The CCV e-mail → user index of one integration, in the database (shared by all workers). */

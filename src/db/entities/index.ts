@@ -11,12 +11,28 @@ import {
 } from "./infra.entity";
 import { IntegrationEntity } from "./integration.entity";
 import { LinkEntity } from "./link.entity";
+import {
+  AlertChannelEntity,
+  AlertDeliveryEntity,
+  AlertEntity,
+  AlertIncidentEntity,
+  AuditLogEntity,
+  ConnectionEventEntity,
+  OpsStateEntity,
+} from "./ops.entity";
 import { FieldMappingEntity, ValueMappingEntity } from "./mapping.entity";
 import { SyncItemEntity } from "./sync-item.entity";
 import { SyncRunEntity } from "./sync-run.entity";
 import { WorkspaceEntity } from "./workspace.entity";
 
 export {
+  AlertChannelEntity,
+  AlertDeliveryEntity,
+  AlertEntity,
+  AlertIncidentEntity,
+  AuditLogEntity,
+  ConnectionEventEntity,
+  OpsStateEntity,
   ApiKeyEntity,
   CcvCustomerIndexEntity,
   CcvWebhookEntity,
@@ -52,4 +68,11 @@ export const ENTITIES = [
   SyncEventEntity,
   CcvCustomerIndexEntity,
   CcvWebhookEntity,
+  AlertChannelEntity,
+  AlertIncidentEntity,
+  AlertEntity,
+  AlertDeliveryEntity,
+  ConnectionEventEntity,
+  AuditLogEntity,
+  OpsStateEntity,
 ];

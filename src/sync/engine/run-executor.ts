@@ -24,6 +24,7 @@ import { countsOf, FINAL_STATUSES, finalStatus, itemData, progressOf } from "./r
 import { buildRuntime, loadSettings, type ClientProvider } from "./runtime";
 import { LinkStore } from "./links";
 import { json } from "../../db/columns";
+import { redactEmails } from "../../common/personal-data";
 
 export interface ExecutorOptions {
   /** the incremental window starts this much before the last watermark (late-arriving updates) */
@@ -378,7 +379,8 @@ export class RunExecutor {
           sku: result.sku ?? record.sku ?? null,
           action: result.action,
           status,
-          reason: result.reason ?? null,
+          // vendor messages quoted in a reason may echo an e-mail address: never kept (GDPR)
+          reason: redactEmails(result.reason ?? null),
           errorCode: result.errorCode ?? null,
           changes: result.changes ?? [],
           sourcePayload: result.sourcePayload ?? record.payload ?? null,
@@ -463,7 +465,11 @@ export class RunExecutor {
     const { ds } = this.d;
     const now = new Date();
     const ev = await ds.transaction(async (em) => {
-      await em.update(SyncRunEntity, { id: run.id }, { status, finishedAt: now, error, updatedAt: now });
+      await em.update(
+        SyncRunEntity,
+        { id: run.id },
+        { status, finishedAt: now, error: redactEmails(error), updatedAt: now },
+      );
       if (advanceCursor && run.state?.windowTo) {
         await em.upsert(
           SyncCursorEntity,

@@ -23,7 +23,7 @@ import { isConnectorError } from "../../connectors/http/connector-error";
 import type { LinkEntity } from "../../db/entities/link.entity";
 import { splitStreet } from "../../domain/address";
 import { toNumber } from "../../domain/money";
-import { normalizeEmail } from "../../domain/party";
+import { describeParty, normalizeEmail } from "../../domain/party";
 import type { FieldMappingDef } from "../../mapping/field-mapping";
 import {
   ItemFailure,
@@ -527,17 +527,20 @@ function referenceSince(o: EcwidOrder): Date {
   return new Date((placed?.getTime() ?? 0) - CCV_ORDER_REFERENCE_LOOKBACK_MS);
 }
 
-/** Who the order was booked on, in words, for the item's reason. */
+/** Who the order was booked on, in words (by ids: no name or e-mail in a reason). */
 function customerSummary(rt: FlowRuntime, p: Prepared, c: CustomerOutcome | undefined): string {
-  if (p.debtor) return `booked on the default debtor ${rt.settings.defaultDebtor} (customer ${p.debtor.id})`;
+  if (p.debtor) return `booked on the default debtor (${describeParty({ ccvUser: p.debtor.id })})`;
   if (!p.account || !c) return "a guest order (no e-mail, so no customer account)";
-  const id = c.userId !== undefined ? ` ${c.userId}` : "";
+  const who =
+    c.userId !== undefined
+      ? describeParty({ ccvUser: c.userId, ecwidCustomer: p.account.ecwidKey })
+      : `a new customer account for ${describeParty({ ecwidCustomer: p.account.ecwidKey })}`;
   switch (c.action) {
     case "CREATED":
-      return `customer account${id} for ${p.account.email} ${rt.dryRun ? "would be created" : "created"} (${p.ctx.customertype})`;
+      return `${who} ${rt.dryRun ? "would be created" : "created"} (${p.ctx.customertype})`;
     case "UPDATED":
-      return `customer account${id} for ${p.account.email} ${rt.dryRun ? "would be updated" : "updated"} (${c.changes.length} field${c.changes.length === 1 ? "" : "s"})`;
+      return `${who} ${rt.dryRun ? "would be updated" : "updated"} (${c.changes.length} field${c.changes.length === 1 ? "" : "s"})`;
     case "UNCHANGED":
-      return `customer account${id} for ${p.account.email} reused`;
+      return `${who} reused`;
   }
 }

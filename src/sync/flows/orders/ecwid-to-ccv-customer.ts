@@ -6,7 +6,7 @@ import {
   type CcvUser,
 } from "../../../connectors/ccv-salespos";
 import { isConnectorError } from "../../../connectors/http/connector-error";
-import { normalizeEmail } from "../../../domain/party";
+import { describeParty, normalizeEmail } from "../../../domain/party";
 import { ItemFailure, type FlowRuntime, type LinkWrite } from "../../engine/flow-definition";
 import { diffFields } from "../../engine/hash";
 
@@ -66,7 +66,7 @@ export function defaultDebtor(rt: FlowRuntime): Promise<CcvUser> {
         if (isConnectorError(e) && e.code === "NOT_FOUND") {
           throw new ItemFailure(
             "DEFAULT_DEBTOR",
-            `The default debtor ${setting} is not a customer in CCV SalesPOS (no user with that id).`,
+            `The default debtor ${describeParty({ ccvUser: setting })} is not a customer in CCV SalesPOS (no user with that id).`,
           );
         }
         throw e;
@@ -76,7 +76,7 @@ export function defaultDebtor(rt: FlowRuntime): Promise<CcvUser> {
     if (!user) {
       throw new ItemFailure(
         "DEFAULT_DEBTOR",
-        `The default debtor ${setting} is not a customer in CCV SalesPOS (no account with that e-mail). Create it in CCV, or set its user id.`,
+        "The default debtor (the e-mail address in defaultDebtor) is not a customer in CCV SalesPOS (no account with that e-mail). Create it in CCV, or set its user id.",
       );
     }
     return user;
@@ -110,10 +110,10 @@ export async function syncCcvCustomer(
       // e-mail index was last refreshed, or by a parallel order of the same customer. Refresh the
       // index once and update that account instead of failing.
       if (!isConnectorError(e) || e.vendorCode !== CCV_ERROR.PROPERTY_ALREADY_EXISTS)
-        throw customerFailure(e, args.email);
+        throw customerFailure(e, args.ecwidKey);
       await rt.clients.ccv.refreshEmailIndex();
       existing = await rt.clients.ccv.findUserByEmail(args.email);
-      if (!existing) throw customerFailure(e, args.email);
+      if (!existing) throw customerFailure(e, args.ecwidKey);
     }
   }
 
@@ -133,18 +133,18 @@ export async function syncCcvCustomer(
     try {
       await rt.clients.ccv.updateUser(user.id, { userinfo });
     } catch (e) {
-      throw customerFailure(e, args.email);
+      throw customerFailure(e, args.ecwidKey, user.id);
     }
   }
   return { userId: user.id, action: "UPDATED", changes, links };
 }
 
 /** A customer write CCV refuses (VALIDATION) fails the item with CUSTOMER, in words; other errors pass. */
-function customerFailure(e: unknown, email: string): unknown {
+function customerFailure(e: unknown, ecwidKey: string, userId?: number): unknown {
   if (isConnectorError(e) && e.code === "VALIDATION") {
     return new ItemFailure(
       "CUSTOMER",
-      `CCV SalesPOS refused the customer account for ${email}: ${e.message}`,
+      `CCV SalesPOS refused the customer account of ${describeParty({ ccvUser: userId, ecwidCustomer: ecwidKey })}: ${e.message}`,
     );
   }
   return e;
