@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, UseMiddleware, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { FieldWritePolicy, FlowKind, ValueMapKind } from "../schema/enums";
 import {
   FieldMapping,
@@ -12,6 +12,7 @@ import {
 } from "../schema/flow.type";
 import { SyncRun } from "../schema/run.type";
 import { requireRole } from "../services/principal";
+import { Audited } from "./audit.middleware";
 import { principalOf, type GatewayContext } from "./context";
 import { toFieldMapping, toFlow, toRun, toValueMapping } from "./mappers";
 
@@ -73,6 +74,7 @@ export class FlowResolver {
   }
 
   @Mutation(() => Flow)
+  @UseMiddleware(Audited)
   async configureFlow(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("flow", () => FlowKind) flow: FlowKind,
@@ -101,6 +103,7 @@ export class FlowResolver {
     description:
       "replaces the user mappings of a flow; defaults stay unless a user mapping has the same target",
   })
+  @UseMiddleware(Audited)
   async setFieldMappings(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("flow", () => FlowKind) flow: FlowKind,
@@ -114,6 +117,7 @@ export class FlowResolver {
   }
 
   @Mutation(() => [ValueMapping])
+  @UseMiddleware(Audited)
   async setValueMappings(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("kind", () => ValueMapKind) kind: ValueMapKind,

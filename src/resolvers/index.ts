@@ -1,6 +1,7 @@
 import { EventResolver } from "./event.resolver";
 import { FlowResolver } from "./flow.resolver";
 import { IntegrationResolver } from "./integration.resolver";
+import { IntegrationHealthResolver, OpsResolver } from "./ops.resolver";
 import { RecordsResolver } from "./records.resolver";
 import { RunResolver } from "./run.resolver";
 import { TenancyResolver } from "./tenancy.resolver";
@@ -12,4 +13,6 @@ export const RESOLVERS = [
   RunResolver,
   RecordsResolver,
   EventResolver,
+  OpsResolver,
+  IntegrationHealthResolver,
 ] as const;

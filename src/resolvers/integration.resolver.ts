@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, UseMiddleware, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { IntegrationEntity } from "../db/entities/integration.entity";
 import { FlowKind, SystemKind } from "../schema/enums";
 import { Flow } from "../schema/flow.type";
@@ -11,6 +11,7 @@ import {
   Integration,
 } from "../schema/integration.type";
 import { requireRole } from "../services/principal";
+import { Audited } from "./audit.middleware";
 import { principalOf, type GatewayContext } from "./context";
 import { toConnection, toFlow } from "./mappers";
 
@@ -30,6 +31,7 @@ export class IntegrationResolver {
   }
 
   @Mutation(() => Integration)
+  @UseMiddleware(Audited)
   async createIntegration(
     @Arg("input", () => CreateIntegrationInput) input: CreateIntegrationInput,
     @Ctx() ctx: GatewayContext,
@@ -39,6 +41,7 @@ export class IntegrationResolver {
   }
 
   @Mutation(() => Connection)
+  @UseMiddleware(Audited)
   async updateEcwidCredentials(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("input", () => EcwidCredentialsInput) input: EcwidCredentialsInput,
@@ -52,6 +55,7 @@ export class IntegrationResolver {
   }
 
   @Mutation(() => Connection)
+  @UseMiddleware(Audited)
   async updateCcvCredentials(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("input", () => CcvCredentialsInput) input: CcvCredentialsInput,
@@ -91,6 +95,7 @@ export class IntegrationResolver {
   }
 
   @Mutation(() => Boolean)
+  @UseMiddleware(Audited)
   async deleteIntegration(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<boolean> {
     return ctx.services.integrations.delete(requireRole(principalOf(ctx), "ADMIN"), id);
   }

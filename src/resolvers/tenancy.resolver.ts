@@ -1,7 +1,8 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, UseMiddleware, ID, Mutation, Query, Resolver } from "type-graphql";
 import { Role } from "../schema/enums";
 import { ApiKey, CreatedApiKey, CreatedWorkspace, Viewer } from "../schema/tenancy.type";
 import { requireInstanceAdmin, requireRole } from "../services/principal";
+import { Audited } from "./audit.middleware";
 import { principalOf, type GatewayContext } from "./context";
 import { toApiKey, toWorkspace } from "./mappers";
 
@@ -22,6 +23,7 @@ export class TenancyResolver {
   }
 
   @Mutation(() => CreatedWorkspace, { description: "instance operator only" })
+  @UseMiddleware(Audited)
   async createWorkspace(@Arg("name") name: string, @Ctx() ctx: GatewayContext): Promise<CreatedWorkspace> {
     requireInstanceAdmin(principalOf(ctx));
     const { workspace, adminKey } = await ctx.services.tenancy.createWorkspace(name);
@@ -32,6 +34,7 @@ export class TenancyResolver {
   }
 
   @Mutation(() => CreatedApiKey)
+  @UseMiddleware(Audited)
   async createApiKey(
     @Arg("name") name: string,
     @Arg("role", () => Role) role: Role,
@@ -43,6 +46,7 @@ export class TenancyResolver {
   }
 
   @Mutation(() => ApiKey)
+  @UseMiddleware(Audited)
   async revokeApiKey(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<ApiKey> {
     const ws = requireRole(principalOf(ctx), "ADMIN");
     return toApiKey(await ctx.services.tenancy.revokeApiKey(ws, id));

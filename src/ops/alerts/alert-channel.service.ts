@@ -10,6 +10,7 @@ import {
   AlertDeliveryEntity,
   AlertEntity,
   AlertIncidentEntity,
+  ConnectionEventEntity,
   type AlertChannelTypeName,
 } from "../../db/entities/ops.entity";
 import { checkVendorUrl } from "../../services/integration.service";
@@ -250,6 +251,18 @@ export class AlertChannelService {
       .getMany();
     const nodes = rows.slice(0, n).map((r) => ({ cursor: encodeCursor({ id: r.id }), node: r }));
     return { nodes, hasNextPage: rows.length > n, endCursor: nodes.at(-1)?.cursor ?? null, totalCount };
+  }
+
+  /** the connection's changes of state, newest first */
+  async connectionHistory(
+    integrationId: string,
+    first: number | undefined,
+  ): Promise<ConnectionEventEntity[]> {
+    return this.ds.manager.find(ConnectionEventEntity, {
+      where: { integrationId },
+      order: { id: "DESC" },
+      take: pageSize(first, 20),
+    });
   }
 
   async alertsByIds(ids: number[]): Promise<AlertEntity[]> {
