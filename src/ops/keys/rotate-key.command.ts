@@ -1,5 +1,5 @@
 import { SecretBox } from "../../common/crypto";
-import { createLogger } from "../../common/logger";
+import { createLogger, silentLogger } from "../../common/logger";
 import { loadConfig } from "../../config/config";
 import { resolveEncryptionKey } from "../../config/local-secrets";
 import { openDatabase } from "../../db/data-source";
@@ -21,7 +21,7 @@ export async function rotateKeyCommand(
   const box = new SecretBox(resolveEncryptionKey(config), config.previousEncryptionKeys);
   const ds = await openDatabase(config.database);
   try {
-    const logger = createLogger({ level: config.logLevel });
+    const logger = config.logLevel === "silent" ? silentLogger : createLogger({ level: config.logLevel });
     const report = await rotateSecrets(ds, box, { check, logger });
     const before = Object.entries(report.byKeyBefore)
       .map(([k, n]) => `${n} under key ${k}`)
