@@ -204,7 +204,7 @@ export class IntegrationService {
           },
         );
       }
-      if (from !== to && !(from === "UNTESTED" && to === "OK")) {
+      if (from !== to) {
         await em.insert(ConnectionEventEntity, {
           integrationId: id,
           system,

@@ -110,9 +110,9 @@ describe("key rotation: GATEWAY_ENCRYPTION_KEY_PREVIOUS and npm run rotate-key",
     });
     const gql = <T, V>(doc: TypedDocumentNode<T, V>, vars: V) => executeOk(second!.url, doc, vars, w.key);
     expect(
-      (
-        await gql<Checks, unknown>(TestConnectionsDocument, { integrationId: w.integrationId })
-      ).testConnections.map((c) => c.ok),
+      (await gql(TestConnectionsDocument, { integrationId: w.integrationId })).testConnections.map(
+        (c) => c.ok,
+      ),
     ).toEqual([true, true]);
 
     const check = await command(["--check"]);
@@ -134,9 +134,9 @@ describe("key rotation: GATEWAY_ENCRYPTION_KEY_PREVIOUS and npm run rotate-key",
 
     // the running gateway keeps working on the rotated secrets: connections, a run, the channel secret
     expect(
-      (
-        await gql<Checks, unknown>(TestConnectionsDocument, { integrationId: w.integrationId })
-      ).testConnections.map((c) => c.ok),
+      (await gql(TestConnectionsDocument, { integrationId: w.integrationId })).testConnections.map(
+        (c) => c.ok,
+      ),
     ).toEqual([true, true]);
     const run = await gql(RunSyncDocument, {
       integrationId: w.integrationId,

@@ -6,6 +6,7 @@ import type { StoreProfile } from "../../domain/store";
 import { ConnectorError, isConnectorError } from "../http/connector-error";
 import type { ConnectorDeps } from "../http/connector-deps";
 import { credentialFingerprint } from "../http/fingerprint";
+import type { AuthCircuit } from "../http/auth-circuit";
 import type { RateBudget } from "../http/rate-budget";
 import { HttpTransport, type HttpMethod, type RawResponse, type TransportRequest } from "../http/transport";
 import { ccvDate, signCcvRequest, verifyCcvResponse } from "./ccv.auth";
@@ -217,7 +218,9 @@ export class CcvClient {
       system: SYSTEM,
       credentialKey: this.credentialKey,
       budget: deps.budget,
-      circuit: deps.circuit,
+      // CCV budgets belong to the public key, but a refusal belongs to the key pair: a corrected
+      // secret key must not stay blocked by the circuit its wrong predecessor tripped
+      circuit: deps.circuit && pairCircuit(deps.circuit, credentialFingerprint(conn.secretKey)),
       classify: (res, req) => this.classify(res, req),
       logger: deps.logger,
       observe: deps.observe,
@@ -1180,4 +1183,14 @@ export function randomPassword(length = CCV_USER_PASSWORD_LENGTH): string {
     [chars[i], chars[j]] = [chars[j], chars[i]];
   }
   return chars.join("");
+}
+
+/** the shared auth circuit, keyed by the budget's key plus the secret's fingerprint */
+function pairCircuit(circuit: AuthCircuit, secretPrint: string): AuthCircuit {
+  const k = (key: string) => `${key}|${secretPrint}`;
+  return {
+    trip: (key: string, message: string) => circuit.trip(k(key), message),
+    check: (key: string) => circuit.check(k(key)),
+    reset: (key: string) => circuit.reset(k(key)),
+  } as unknown as AuthCircuit;
 }
