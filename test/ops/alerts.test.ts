@@ -8,42 +8,12 @@ import {
   ConnectionHistoryDocument,
   AlertChannelsDocument,
 } from "../../sdk/generated/graphql";
-import type { EcwidOrder } from "../../src/connectors/ecwid";
-import { MailReceiver, WebhookReceiver, type ReceivedAlert } from "../support/alert-receivers";
+import { MailReceiver, WebhookReceiver, webOrder, type ReceivedAlert } from "../support/alert-receivers";
 import { eventually, startWorld, type World } from "../support/world";
 
 const MIN = 60_000;
 const SMTP_USER = "alerts@shop.example";
 const SMTP_PASSWORD = "smtp-Secret-4711";
-
-export function webOrder(sku: string, productId: number, email = "buyer@example.com"): EcwidOrder {
-  return {
-    email,
-    paymentStatus: "PAID",
-    fulfillmentStatus: "AWAITING_PROCESSING",
-    pricesIncludeTax: true,
-    subtotal: 12.95,
-    total: 12.95,
-    tax: 2.25,
-    items: [
-      {
-        productId,
-        sku,
-        name: "Koffiemok",
-        quantity: 1,
-        price: 12.95,
-        taxes: [{ name: "BTW", value: 21, total: 2.25, includeInPrice: true }],
-      },
-    ],
-    billingPerson: {
-      name: "Web Klant",
-      street: "Dorpsstraat 1",
-      city: "Utrecht",
-      postalCode: "3511AA",
-      countryCode: "NL",
-    },
-  } as EcwidOrder;
-}
 
 /** one alert seen through both channels: the webhook's JSON and the e-mail's text */
 interface Seen {

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import type { EcwidOrder } from "../../src/connectors/ecwid";
 
 export interface ReceivedAlert {
   kind: string;
@@ -122,4 +123,38 @@ export class MailReceiver {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** a paid Ecwid web order of one line (a guest order when `email` is null) */
+export function webOrder(
+  sku: string,
+  productId: number,
+  email: string | null = "buyer@example.com",
+): EcwidOrder {
+  return {
+    ...(email ? { email } : {}),
+    paymentStatus: "PAID",
+    fulfillmentStatus: "AWAITING_PROCESSING",
+    pricesIncludeTax: true,
+    subtotal: 12.95,
+    total: 12.95,
+    tax: 2.25,
+    items: [
+      {
+        productId,
+        sku,
+        name: "Koffiemok",
+        quantity: 1,
+        price: 12.95,
+        taxes: [{ name: "BTW", value: 21, total: 2.25, includeInPrice: true }],
+      },
+    ],
+    billingPerson: {
+      name: "Web Klant",
+      street: "Dorpsstraat 1",
+      city: "Utrecht",
+      postalCode: "3511AA",
+      countryCode: "NL",
+    },
+  } as EcwidOrder;
 }
