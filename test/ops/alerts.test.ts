@@ -410,4 +410,18 @@ describe("alerts: every kind arrives once, in words, by signed webhook and by e-
     expect(pending.status).toBe("PENDING");
     hook.hang = false;
   });
+
+  it("the retention purge removes alerts, deliveries, closed incidents and connection history past LOG_RETENTION_DAYS", async () => {
+    const ds = w.t.gw.dataSource;
+    const n = async (t: string) => Number((await ds.query(`SELECT COUNT(*) AS n FROM ${t}`))[0].n);
+    expect(await n("alert")).toBeGreaterThan(5);
+    const first = await w.t.gw.engine.retention.purge();
+    expect(first.alertsDeleted).toBe(0);
+    // (some alerts were made at the test clock, days ahead)
+    const later = new Date(Date.now() + 40 * 24 * 3600_000);
+    const r = await w.t.gw.engine.retention.purge(later);
+    expect(r.alertsDeleted).toBeGreaterThan(5);
+    for (const t of ["alert", "alert_delivery", "connection_event"]) expect([t, await n(t)]).toEqual([t, 0]);
+    expect(await n("alert_incident WHERE status = 'RESOLVED'")).toBe(0);
+  });
 });
