@@ -28,6 +28,11 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "mysql://root@127.0.0.1:3306/" }, "DATABASE_URL"],
     [{ GATEWAY_ENCRYPTION_KEY: "short" }, "GATEWAY_ENCRYPTION_KEY"],
     [{ GATEWAY_ADMIN_TOKEN: "tooshort" }, "GATEWAY_ADMIN_TOKEN"],
+    [{ GATEWAY_ENCRYPTION_KEY_PREVIOUS: `${KEY},nope` }, "GATEWAY_ENCRYPTION_KEY_PREVIOUS"],
+    [{ LOG_RETENTION_DAYS: "90", AUDIT_RETENTION_DAYS: "60" }, "AUDIT_RETENTION_DAYS"],
+    [{ ALERT_DIGEST_CRON: "every day" }, "ALERT_DIGEST_CRON"],
+    [{ ALERT_EVALUATE_SECONDS: "1" }, "ALERT_EVALUATE_SECONDS"],
+    [{ HEALTH_CHECK_MINUTES: "-1" }, "HEALTH_CHECK_MINUTES"],
     [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
     [{ DATABASE_URL: "mysql://root@127.0.0.1:3306/gw" }, "GATEWAY_ENCRYPTION_KEY"],
     [{ ECWID_WEBHOOK_MAX_AGE_HOURS: "24" }, "ECWID_WEBHOOK_MAX_AGE_HOURS"],
@@ -59,5 +64,21 @@ describe("loadConfig", () => {
     expect(c.encryptionKey?.length).toBe(32);
     const b64 = Buffer.alloc(32, 7).toString("base64");
     expect(loadConfig({ GATEWAY_ENCRYPTION_KEY: b64 }).encryptionKey).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it("reads the operations settings and the previous encryption keys", () => {
+    const c = loadConfig({
+      GATEWAY_ENCRYPTION_KEY_PREVIOUS: ` ${KEY} , ${"b".repeat(64)}`,
+      HEALTH_CHECK_MINUTES: "0",
+      ALERT_MIN_INTERVAL_SECONDS: "300",
+    });
+    expect(c.previousEncryptionKeys.map((k) => k.toString("hex"))).toEqual([KEY, "b".repeat(64)]);
+    expect(c.auditRetentionDays).toBe(400);
+    expect(c.ops).toMatchObject({
+      healthCheckMinutes: 0,
+      minIntervalSeconds: 300,
+      evaluateSeconds: 30,
+      digestCron: "0 7 * * *",
+    });
   });
 });
