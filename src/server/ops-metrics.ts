@@ -26,8 +26,8 @@ export class OpsMetrics {
   readonly alertDeliveries: Counter<"channel_type" | "outcome">;
   readonly alerts: Counter<"kind">;
   readonly healthChecks: Counter<"system" | "outcome">;
-  private db?: DataSource;
-  private pressure?: BudgetPressure;
+  /** what the gauges read at scrape time (bound once the database is open) */
+  private readonly source: { db?: DataSource; pressure?: BudgetPressure } = {};
 
   constructor(registry: Registry) {
     const r = [registry];
@@ -85,7 +85,7 @@ export class OpsMetrics {
       labelNames: ["system", "outcome"],
       registers: r,
     });
-    const self = this;
+    const self = this.source;
     new Gauge({
       name: "gateway_rate_budget_utilization_ratio",
       help: "Share of each lane's per-minute vendor limit used in the last minute (this process)",
@@ -198,8 +198,8 @@ export class OpsMetrics {
 
   /** the database the queue, run and connection gauges read */
   bind(db: DataSource, pressure: BudgetPressure): void {
-    this.db = db;
-    this.pressure = pressure;
+    this.source.db = db;
+    this.source.pressure = pressure;
   }
 
   /** counts runs and items from the events this process publishes */
