@@ -66,7 +66,7 @@ export function defaultDebtor(rt: FlowRuntime): Promise<CcvUser> {
         if (isConnectorError(e) && e.code === "NOT_FOUND") {
           throw new ItemFailure(
             "DEFAULT_DEBTOR",
-            `The default debtor ${describeParty({ ccvUser: setting })} is not a customer in CCV SalesPOS (no user with that id).`,
+            `The default debtor ${setting} is not a customer in CCV SalesPOS (no user with that id).`,
           );
         }
         throw e;
