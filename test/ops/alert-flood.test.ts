@@ -1,13 +1,18 @@
 import {
   AlertIncidentsDocument,
   ConfigureFlowDocument,
-  CreateAlertChannelDocument,
   RunSyncDocument,
   UpdateCcvCredentialsDocument,
 } from "../../sdk/generated/graphql";
 import { SyncItemEntity } from "../../src/db/entities/sync-item.entity";
-import { MailReceiver, WebhookReceiver, webOrder } from "../support/alert-receivers";
-import { eventually, startWorld, type World } from "../support/world";
+import {
+  MailReceiver,
+  WebhookReceiver,
+  webOrder,
+  startMugWorld,
+  subscribe,
+} from "../support/alert-receivers";
+import { eventually, type World } from "../support/world";
 
 const SEC = 1000;
 // a thousand items through the real flow and sandboxes take a while on a shared machine
@@ -48,22 +53,7 @@ describe("alert throttling: a flood of failures makes a handful of messages", ()
   beforeAll(async () => {
     hook = await WebhookReceiver.start();
     mail = await MailReceiver.start("u", "p");
-    w = await startWorld({
-      ecwid: {
-        seed: {
-          products: [
-            {
-              id: 700100300,
-              sku: "MUG-001",
-              name: "Koffiemok",
-              price: 12.95,
-              quantity: 40,
-              unlimited: false,
-              enabled: true,
-            },
-          ],
-        },
-      },
+    w = await startMugWorld({
       gateway: {
         env: {
           ALERT_EVALUATE_SECONDS: "3600",
@@ -74,34 +64,9 @@ describe("alert throttling: a flood of failures makes a handful of messages", ()
       },
       engine: { ops: { clock } },
     });
-    w.ccv.store.seedProduct({
-      name: "Koffiemok",
-      productnumber: "MUG-001",
-      price: 12.95,
-      stockenabled: true,
-      stock: 40,
-    });
-    const kinds = ["CONNECTION_FAILING", "RUN_FAILED", "RUN_PARTIAL", "ITEM_FAILURE"] as const;
-    hook.secret = (
-      await w.gql(CreateAlertChannelDocument, {
-        input: { name: "hook", type: "WEBHOOK", kinds: [...kinds], webhookUrl: hook.url },
-      })
-    ).createAlertChannel.signingSecret!;
-    await w.gql(CreateAlertChannelDocument, {
-      input: {
-        name: "mail",
-        type: "EMAIL",
-        kinds: [...kinds],
-        email: {
-          host: "127.0.0.1",
-          port: mail.port,
-          tls: "NONE",
-          username: "u",
-          password: "p",
-          from: "gw@shop.example",
-          to: ["ops@shop.example"],
-        },
-      },
+    await subscribe(w, hook, mail, ["CONNECTION_FAILING", "RUN_FAILED", "RUN_PARTIAL", "ITEM_FAILURE"], {
+      user: "u",
+      password: "p",
     });
     await w.gql(ConfigureFlowDocument, {
       integrationId: w.integrationId,

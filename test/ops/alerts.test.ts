@@ -1,6 +1,5 @@
 import {
   ConfigureFlowDocument,
-  CreateAlertChannelDocument,
   RunSyncDocument,
   UpdateCcvCredentialsDocument,
   AlertChannelDeliveriesDocument,
@@ -8,8 +7,16 @@ import {
   ConnectionHistoryDocument,
   AlertChannelsDocument,
 } from "../../sdk/generated/graphql";
-import { MailReceiver, WebhookReceiver, webOrder, type ReceivedAlert } from "../support/alert-receivers";
-import { eventually, startWorld, type World } from "../support/world";
+import { ALERT_KINDS } from "../../src/ops/alerts/alert-kinds";
+import {
+  MailReceiver,
+  WebhookReceiver,
+  webOrder,
+  type ReceivedAlert,
+  startMugWorld,
+  subscribe,
+} from "../support/alert-receivers";
+import { eventually, type World } from "../support/world";
 
 const MIN = 60_000;
 const SMTP_USER = "alerts@shop.example";
@@ -62,22 +69,7 @@ describe("alerts: every kind arrives once, in words, by signed webhook and by e-
   beforeAll(async () => {
     hook = await WebhookReceiver.start();
     mail = await MailReceiver.start(SMTP_USER, SMTP_PASSWORD);
-    w = await startWorld({
-      ecwid: {
-        seed: {
-          products: [
-            {
-              id: 700100300,
-              sku: "MUG-001",
-              name: "Koffiemok",
-              price: 12.95,
-              quantity: 40,
-              unlimited: false,
-              enabled: true,
-            },
-          ],
-        },
-      },
+    w = await startMugWorld({
       gateway: {
         env: {
           ALERT_EVALUATE_SECONDS: "3600",
@@ -93,45 +85,7 @@ describe("alerts: every kind arrives once, in words, by signed webhook and by e-
         hooks: { beforeRecord: async () => block },
       },
     });
-    w.ccv.store.seedProduct({
-      name: "Koffiemok",
-      productnumber: "MUG-001",
-      price: 12.95,
-      stockenabled: true,
-      stock: 40,
-    });
-    const all = [
-      "CONNECTION_FAILING",
-      "CONNECTION_RECOVERED",
-      "RUN_FAILED",
-      "RUN_PARTIAL",
-      "ITEM_FAILURE",
-      "RUN_STALLED",
-      "FLOW_SILENT",
-      "RATE_BUDGET_EXHAUSTED",
-      "DIGEST",
-    ] as const;
-    hook.secret = (
-      await w.gql(CreateAlertChannelDocument, {
-        input: { name: "ops webhook", type: "WEBHOOK", kinds: [...all], webhookUrl: hook.url },
-      })
-    ).createAlertChannel.signingSecret!;
-    await w.gql(CreateAlertChannelDocument, {
-      input: {
-        name: "ops mail",
-        type: "EMAIL",
-        kinds: [...all],
-        email: {
-          host: "127.0.0.1",
-          port: mail.port,
-          tls: "NONE",
-          username: SMTP_USER,
-          password: SMTP_PASSWORD,
-          from: "gateway@shop.example",
-          to: ["ops@shop.example"],
-        },
-      },
-    });
+    await subscribe(w, hook, mail, [...ALERT_KINDS], { user: SMTP_USER, password: SMTP_PASSWORD });
   });
   afterEach(() => {
     // a failed step never leaves the worker blocked for the next one

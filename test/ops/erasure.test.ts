@@ -9,9 +9,9 @@ import {
 import { LinkEntity } from "../../src/db/entities/link.entity";
 import { SyncItemEntity } from "../../src/db/entities/sync-item.entity";
 import { SyncRunEntity } from "../../src/db/entities/sync-run.entity";
-import { webOrder } from "../support/alert-receivers";
+import { webOrder, startMugWorld } from "../support/alert-receivers";
 import { errorCode } from "../support/graphql-client";
-import { eventually, startWorld, type World } from "../support/world";
+import { eventually, type World } from "../support/world";
 
 const EMAIL = "erika.mustermann@example.com";
 const TYPED = "  Erika.Mustermann@Example.COM ";
@@ -50,30 +50,8 @@ describe("GDPR: erasePersonalData after orders and customers of one e-mail went 
   };
 
   beforeAll(async () => {
-    w = await startWorld({
-      ecwid: {
-        seed: {
-          products: [
-            {
-              id: 700100300,
-              sku: "MUG-001",
-              name: "Koffiemok",
-              price: 12.95,
-              quantity: 40,
-              unlimited: false,
-              enabled: true,
-            },
-          ],
-        },
-      },
+    w = await startMugWorld({
       gateway: { captureLogs: true, env: { ALERT_EVALUATE_SECONDS: "3600", HEALTH_CHECK_MINUTES: "0" } },
-    });
-    w.ccv.store.seedProduct({
-      name: "Koffiemok",
-      productnumber: "MUG-001",
-      price: 12.95,
-      stockenabled: true,
-      stock: 40,
     });
     for (const flow of ["ORDERS_ECWID_TO_CCV", "ORDERS_CCV_TO_ECWID"] as const)
       await w.gql(ConfigureFlowDocument, { integrationId: w.integrationId, flow, input: { enabled: true } });

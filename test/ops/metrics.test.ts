@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigureFlowDocument, RunSyncDocument } from "../../sdk/generated/graphql";
-import { webOrder } from "../support/alert-receivers";
-import { startWorld, type World } from "../support/world";
+import { webOrder, startMugWorld } from "../support/alert-receivers";
+import type { World } from "../support/world";
 
 /** every metric name a PromQL expression mentions (histogram series map to their histogram) */
 export const metricNames = (expr: string) =>
@@ -12,30 +12,8 @@ describe("metrics: runs, items, queue, lanes, webhooks; bounded labels; a dashbo
   let w: World;
   let text = "";
   beforeAll(async () => {
-    w = await startWorld({
-      ecwid: {
-        seed: {
-          products: [
-            {
-              id: 700100300,
-              sku: "MUG-001",
-              name: "Koffiemok",
-              price: 12.95,
-              quantity: 40,
-              unlimited: false,
-              enabled: true,
-            },
-          ],
-        },
-      },
+    w = await startMugWorld({
       gateway: { env: { ALERT_EVALUATE_SECONDS: "3600", HEALTH_CHECK_MINUTES: "0" } },
-    });
-    w.ccv.store.seedProduct({
-      name: "Koffiemok",
-      productnumber: "MUG-001",
-      price: 12.95,
-      stockenabled: true,
-      stock: 40,
     });
     await w.gql(ConfigureFlowDocument, {
       integrationId: w.integrationId,

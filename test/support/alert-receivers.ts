@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import type { EcwidOrder } from "../../src/connectors/ecwid";
+import { CreateAlertChannelDocument, type AlertKind } from "../../sdk/generated/graphql";
+import { startWorld, type World, type WorldOptions } from "./world";
 
 export interface ReceivedAlert {
   kind: string;
@@ -157,4 +159,66 @@ export function webOrder(
       countryCode: "NL",
     },
   } as EcwidOrder;
+}
+
+/** both sandboxes with one product (SKU MUG-001) that orders can be booked with */
+export async function startMugWorld(opts: WorldOptions = {}): Promise<World> {
+  const w = await startWorld({
+    ...opts,
+    ecwid: {
+      ...(opts.ecwid ?? {}),
+      seed: {
+        products: [
+          {
+            id: 700100300,
+            sku: "MUG-001",
+            name: "Koffiemok",
+            price: 12.95,
+            quantity: 40,
+            unlimited: false,
+            enabled: true,
+          },
+        ],
+      },
+    },
+  });
+  w.ccv.store.seedProduct({
+    name: "Koffiemok",
+    productnumber: "MUG-001",
+    price: 12.95,
+    stockenabled: true,
+    stock: 40,
+  });
+  return w;
+}
+
+/** a webhook channel to `hook` and an e-mail channel to `mail` (login user/password), hearing `kinds` */
+export async function subscribe(
+  w: World,
+  hook: WebhookReceiver,
+  mail: MailReceiver,
+  kinds: AlertKind[],
+  login: { user: string; password: string },
+): Promise<void> {
+  hook.secret = (
+    await w.gql(CreateAlertChannelDocument, {
+      input: { name: "ops webhook", type: "WEBHOOK", kinds, webhookUrl: hook.url },
+    })
+  ).createAlertChannel.signingSecret!;
+  await w.gql(CreateAlertChannelDocument, {
+    input: {
+      name: "ops mail",
+      type: "EMAIL",
+      kinds,
+      email: {
+        host: "127.0.0.1",
+        port: mail.port,
+        tls: "NONE",
+        username: login.user,
+        password: login.password,
+        from: "gateway@shop.example",
+        to: ["ops@shop.example"],
+      },
+    },
+  });
 }

@@ -14,7 +14,8 @@ import {
   type AlertChannelTypeName,
 } from "../../db/entities/ops.entity";
 import { checkVendorUrl } from "../../services/integration.service";
-import { decodeCursor, encodeCursor, pageSize } from "../../sync/pagination";
+import { pageSize } from "../../sync/pagination";
+import { newestFirst } from "../paging";
 import type { Page } from "../../sync/run.service";
 import { ALERT_KINDS, type AlertKindName } from "./alert-kinds";
 import type { SmtpTarget, WebhookTarget } from "./alert-senders";
@@ -215,19 +216,10 @@ export class AlertChannelService {
     first: number | undefined,
     after: string | undefined,
   ): Promise<Page<AlertDeliveryEntity>> {
-    const n = pageSize(first, 20);
-    const pos = decodeCursor<{ id: number }>(after);
     const qb = this.ds.manager
       .createQueryBuilder(AlertDeliveryEntity, "d")
       .where("d.workspace_id = :ws AND d.channel_id = :ch", { ws: workspaceId, ch: channelId });
-    const totalCount = await qb.getCount();
-    if (pos) qb.andWhere("d.id < :after", { after: pos.id });
-    const rows = await qb
-      .orderBy("d.id", "DESC")
-      .take(n + 1)
-      .getMany();
-    const nodes = rows.slice(0, n).map((r) => ({ cursor: encodeCursor({ id: r.id }), node: r }));
-    return { nodes, hasNextPage: rows.length > n, endCursor: nodes.at(-1)?.cursor ?? null, totalCount };
+    return newestFirst(qb, first, after, 20);
   }
 
   async alerts(
@@ -236,21 +228,12 @@ export class AlertChannelService {
     first: number | undefined,
     after: string | undefined,
   ): Promise<Page<AlertEntity>> {
-    const n = pageSize(first, 50);
-    const pos = decodeCursor<{ id: number }>(after);
     const qb = this.ds.manager
       .createQueryBuilder(AlertEntity, "a")
       .where("a.workspace_id = :ws", { ws: workspaceId });
     if (filter.integrationId) qb.andWhere("a.integration_id = :iid", { iid: filter.integrationId });
     if (filter.kind) qb.andWhere("a.kind = :kind", { kind: filter.kind });
-    const totalCount = await qb.getCount();
-    if (pos) qb.andWhere("a.id < :after", { after: pos.id });
-    const rows = await qb
-      .orderBy("a.id", "DESC")
-      .take(n + 1)
-      .getMany();
-    const nodes = rows.slice(0, n).map((r) => ({ cursor: encodeCursor({ id: r.id }), node: r }));
-    return { nodes, hasNextPage: rows.length > n, endCursor: nodes.at(-1)?.cursor ?? null, totalCount };
+    return newestFirst(qb, first, after, 50);
   }
 
   /** the connection's changes of state, newest first */

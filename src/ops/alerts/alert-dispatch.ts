@@ -13,7 +13,7 @@ import { SyncItemEntity } from "../../db/entities/sync-item.entity";
 import { SyncRunEntity } from "../../db/entities/sync-run.entity";
 import { WorkspaceEntity } from "../../db/entities/workspace.entity";
 import { PermanentJobFailure, type JobQueue } from "../../jobs/job-queue";
-import { ALERT_DELIVERY_JOB } from "./alert-kinds";
+import { ALERT_DELIVERY_JOB, INCIDENT_KINDS } from "./alert-kinds";
 import type { AlertChannelService } from "./alert-channel.service";
 import { flowWords } from "./alert-messages";
 import {
@@ -269,15 +269,7 @@ export class AlertDispatch {
         where: {
           integrationId: i.id,
           status: "OPEN",
-          kind: In([
-            "CONNECTION_FAILING",
-            "RUN_FAILED",
-            "RUN_PARTIAL",
-            "ITEM_FAILURE",
-            "RUN_STALLED",
-            "FLOW_SILENT",
-            "RATE_BUDGET_EXHAUSTED",
-          ]),
+          kind: In([...INCIDENT_KINDS]),
         },
       });
       lines.push("", `${i.name}: Ecwid ${i.ecwidStatus}, CCV SalesPOS ${i.ccvStatus}`);

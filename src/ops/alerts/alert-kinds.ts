@@ -15,6 +15,10 @@ export type AlertKindName = (typeof ALERT_KINDS)[number];
 /** incident kinds (CONNECTION_RECOVERED is the alert sent when a CONNECTION_FAILING incident ends) */
 export type IncidentKindName = Exclude<AlertKindName, "CONNECTION_RECOVERED" | "DIGEST">;
 
+export const INCIDENT_KINDS = ALERT_KINDS.filter(
+  (k): k is IncidentKindName => k !== "CONNECTION_RECOVERED" && k !== "DIGEST",
+);
+
 export const ALERT_DELIVERY_JOB = "alert-delivery";
 export const HEALTH_CHECK_JOB = "health-check";
 /** the jobs of the operations lane: never claimed by the workers that run syncs, and vice versa */

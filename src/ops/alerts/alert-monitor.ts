@@ -23,6 +23,16 @@ import type { AlertText, AlertWriter, RecordRef } from "./alert-messages";
 import type { BudgetPressure } from "./budget-pressure";
 import { cronPeriodMs } from "./cron-period";
 
+/** the failed items of one flow and error code within a batch of events */
+interface FailureGroup {
+  integrationId: string;
+  flow: string;
+  code: string;
+  count: number;
+  reason: string | null;
+  refs: RecordRef[];
+}
+
 interface IntegrationInfo {
   id: string;
   name: string;
@@ -105,14 +115,13 @@ export class AlertMonitor {
   // ------------------------------------------------------------------------------------ sources
 
   private async fromEvents(now: Date, result: EvaluationResult): Promise<void> {
-    let after = Number(await this.state(EVENT_WATERMARK));
-    for (;;) {
-      const rows = await this.ds.manager.find(SyncEventEntity, {
+    const page = (after: number) =>
+      this.ds.manager.find(SyncEventEntity, {
         where: { id: MoreThan(after), type: In(["ITEM_FAILED", "RUN_FINISHED"]) },
         order: { id: "ASC" },
         take: BATCH,
       });
-      if (rows.length === 0) break;
+    await this.drain(EVENT_WATERMARK, page, async (rows) => {
       const runIds = [...new Set(rows.map((r) => r.runId).filter((x): x is string => !!x))];
       const runs = new Map(
         (runIds.length
@@ -131,17 +140,7 @@ export class AlertMonitor {
           : []
         ).map((r) => [r.id, r]),
       );
-      const failures = new Map<
-        string,
-        {
-          integrationId: string;
-          flow: string;
-          code: string;
-          count: number;
-          reason: string | null;
-          refs: RecordRef[];
-        }
-      >();
+      const failures = new Map<string, FailureGroup>();
       for (const row of rows) {
         const e = row.payload as unknown as SyncEventData;
         const run = row.runId ? runs.get(row.runId) : undefined;
@@ -171,24 +170,28 @@ export class AlertMonitor {
         }
       }
       await this.itemFailures(failures, now, result);
+    });
+  }
+
+  /** hands the rows after a watermark to `handle`, batch by batch, moving the watermark after each */
+  private async drain<T extends { id: number }>(
+    key: string,
+    page: (after: number) => Promise<T[]>,
+    handle: (rows: T[]) => Promise<void>,
+  ): Promise<void> {
+    let after = Number(await this.state(key));
+    for (;;) {
+      const rows = await page(after);
+      if (rows.length === 0) return;
+      await handle(rows);
       after = rows[rows.length - 1].id;
-      await this.setState(EVENT_WATERMARK, String(after));
-      if (rows.length < BATCH) break;
+      await this.setState(key, String(after));
+      if (rows.length < BATCH) return;
     }
   }
 
   private async itemFailures(
-    groups: Map<
-      string,
-      {
-        integrationId: string;
-        flow: string;
-        code: string;
-        count: number;
-        reason: string | null;
-        refs: RecordRef[];
-      }
-    >,
+    groups: Map<string, FailureGroup>,
     now: Date,
     result: EvaluationResult,
   ): Promise<void> {
@@ -271,14 +274,13 @@ export class AlertMonitor {
   }
 
   private async fromConnections(now: Date, result: EvaluationResult): Promise<void> {
-    let after = Number(await this.state(CONNECTION_WATERMARK));
-    for (;;) {
-      const rows = await this.ds.manager.find(ConnectionEventEntity, {
+    const page = (after: number) =>
+      this.ds.manager.find(ConnectionEventEntity, {
         where: { id: MoreThan(after) },
         order: { id: "ASC" },
         take: BATCH,
       });
-      if (rows.length === 0) break;
+    await this.drain(CONNECTION_WATERMARK, page, async (rows) => {
       for (const r of rows) {
         const i = await this.integration(r.integrationId);
         if (!i) continue;
@@ -302,10 +304,7 @@ export class AlertMonitor {
           await this.alert(i, this.writer.connectionRecovered(i, r.system, since), open.id, now, result);
         }
       }
-      after = rows[rows.length - 1].id;
-      await this.setState(CONNECTION_WATERMARK, String(after));
-      if (rows.length < BATCH) break;
-    }
+    });
   }
 
   private async stalledRuns(now: Date, result: EvaluationResult): Promise<void> {

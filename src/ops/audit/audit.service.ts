@@ -4,7 +4,7 @@ import { json } from "../../db/columns";
 import { ApiKeyEntity } from "../../db/entities/api-key.entity";
 import { AuditLogEntity } from "../../db/entities/ops.entity";
 import type { Principal } from "../../services/principal";
-import { decodeCursor, encodeCursor, pageSize } from "../../sync/pagination";
+import { newestFirst } from "../paging";
 import type { Page } from "../../sync/run.service";
 
 /** Who made a change: an API key (by its readable prefix), the operator token, or a command. */
@@ -102,8 +102,6 @@ export class AuditService {
     first: number | undefined,
     after: string | undefined,
   ): Promise<Page<AuditLogEntity>> {
-    const n = pageSize(first, 50);
-    const pos = decodeCursor<{ id: number }>(after);
     const qb = this.ds.manager
       .createQueryBuilder(AuditLogEntity, "a")
       .where("a.workspace_id = :ws", { ws: workspaceId });
@@ -114,15 +112,7 @@ export class AuditService {
     if (filter.actor) qb.andWhere("a.actor LIKE :actor", { actor: `${filter.actor.replace(/[%_]/g, "")}%` });
     if (filter.from) qb.andWhere("a.at >= :from", { from: filter.from });
     if (filter.to) qb.andWhere("a.at < :to", { to: filter.to });
-    const totalCount = await qb.getCount();
-    if (pos) qb.andWhere("a.id < :after", { after: pos.id });
-    const rows = await qb
-      .orderBy("a.id", "DESC")
-      .take(n + 1)
-      .getMany();
-    const page = rows.slice(0, n);
-    const nodes = page.map((r) => ({ cursor: encodeCursor({ id: r.id }), node: r }));
-    return { nodes, hasNextPage: rows.length > n, endCursor: nodes.at(-1)?.cursor ?? null, totalCount };
+    return newestFirst(qb, first, after, 50);
   }
 
   /** deletes entries older than AUDIT_RETENTION_DAYS */
