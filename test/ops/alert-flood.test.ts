@@ -16,7 +16,7 @@ import { eventually, type World } from "../support/world";
 
 const SEC = 1000;
 // a thousand items through the real flow and sandboxes take a while on a shared machine
-jest.setTimeout(240_000);
+jest.setTimeout(900_000);
 
 describe("alert throttling: a flood of failures makes a handful of messages", () => {
   let w: World;
@@ -47,7 +47,7 @@ describe("alert throttling: a flood of failures makes a handful of messages", ()
           options: sourceIds ? { sourceIds } : { full: true },
         })
       ).runSync.id,
-      120_000,
+      600_000,
     );
 
   beforeAll(async () => {
