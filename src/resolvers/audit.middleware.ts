@@ -194,6 +194,7 @@ export const NOT_AUDITED = [
   "retryFailedItems",
   "replayItem",
   "testConnections",
+  "checkCredentials",
   "testAlertChannel",
 ];
 
