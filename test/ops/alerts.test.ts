@@ -126,7 +126,7 @@ describe("alerts: every kind arrives once, in words, by signed webhook and by e-
     expect(a.title).toBe("[Sandbox pair] The CCV SalesPOS connection is failing");
     expect(a.text).toMatch(/cannot work with CCV SalesPOS/);
     expect(a.text).toMatch(/What to do: check the CCV SalesPOS credentials/);
-    expect(a.link).toBe(`https://gw.example.com/app/integrations/${w.integrationId}/connections`);
+    expect(a.link).toBe(`https://gw.example.com/app/i/${w.integrationId}/setup`);
     expect(failing.mail).toHaveLength(1);
     expect(failing.mail[0]).toContain("The CCV SalesPOS connection is failing");
     expect(failing.mail[0]).toContain(a.link);
@@ -188,11 +188,13 @@ describe("alerts: every kind arrives once, in words, by signed webhook and by e-
       /What to do: Create or sync the missing products, then retry the failed items\./,
     );
     expect(item.link).toBe(
-      `https://gw.example.com/app/integrations/${w.integrationId}/items?flow=ORDERS_ECWID_TO_CCV&status=FAILED&errorCode=MISSING_PRODUCT`,
+      `https://gw.example.com/app/i/${w.integrationId}/activity?flow=ORDERS_ECWID_TO_CCV&status=FAILED&errorCode=MISSING_PRODUCT`,
     );
     const partial = seen.hook.find((a) => a.kind === "RUN_PARTIAL")!;
     expect(partial.text).toMatch(/finished with 3 failed items of 4/);
-    expect(partial.link).toContain(`/runs/${run.id}`);
+    expect(partial.link).toContain(
+      `/app/i/${w.integrationId}/activity?flow=ORDERS_ECWID_TO_CCV&run=${run.id}`,
+    );
     expect(seen.mail).toHaveLength(1);
     expect(seen.mail[0]).toMatch(/^\[Ops|\[Test shop\] 2 alerts/);
 

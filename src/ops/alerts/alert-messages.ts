@@ -113,7 +113,7 @@ export class AlertWriter {
         ? `[${i.name}] A run of ${run.flow} failed`
         : `[${i.name}] ${run.flow}: ${plural(run.failed, "item")} failed`,
       body: lines.join("\n"),
-      link: this.links.run(i.id, run.id),
+      link: this.links.run(i.id, run.flow, run.id),
       facts: {
         integrationId: i.id,
         flow: run.flow,
@@ -168,7 +168,7 @@ export class AlertWriter {
           ? "What to do: make sure a worker process is running (GATEWAY_ROLE=all or worker) and look at its log."
           : "What to do: check the connections and the worker's log; cancel the run and start it again if it stays stuck (it resumes where it stopped).",
       ].join("\n"),
-      link: this.links.run(i.id, run.id),
+      link: this.links.run(i.id, run.flow, run.id),
       facts: {
         integrationId: i.id,
         flow: run.flow,

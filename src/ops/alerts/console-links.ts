@@ -13,11 +13,12 @@ export class ConsoleLinks {
     return `${this.base().replace(/\/+$/, "")}/app${path}${q ? `?${q}` : ""}`;
   }
 
-  integration = (id: string) => this.url(`/integrations/${id}`);
-  connections = (id: string) => this.url(`/integrations/${id}/connections`);
-  flow = (id: string, flow: string) => this.url(`/integrations/${id}/flows/${flow}`);
-  run = (id: string, runId: string) => this.url(`/integrations/${id}/runs/${runId}`);
+  // the console's pages: /i/<id> (dashboard), /i/<id>/setup (credentials), /i/<id>/activity?flow=&status=
+  integration = (id: string) => this.url(`/i/${id}`);
+  connections = (id: string) => this.url(`/i/${id}/setup`);
+  flow = (id: string, flow: string) => this.url(`/i/${id}/activity`, { flow });
+  run = (id: string, flow: string, runId: string) => this.url(`/i/${id}/activity`, { flow, run: runId });
   failedItems = (id: string, flow: string, errorCode?: string) =>
-    this.url(`/integrations/${id}/items`, { flow, status: "FAILED", errorCode });
-  alerts = () => this.url(`/alerts`);
+    this.url(`/i/${id}/activity`, { flow, status: "FAILED", errorCode });
+  alerts = () => this.url(`/`);
 }
