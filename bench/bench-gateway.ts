@@ -24,6 +24,8 @@ export async function startBenchGateway(
       GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
       GATEWAY_DATA_DIR: dir,
       LOG_LEVEL: "silent",
+      // the sandboxes on loopback stand in for the vendors (contract README "Vendor base URLs")
+      GATEWAY_ALLOW_LOCAL_UPSTREAMS: "true",
       ...env,
     }),
     { logger: silentLogger, ...opts },

@@ -11,6 +11,7 @@ import {
   Integration,
 } from "../schema/integration.type";
 import { requireRole } from "../services/principal";
+import { vendorCost } from "../schema/complexity";
 import { principalOf, type GatewayContext } from "./context";
 import { toConnection, toFlow } from "./mappers";
 
@@ -64,7 +65,7 @@ export class IntegrationResolver {
     );
   }
 
-  @Mutation(() => [ConnectionCheck])
+  @Mutation(() => [ConnectionCheck], { complexity: vendorCost })
   async testConnections(
     @Arg("integrationId", () => ID) integrationId: string,
     @Ctx() ctx: GatewayContext,

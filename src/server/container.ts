@@ -52,6 +52,8 @@ export interface Engine {
   hub: ConnectorHub;
   registry: FlowRegistry;
   registrar: WebhookRegistrar;
+  /** the Redis client, when REDIS_URL is set (shared rate budgets and per-key rate limits) */
+  redis?: Redis;
   /** true when Redis (if configured) answers: part of readiness */
   redisReady(): Promise<boolean>;
   /** starts the worker parts (queue consumer, scheduler, retention) */
@@ -94,12 +96,14 @@ export function createEngine(args: {
       })
     : undefined;
   const eventLog = new EventLog(ds, bus, logger);
-  const integrations = new IntegrationService(ds, box);
+  const upstreams = { allowLocal: config.allowLocalUpstreams };
+  const integrations = new IntegrationService(ds, box, upstreams);
   const secrets = (id: string) => integrations.secrets(id);
   const registry = new FlowRegistry(o.flows ?? ALL_FLOWS);
   const hub = new ConnectorHub(ds, secrets, logger, {
     observe: metrics.observeUpstream,
     budget,
+    upstreams,
     ...(o.connectors ?? {}),
   });
   const queue = new DbJobQueue(ds, {
@@ -164,6 +168,7 @@ export function createEngine(args: {
     hub,
     registry,
     registrar,
+    redis,
     async redisReady() {
       if (!redis) return true;
       try {

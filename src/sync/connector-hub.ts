@@ -8,10 +8,12 @@ import {
   type ConnectorDeps,
   type RateBudget,
   type RequestObservation,
+  type UpstreamPolicy,
 } from "../connectors/http";
 import { CcvCustomerIndexEntity, SyncCursorEntity } from "../db/entities/infra.entity";
 import type { IntegrationSecrets } from "../services/integration.service";
 import type { IntegrationClients } from "./engine/flow-definition";
+import type { ClientOptions } from "./engine/runtime";
 
 export interface ConnectorHubOptions {
   /** transport overrides (tests use short timeouts) */
@@ -21,7 +23,13 @@ export interface ConnectorHubOptions {
   /** a shared budget (Redis-backed when several processes share credentials) */
   budget?: RateBudget;
   observe?: (o: RequestObservation) => void;
+  /** which upstream addresses may be connected to (GATEWAY_ALLOW_LOCAL_UPSTREAMS) */
+  upstreams?: UpstreamPolicy;
 }
+
+/** a bare boolean is `readOnly` */
+const optionsOf = (o: ClientOptions | boolean): ClientOptions =>
+  typeof o === "boolean" ? { readOnly: o } : o;
 
 /**
  * Builds vendor clients for integrations with the process-wide shared state: one rate budget and
@@ -41,42 +49,50 @@ export class ConnectorHub {
     this.budget = opts.budget ?? new SharedRateBudget();
   }
 
-  private deps(readOnly: boolean): ConnectorDeps {
+  private deps(o: ClientOptions): ConnectorDeps {
     return {
       budget: this.budget,
       circuit: this.circuit,
       logger: this.logger,
       observe: this.opts.observe,
-      transport: { ...(this.opts.transport ?? {}), readOnly },
+      transport: {
+        upstreams: this.opts.upstreams,
+        ...(this.opts.transport ?? {}),
+        readOnly: o.readOnly,
+        share: o.purpose === "reads" ? "reads" : undefined,
+        signal: o.signal,
+        onWait: o.onWait,
+      },
     };
   }
 
-  clients = async (
-    integrationId: string,
-    { readOnly }: { readOnly: boolean },
-  ): Promise<IntegrationClients> => {
+  clients = async (integrationId: string, o: ClientOptions): Promise<IntegrationClients> => {
     const s = await this.secrets(integrationId);
-    return this.clientsFor(s, { readOnly, emailIndex: new DbCustomerEmailIndex(this.ds, integrationId) });
+    return this.clientsFor(s, { ...o, emailIndex: new DbCustomerEmailIndex(this.ds, integrationId) });
   };
 
   /** clients for credentials as given */
   clientsFor(
     s: Pick<IntegrationSecrets, "ecwid" | "ccv">,
-    { readOnly, emailIndex }: { readOnly: boolean; emailIndex?: CustomerEmailIndex },
+    o: ClientOptions & { emailIndex?: CustomerEmailIndex },
   ): IntegrationClients {
-    return { ecwid: this.ecwidFor(s.ecwid, readOnly), ccv: this.ccvFor(s.ccv, readOnly, emailIndex) };
+    return { ecwid: this.ecwidFor(s.ecwid, o), ccv: this.ccvFor(s.ccv, o, o.emailIndex) };
   }
 
-  ecwidFor(e: IntegrationSecrets["ecwid"], readOnly: boolean): EcwidClient {
+  ecwidFor(e: IntegrationSecrets["ecwid"], o: ClientOptions | boolean): EcwidClient {
     return new EcwidClient(
       { storeId: e.storeId, token: e.token, clientSecret: e.clientSecret, apiBaseUrl: e.apiBaseUrl },
-      this.deps(readOnly),
+      this.deps(optionsOf(o)),
       this.opts.ecwid,
     );
   }
 
   /** without an e-mail index (a check of credentials before they are saved) the client keeps one in memory */
-  ccvFor(c: IntegrationSecrets["ccv"], readOnly: boolean, emailIndex?: CustomerEmailIndex): CcvClient {
+  ccvFor(
+    c: IntegrationSecrets["ccv"],
+    o: ClientOptions | boolean,
+    emailIndex?: CustomerEmailIndex,
+  ): CcvClient {
     return new CcvClient(
       {
         baseUrl: c.baseUrl,
@@ -84,7 +100,7 @@ export class ConnectorHub {
         secretKey: c.secretKey,
         salesPos: c.salesPos ?? undefined,
       },
-      { ...this.deps(readOnly), emailIndex },
+      { ...this.deps(optionsOf(o)), emailIndex },
       this.opts.ccv,
     );
   }

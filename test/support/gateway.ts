@@ -46,6 +46,8 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     GATEWAY_ENCRYPTION_KEY: opts.encryptionKey ?? TEST_ENCRYPTION_KEY,
     GATEWAY_DATA_DIR: dataDir,
     LOG_LEVEL: opts.captureLogs ? "trace" : "silent",
+    // the sandboxes on loopback stand in for the vendors (contract README "Vendor base URLs")
+    GATEWAY_ALLOW_LOCAL_UPSTREAMS: "true",
     ...(opts.env ?? {}),
   });
   const logs: string[] = [];

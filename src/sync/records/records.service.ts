@@ -199,9 +199,10 @@ export class RecordsService {
     private readonly reservations = new SnapshotCache<Map<string, number>>(),
   ) {}
 
-  loaders(): RecordLoaders {
+  /** `signal`: the request's execution deadline, which stops its vendor reads */
+  loaders(signal?: AbortSignal): RecordLoaders {
     const clients = new DataLoader<string, IntegrationClients>(async (ids) =>
-      Promise.all(ids.map((id) => this.clientsFor(id, { readOnly: true }))),
+      Promise.all(ids.map((id) => this.clientsFor(id, { readOnly: true, purpose: "reads", signal }))),
     );
     // keys are "<integrationId>|<id>": one batch per request, split per integration
     const perIntegration = <V>(

@@ -1,0 +1,155 @@
+import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { VENDOR_FIELD_COST } from "../schema/complexity";
+
+/**
+ * Limits decided before an operation executes, the same for HTTP and WebSocket. Each refusal names
+ * the limit and the value measured. The values are sized so that what the playground, the console,
+ * monitoring screens and partner scripts send passes with room to spare: the deepest legal query of
+ * the contract is 8 levels (an introspection query about 13), a full page of 200 products costs about
+ * 18,000 points.
+ */
+export const GRAPHQL_LIMITS = {
+  /** bytes of one POST /graphql body (JSON: query + variables) */
+  bodyBytes: 100 * 1024,
+  /** bytes of one WebSocket message (ws maxPayload; the socket closes with 1009 above it) */
+  wsMessageBytes: 100 * 1024,
+  /** lexical tokens of one document (graphql-js stops parsing at the limit) */
+  tokens: 5_000,
+  /** nesting depth of selections, introspection included */
+  depth: 15,
+  /** aliased fields in one operation */
+  aliases: 20,
+  /** directives in one operation */
+  directives: 20,
+  /** cost points of one operation (see src/schema/complexity.ts) */
+  cost: 25_000,
+  /** a query or mutation that has not answered after this gets a TIMEOUT error */
+  executionMs: 30_000,
+  /** active subscriptions on one WebSocket connection */
+  subscriptionsPerConnection: 20,
+} as const;
+
+export const LIMIT_CODE = "GRAPHQL_VALIDATION_FAILED";
+
+function limitError(limit: string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: LIMIT_CODE, limit, ...extra } });
+}
+
+/** graphql-armor reports "Syntax Error: Query depth limit of 15 exceeded, found 41." */
+const armor = (limit: string) => ({
+  propagateOnRejection: false,
+  exposeLimits: true,
+  onReject: [
+    (ctx: ValidationContext | null, err: GraphQLError) =>
+      ctx?.reportError(limitError(limit, err.message.replace(/^Syntax Error: /, ""))),
+  ],
+});
+
+/** validation rules added to graphql's own: depth, aliases, directives */
+export const LIMIT_RULES: ValidationRule[] = [
+  maxDepthRule({ n: GRAPHQL_LIMITS.depth, ignoreIntrospection: false, ...armor("depth") }) as ValidationRule,
+  maxAliasesRule({ n: GRAPHQL_LIMITS.aliases, ...armor("aliases") }) as ValidationRule,
+  maxDirectivesRule({ n: GRAPHQL_LIMITS.directives, ...armor("directives") }) as ValidationRule,
+];
+
+export const PARSE_OPTIONS = { maxTokens: GRAPHQL_LIMITS.tokens };
+
+const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
+
+/** The cost of the operation that will run, or the error that refuses it. */
+export function costProblem(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined | null,
+): GraphQLError | null {
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables: variables ?? {},
+      operationName: operationName ?? undefined,
+      estimators: ESTIMATORS,
+    });
+  } catch (e) {
+    return limitError("cost", `The operation's cost could not be computed: ${(e as Error).message}`);
+  }
+  if (cost <= GRAPHQL_LIMITS.cost) return null;
+  return limitError(
+    "cost",
+    `The operation costs ${cost} points; the limit is ${GRAPHQL_LIMITS.cost}. Every field costs 1, a field that reads Ecwid or CCV SalesPOS ${VENDOR_FIELD_COST}, and a list costs "first" times its node: ask for fewer records or fewer fields per request.`,
+    { max: GRAPHQL_LIMITS.cost, actual: cost },
+  );
+}
+
+/** true when the document asks for the schema (`__schema` or `__type`; `__typename` is data) */
+export function asksForSchema(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === "__schema" || node.name.value === "__type") found = true;
+    },
+  });
+  return found;
+}
+
+export const introspectionRefused = () =>
+  new GraphQLError(
+    "Introspection needs an API key: send 'Authorization: Bearer <key>' (the playground does once you paste your key).",
+    { extensions: { code: "UNAUTHENTICATED" } },
+  );
+
+/** graphql-js suggests field and type names ("Did you mean …?"): only authenticated callers see them */
+export const withoutSuggestions = (message: string): string =>
+  message.replace(/ ?Did you mean [^?]*\?/g, "").trim();
+
+/** true when the operation that will run is a subscription */
+export function isSubscription(document: DocumentNode, operationName?: string | null): boolean {
+  const ops = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const op = operationName ? ops.find((o) => o.name?.value === operationName) : ops[0];
+  return op?.operation === "subscription";
+}
+
+/**
+ * The whole check for an operation outside Apollo (graphql-ws subscriptions): parse with the token
+ * limit, graphql's rules plus the limits, then the cost.
+ */
+export function prepareOperation(
+  schema: GraphQLSchema,
+  source: string,
+  variables: Record<string, unknown> | undefined | null,
+  operationName: string | undefined | null,
+): { document: DocumentNode } | { errors: GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(source, PARSE_OPTIONS);
+  } catch (e) {
+    return {
+      errors: [
+        e instanceof GraphQLError
+          ? new GraphQLError(e.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } })
+          : limitError("parse", String(e)),
+      ],
+    };
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...LIMIT_RULES]);
+  if (errors.length > 0) return { errors: [...errors] };
+  const cost = costProblem(schema, document, variables ?? undefined, operationName);
+  return cost ? { errors: [cost] } : { document };
+}
