@@ -1,6 +1,12 @@
 import { Foundation1764300000000 } from "./1764300000000-foundation";
 import { Engine1764400000000 } from "./1764400000000-engine";
+import { RunWaiting1765100000000 } from "./1765100000000-run-waiting";
 import { ConsoleActivity1765300000000 } from "./1765300000000-console-activity";
 
 /** Every migration, in order. Listed explicitly (no globs) so ts-jest and the compiled build load the same set. */
-export const MIGRATIONS = [Foundation1764300000000, Engine1764400000000, ConsoleActivity1765300000000];
+export const MIGRATIONS = [
+  Foundation1764300000000,
+  Engine1764400000000,
+  RunWaiting1765100000000,
+  ConsoleActivity1765300000000,
+];

@@ -153,7 +153,10 @@ function guardPlugin(schema: GraphQLSchema, logger: Logger): ApolloServerPlugin<
           }
           const cost = costProblem(schema, rc.document, rc.request.variables, rc.operationName);
           if (cost) {
-            logger.info({ reqId: rc.contextValue.requestId, cost: cost.extensions.actual }, "operation too costly");
+            logger.info(
+              { reqId: rc.contextValue.requestId, cost: cost.extensions.actual },
+              "operation too costly",
+            );
             Object.assign(cost.extensions, httpStatus(400));
             throw cost;
           }

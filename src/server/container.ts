@@ -137,7 +137,8 @@ export function createEngine(args: {
   const flows = new FlowService(ds, registry, hub.clients, logger);
   const webhooks = new WebhookService(ds, secrets, box, registry, runs, eventLog, queue, logger, {
     ecwidMaxAgeSeconds: config.ecwidWebhookMaxAgeSeconds,
-    ccvVerification: "if-present",
+    // the gateway registers every CCV webhook itself and keeps its key: unsigned deliveries are refused
+    ccvVerification: "require",
   });
   flows.onChange((f) => {
     if (f.enabled && registry.has(f.kind) && registry.get(f.kind).webhooks?.system === "CCV_SALESPOS") {

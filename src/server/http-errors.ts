@@ -56,12 +56,24 @@ export function jsonErrors(logger: Logger): ErrorRequestHandler {
       return sendError(req, res, status, "BAD_REQUEST", `The request could not be read (HTTP ${status}).`);
     }
     logger.error({ reqId: req.id, err }, "request failed");
-    return sendError(req, res, 500, "INTERNAL_SERVER_ERROR", "Internal error in the gateway; the details are in its log.");
+    return sendError(
+      req,
+      res,
+      500,
+      "INTERNAL_SERVER_ERROR",
+      "Internal error in the gateway; the details are in its log.",
+    );
   };
 }
 
 export const jsonNotFound: RequestHandler = (req, res) =>
-  sendError(req, res, 404, "NOT_FOUND", "There is nothing at this address; see the README for the endpoints.");
+  sendError(
+    req,
+    res,
+    404,
+    "NOT_FOUND",
+    "There is nothing at this address; see the README for the endpoints.",
+  );
 
 /**
  * The shape of a GraphQL-over-HTTP request, checked before Apollo sees it (Apollo answers some

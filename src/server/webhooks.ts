@@ -3,12 +3,19 @@ import type { Logger } from "pino";
 import type { Services } from "../services";
 
 /**
+ * Largest webhook body taken (bigger → 413 JSON from the error handler, nothing stored). Both
+ * vendors send small triggers: CCV an envelope of a dozen fields (§5.9.3), Ecwid an event id,
+ * type and a few data fields (§11); 64 KiB is far above either.
+ */
+export const WEBHOOK_MAX_BYTES = 64 * 1024;
+
+/**
  * Vendor webhook routes. The raw body is kept (signatures are computed over the exact bytes);
  * answers are fast: verification and one insert — the work happens in the runs they queue.
  */
 export function webhookRouter(services: Services, logger: Logger): Router {
   const r = express.Router();
-  const raw = express.raw({ type: () => true, limit: "1mb" });
+  const raw = express.raw({ type: () => true, limit: WEBHOOK_MAX_BYTES });
   const body = (req: express.Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
   r.post("/webhooks/ecwid/:integrationId", raw, async (req, res) => {

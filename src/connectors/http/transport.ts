@@ -283,7 +283,9 @@ export class HttpTransport {
             this.reportWait({
               system: this.o.system,
               host: hostOf(req.url),
-              reason: NETWORK_WORDS[err.vendorCode ?? ""] ?? err.message.replace(/[.;] the gateway will try again\.?$/i, ""),
+              reason:
+                NETWORK_WORDS[err.vendorCode ?? ""] ??
+                err.message.replace(/[.;] the gateway will try again\.?$/i, ""),
               until: new Date(Date.now() + delay),
               kind: err.code === "RATE_LIMITED" ? "rate" : "backoff",
             });

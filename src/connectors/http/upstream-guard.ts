@@ -57,7 +57,8 @@ export function addressProblem(ip: string, policy: UpstreamPolicy): string | nul
   if (range === "unicast") return null;
   if (range === "loopback" && policy.allowLocal) return null;
   const words = RANGE_WORDS[range] ?? `a special-purpose address (${range})`;
-  const hint = range === "loopback" ? " (GATEWAY_ALLOW_LOCAL_UPSTREAMS=true allows loopback for sandboxes)" : "";
+  const hint =
+    range === "loopback" ? " (GATEWAY_ALLOW_LOCAL_UPSTREAMS=true allows loopback for sandboxes)" : "";
   return `${a.toString()} is ${words}; the gateway only connects to public addresses${hint}`;
 }
 
@@ -111,11 +112,16 @@ export function guardedLookup(policy: UpstreamPolicy): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname)
       .then((all) => {
-        const wanted = options.family === 4 || options.family === 6 ? all.filter((a) => a.family === options.family) : all;
-        if (wanted.length === 0) throw Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" });
+        const wanted =
+          options.family === 4 || options.family === 6 ? all.filter((a) => a.family === options.family) : all;
+        if (wanted.length === 0)
+          throw Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" });
         for (const a of wanted) {
           const p = addressProblem(a.address, policy);
-          if (p) throw new UpstreamRefused(`${hostname} resolves to an address the gateway does not connect to: ${p}`);
+          if (p)
+            throw new UpstreamRefused(
+              `${hostname} resolves to an address the gateway does not connect to: ${p}`,
+            );
         }
         if (options.all) callback(null, wanted);
         else callback(null, wanted[0].address, wanted[0].family);

@@ -23,6 +23,7 @@ import { estimateFinish, observeItem, type FlowCost } from "./finish-estimate";
 import { countsOf, FINAL_STATUSES, finalStatus, itemData, progressOf } from "./records";
 import { buildRuntime, loadSettings, type ClientProvider } from "./runtime";
 import { LinkStore } from "./links";
+import { RunWaitReporter } from "./run-waits";
 import { json } from "../../db/columns";
 
 export interface ExecutorOptions {
@@ -101,6 +102,7 @@ export class RunExecutor {
     }
     if (run.status === "QUEUED") run = await this.begin(run);
 
+    const waits = new RunWaitReporter(ds, this.d.events, run, this.d.logger);
     const rt = await buildRuntime({
       ds,
       def,
@@ -110,6 +112,7 @@ export class RunExecutor {
       clients: this.d.clients,
       logger: this.d.logger,
       signal,
+      onWait: waits.listener,
     });
     const done = new Set(
       (
@@ -463,7 +466,11 @@ export class RunExecutor {
     const { ds } = this.d;
     const now = new Date();
     const ev = await ds.transaction(async (em) => {
-      await em.update(SyncRunEntity, { id: run.id }, { status, finishedAt: now, error, updatedAt: now });
+      await em.update(
+        SyncRunEntity,
+        { id: run.id },
+        { status, finishedAt: now, error, updatedAt: now, waitingReason: null, waitingUntil: null },
+      );
       if (advanceCursor && run.state?.windowTo) {
         await em.upsert(
           SyncCursorEntity,

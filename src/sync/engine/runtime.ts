@@ -70,13 +70,15 @@ export async function buildRuntime(args: {
   clients: ClientProvider;
   logger: Logger;
   signal: AbortSignal;
+  /** told when the run's requests wait (RunWaitReporter) */
+  onWait?: UpstreamWaitListener;
 }): Promise<FlowRuntime> {
   const { ds, def, integrationId } = args;
   const [settings, user, valueMaps, clients] = await Promise.all([
     loadSettings(ds, integrationId, def.kind),
     userMappings(ds, integrationId, def.kind),
     loadValueMaps(ds, integrationId),
-    args.clients(integrationId, { readOnly: args.dryRun }),
+    args.clients(integrationId, { readOnly: args.dryRun, onWait: args.onWait }),
   ]);
   const memo = new Map<string, Promise<unknown>>();
   return {
