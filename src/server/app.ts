@@ -61,6 +61,8 @@ export interface StartOptions {
   engine?: EngineOptions;
   /** called for every SQL statement (benchmarks) */
   onQuery?: (sql: string) => void;
+  /** the execution timeout of queries and mutations (default GRAPHQL_LIMITS.executionMs; tests shorten it) */
+  graphqlTimeoutMs?: number;
 }
 
 /** Codes whose messages are written for users; anything else is reported as an internal error. */
@@ -350,7 +352,7 @@ export async function startGateway(
       graphqlRequestShape,
       expressMiddleware(apollo, {
         context: async ({ req }): Promise<GatewayContext> => {
-          const deadline = deadlineIn(GRAPHQL_LIMITS.executionMs);
+          const deadline = deadlineIn(opts.graphqlTimeoutMs ?? GRAPHQL_LIMITS.executionMs);
           return {
             requestId: req.id,
             principal: req.principal,

@@ -1,10 +1,9 @@
 import type { MiddlewareFn } from "type-graphql";
 import { AppError } from "../common/errors";
 import type { GatewayContext } from "../resolvers/context";
-import { GRAPHQL_LIMITS } from "./graphql-limits";
 
 /**
- * The execution timeout: a root query or mutation field that has not answered by the request's
+ * The execution timeout (GRAPHQL_LIMITS.executionMs): a root query or mutation field that has not answered by the request's
  * deadline resolves to a TIMEOUT error, and the request's signal stops its vendor reads. What a
  * mutation already started (a connection test, a replayed item) finishes in the background and is
  * recorded as usual. Subscriptions are long-lived by design and have no deadline.
@@ -21,8 +20,8 @@ export const executionDeadline: MiddlewareFn<GatewayContext> = async ({ context,
         reject(
           new AppError(
             "TIMEOUT",
-            `${info.fieldName} did not finish within ${GRAPHQL_LIMITS.executionMs / 1000} s and was stopped; ask for fewer records, or try again when the vendors answer faster.`,
-            { limit: "executionMs", max: GRAPHQL_LIMITS.executionMs },
+            `${info.fieldName} did not finish within ${context.deadline!.ms} ms and was stopped; ask for fewer records, or try again when the vendors answer faster.`,
+            { limit: "executionMs", max: context.deadline!.ms },
           ),
         );
       },

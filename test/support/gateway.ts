@@ -31,6 +31,8 @@ export interface TestGatewayOptions {
   /** reuse the encryption key of another gateway on the same database */
   encryptionKey?: string;
   adminToken?: string;
+  /** a shorter execution timeout for queries and mutations */
+  graphqlTimeoutMs?: number;
 }
 
 /** Starts a real gateway on a free port with its own database and data directory. */
@@ -60,7 +62,11 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       },
     }) as never,
   });
-  const gw = await startGateway(config, { logger, engine: opts.engine });
+  const gw = await startGateway(config, {
+    logger,
+    engine: opts.engine,
+    graphqlTimeoutMs: opts.graphqlTimeoutMs,
+  });
   return {
     gw,
     url: gw.url,
