@@ -97,7 +97,9 @@ describe("hostile mappings", () => {
         )
       ).previewMapping;
       expect(p.errors).toEqual([
-        expect.stringMatching(/^mapping "__proto__.polluted": target uses "__proto__", which is not a field name/),
+        expect.stringMatching(
+          /^mapping "__proto__.polluted": target uses "__proto__", which is not a field name/,
+        ),
         expect.stringMatching(/^mapping "constructor.prototype.polluted": target uses "constructor"/),
       ]);
       expect(p.targetPayload).toMatchObject({ name: "Mugs", description: "MUGS" });
@@ -111,8 +113,9 @@ describe("hostile mappings", () => {
     await check();
 
     const writesBefore = w.ccv.log.writes().length;
-    const run = (await executeOk(url(), RunSyncDocument, { integrationId: w.integrationId, flow: FLOW }, w.key))
-      .runSync;
+    const run = (
+      await executeOk(url(), RunSyncDocument, { integrationId: w.integrationId, flow: FLOW }, w.key)
+    ).runSync;
     const final = await w.waitRun(run.id);
     expect(final.counts).toMatchObject({ failed: 1, created: 0 });
     const items = (await executeOk(url(), SyncRunDocument, { id: run.id }, w.key)).syncRun!.items.edges;
@@ -155,7 +158,9 @@ describe("hostile mappings", () => {
     await expectAlive(url());
     const p = (await preview).previewMapping;
     expect(p.errors).toEqual([
-      expect.stringMatching(/^mapping "description": evaluation did not finish within 1000 ms and was stopped/),
+      expect.stringMatching(
+        /^mapping "description": evaluation did not finish within 1000 ms and was stopped/,
+      ),
     ]);
   });
 });
