@@ -52,8 +52,14 @@ function transport(upstreams: UpstreamPolicy) {
   });
 }
 
-const get = (t: HttpTransport, url: string) =>
-  t.send({ method: "GET", url, lane: "GET /x", perMinute: 1000 }).catch((x: unknown) => x as ConnectorError);
+/** the error a request ends with (every request here must fail) */
+const get = (t: HttpTransport, url: string): Promise<ConnectorError> =>
+  t.send({ method: "GET", url, lane: "GET /x", perMinute: 1000 }).then(
+    () => {
+      throw new Error(`${url} was fetched`);
+    },
+    (x: unknown) => x as ConnectorError,
+  );
 
 describe("upstream addresses", () => {
   it.each([
