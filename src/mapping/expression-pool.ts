@@ -15,7 +15,16 @@ import { EVAL_MAX_DEPTH, EVAL_TIMEOUT_MS } from "./expression";
  * ordinary endless loops (the worker survives those); the watchdog is for what that timeout cannot
  * interrupt.
  */
-export const EVAL_HARD_LIMIT_MS = 1_000;
+export const EVAL_HARD_LIMIT_MS = 500;
+/** how often the watchdog looks */
+const WATCH_EVERY_MS = 100;
+/**
+ * An expression stopped at the hard limit is not run again for this long: it would only burn a
+ * worker for another EVAL_HARD_LIMIT_MS on every record (a run of 1,000 orders, a preview clicked
+ * again). Changing the mapping changes the expression, which is then tried afresh.
+ */
+export const QUARANTINE_MS = 10 * 60_000;
+const quarantine = new Map<string, number>();
 /** memory one worker may use: an expression that builds huge arrays ends its worker, not the gateway */
 const WORKER_HEAP_MB = 96;
 
@@ -58,15 +67,31 @@ export async function evaluateInWorker(
   bindings: Record<string, unknown> | undefined,
 ): Promise<ExpressionOutcome[]> {
   if (sources.length === 0) return [];
+  const now = Date.now();
+  const stoppedBefore = sources.map((src) => (quarantine.get(src) ?? 0) > now);
+  if (stoppedBefore.some(Boolean)) {
+    return sources.map((_, i) =>
+      stoppedBefore[i]
+        ? {
+            error: `not evaluated: this expression was stopped at the ${EVAL_HARD_LIMIT_MS} ms limit less than ${QUARANTINE_MS / 60_000} minutes ago (a slow regular expression or an endless loop?); change it, or wait`,
+          }
+        : { error: "not evaluated: another expression of this record is held back (see its error)" },
+    );
+  }
   const progress = new Int32Array(new SharedArrayBuffer(4));
   const ac = new AbortController();
+  // the expression being evaluated, and since when (0: still queued behind another apply)
   let seen = 0;
+  let since = Date.now();
   const watchdog = setInterval(() => {
-    const now = Atomics.load(progress, 0);
-    // 0: still queued behind another apply, which has its own watchdog
-    if (now !== 0 && now === seen) ac.abort(new HardLimit(now - 1));
-    seen = now;
-  }, EVAL_HARD_LIMIT_MS);
+    const at = Atomics.load(progress, 0);
+    if (at !== seen) {
+      seen = at;
+      since = Date.now();
+    } else if (at !== 0 && Date.now() - since >= EVAL_HARD_LIMIT_MS) {
+      ac.abort(new HardLimit(at - 1));
+    }
+  }, WATCH_EVERY_MS);
   try {
     return (await thePool().run(
       { sources, input, bindings, progress, timeoutMs: EVAL_TIMEOUT_MS, maxDepth: EVAL_MAX_DEPTH },
@@ -81,6 +106,8 @@ export async function evaluateInWorker(
           ? "evaluation used too much memory and was stopped"
           : `evaluation failed: ${(e as Error).message}`;
     const culprit = stopped >= 0 ? stopped : Math.max(0, Atomics.load(progress, 0) - 1);
+    quarantine.set(sources[culprit], Date.now() + QUARANTINE_MS);
+    if (quarantine.size > 1_000) quarantine.delete(quarantine.keys().next().value!);
     return sources.map((_, i) =>
       i === culprit
         ? { error: why }

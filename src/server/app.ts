@@ -6,7 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { unwrapResolverError } from "@apollo/server/errors";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { DataSource } from "typeorm";
 import { WebSocketServer } from "ws";
@@ -23,15 +23,13 @@ import { webhookRouter } from "./webhooks";
 import { bearerOf, requestObserver } from "./http";
 import {
   asksForSchema,
-  costProblem,
   GRAPHQL_LIMITS,
   introspectionRefused,
-  LIMIT_RULES,
   PARSE_OPTIONS,
   prepareOperation,
   withoutSuggestions,
 } from "./graphql-limits";
-import { graphqlRequestShape, jsonErrors, jsonNotFound } from "./http-errors";
+import { graphqlLimits, graphqlRequestShape, jsonErrors, jsonNotFound } from "./http-errors";
 import { operationLabel } from "./known-operations";
 import { KeyRateLimits, rateLimitMessage, type RateDecision } from "./rate-limits";
 import { GatewayMetrics } from "./metrics";
@@ -132,11 +130,10 @@ function observabilityPlugin(metrics: GatewayMetrics, logger: Logger): ApolloSer
 const httpStatus = (status: number) => ({ http: { status } });
 
 /**
- * The checks Apollo's own pipeline has no place for: subscriptions belong on WebSocket, the schema
- * is shown to authenticated callers only (introspection, and "Did you mean …?" suggestions), and the
- * operation's cost is decided before it executes.
+ * The checks Apollo's own pipeline has no place for: subscriptions belong on WebSocket, and the
+ * schema is shown to authenticated callers only (introspection, and "Did you mean …?" suggestions).
  */
-function guardPlugin(schema: GraphQLSchema, logger: Logger): ApolloServerPlugin<GatewayContext> {
+function guardPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
@@ -152,15 +149,6 @@ function guardPlugin(schema: GraphQLSchema, logger: Logger): ApolloServerPlugin<
             const e = introspectionRefused();
             Object.assign(e.extensions, httpStatus(401));
             throw e;
-          }
-          const cost = costProblem(schema, rc.document, rc.request.variables, rc.operationName);
-          if (cost) {
-            logger.info(
-              { reqId: rc.contextValue.requestId, cost: cost.extensions.actual },
-              "operation too costly",
-            );
-            Object.assign(cost.extensions, httpStatus(400));
-            throw cost;
           }
         },
         async willSendResponse(rc) {
@@ -301,15 +289,14 @@ export async function startGateway(
       stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: false,
       formatError,
-      // limits decided before execution (graphql-limits.ts): tokens while parsing, then depth,
-      // aliases and directives while validating, then the cost (guardPlugin)
+      // limits decided before execution (graphql-limits.ts): checked by graphqlLimits before
+      // Apollo; the token limit is kept on Apollo's parser too
       parseOptions: PARSE_OPTIONS,
-      validationRules: LIMIT_RULES,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ApolloServerPluginLandingPageDisabled(),
         observabilityPlugin(metrics, logger),
-        guardPlugin(schema, logger),
+        guardPlugin(logger),
         {
           async serverWillStart() {
             return {
@@ -336,6 +323,8 @@ export async function startGateway(
           if (d.ok) return next();
           logger.info({ reqId: req.id, who: d.who }, "request rate limited");
           res.setHeader("Retry-After", String(retryAfterSeconds(d)));
+          // the body was not read and will not be: close rather than drain it
+          res.setHeader("Connection", "close");
           res.status(429).json({
             errors: [
               {
@@ -350,6 +339,7 @@ export async function startGateway(
       },
       express.json({ limit: GRAPHQL_LIMITS.bodyBytes }),
       graphqlRequestShape,
+      graphqlLimits(schema, logger),
       expressMiddleware(apollo, {
         context: async ({ req }): Promise<GatewayContext> => {
           const deadline = deadlineIn(opts.graphqlTimeoutMs ?? GRAPHQL_LIMITS.executionMs);

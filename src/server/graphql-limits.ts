@@ -4,6 +4,8 @@ import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import {
   GraphQLError,
   Kind,
+  type ASTVisitor,
+  type SelectionSetNode,
   parse,
   specifiedRules,
   validate,
@@ -36,6 +38,8 @@ export const GRAPHQL_LIMITS = {
   aliases: 20,
   /** directives in one operation */
   directives: 20,
+  /** times one response name may be selected in one selection set (fragments included) */
+  repeatedFields: 20,
   /** cost points of one operation (see src/schema/complexity.ts) */
   cost: 25_000,
   /** a query or mutation that has not answered after this gets a TIMEOUT error */
@@ -60,8 +64,54 @@ const armor = (limit: string) => ({
   ],
 });
 
-/** validation rules added to graphql's own: depth, aliases, directives */
+/**
+ * graphql-js's OverlappingFieldsCanBeMerged compares every pair of fields with the same response
+ * name in a selection set (fragments merged in): 1,200 copies of `viewer { role }`, well under the
+ * token limit, take a second to validate. This linear rule runs first and refuses such repetition.
+ */
+function maxRepeatedFieldsRule(n: number): ValidationRule {
+  return (ctx: ValidationContext): ASTVisitor => {
+    const count = (set: SelectionSetNode, into: Map<string, number>, seen: Set<string>) => {
+      for (const sel of set.selections) {
+        if (sel.kind === Kind.FIELD) {
+          const name = sel.alias?.value ?? sel.name.value;
+          into.set(name, (into.get(name) ?? 0) + 1);
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+          count(sel.selectionSet, into, seen);
+        } else if (!seen.has(sel.name.value)) {
+          seen.add(sel.name.value);
+          const f = ctx.getFragment(sel.name.value);
+          if (f) count(f.selectionSet, into, seen);
+        }
+      }
+    };
+    let reported = false;
+    return {
+      SelectionSet(set) {
+        if (reported) return;
+        const counts = new Map<string, number>();
+        count(set, counts, new Set());
+        for (const [name, times] of counts) {
+          if (times > n) {
+            reported = true;
+            ctx.reportError(
+              limitError(
+                "repeatedFields",
+                `"${name}" is selected ${times} times in one selection set; the limit is ${n}.`,
+                { max: n, actual: times },
+              ),
+            );
+            return;
+          }
+        }
+      },
+    };
+  };
+}
+
+/** validation rules that run before graphql's own (all linear): depth, aliases, directives, repetition */
 export const LIMIT_RULES: ValidationRule[] = [
+  maxRepeatedFieldsRule(GRAPHQL_LIMITS.repeatedFields),
   maxDepthRule({
     n: GRAPHQL_LIMITS.depth,
     ignoreIntrospection: false,
@@ -133,8 +183,31 @@ export function isSubscription(document: DocumentNode, operationName?: string | 
 }
 
 /**
+ * The limits of one operation, before anything expensive: parse with the token limit, then the
+ * linear limit rules, then the cost. Null when the operation is within every limit, or when it does
+ * not parse or its cost cannot be computed (graphql's own validation then reports what is wrong).
+ */
+export function limitProblems(
+  schema: GraphQLSchema,
+  source: string,
+  variables: Record<string, unknown> | undefined | null,
+  operationName: string | undefined | null,
+): GraphQLError[] | null {
+  let document: DocumentNode;
+  try {
+    document = parse(source, PARSE_OPTIONS);
+  } catch {
+    return null;
+  }
+  const errors = validate(schema, document, LIMIT_RULES);
+  if (errors.length > 0) return [...errors];
+  const cost = costProblem(schema, document, variables ?? undefined, operationName);
+  return cost && cost.extensions.actual !== undefined ? [cost] : null;
+}
+
+/**
  * The whole check for an operation outside Apollo (graphql-ws subscriptions): parse with the token
- * limit, graphql's rules plus the limits, then the cost.
+ * limit, the limit rules, graphql's own rules, then the cost.
  */
 export function prepareOperation(
   schema: GraphQLSchema,
@@ -154,7 +227,9 @@ export function prepareOperation(
       ],
     };
   }
-  const errors = validate(schema, document, [...specifiedRules, ...LIMIT_RULES]);
+  const limits = validate(schema, document, LIMIT_RULES);
+  if (limits.length > 0) return { errors: [...limits] };
+  const errors = validate(schema, document, specifiedRules);
   if (errors.length > 0) return { errors: [...errors] };
   const cost = costProblem(schema, document, variables ?? undefined, operationName);
   return cost ? { errors: [cost] } : { document };

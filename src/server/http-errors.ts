@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
+import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
+import { limitProblems } from "./graphql-limits";
 
 /**
  * Every answer is JSON, also when a request never reaches a handler: an oversized or malformed
@@ -38,6 +40,8 @@ export function jsonErrors(logger: Logger): ErrorRequestHandler {
     const status = e.status ?? e.statusCode ?? 500;
     if (e.type === "entity.too.large") {
       logger.info({ reqId: req.id, bytes: e.length, limit: e.limit }, "request body too large");
+      // the rest of the body is not worth reading: answer and close the connection
+      res.setHeader("Connection", "close");
       return sendError(
         req,
         res,
@@ -100,3 +104,36 @@ export const graphqlRequestShape: RequestHandler = (req, res, next) => {
   if (!problem) return next();
   return sendError(req, res, 400, "BAD_REQUEST", problem);
 };
+
+/**
+ * The limits of graphql-limits.ts, checked before Apollo sees the request: Apollo runs graphql's
+ * own validation first, and one of its rules is quadratic in repeated fields, so an abusive
+ * document must be refused before it. Parse errors are left to Apollo, which reports them.
+ */
+export function graphqlLimits(schema: GraphQLSchema, logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const b = (req.method === "POST" ? req.body : req.query) as Record<string, unknown>;
+    let variables = b.variables as Record<string, unknown> | string | undefined | null;
+    if (typeof variables === "string") {
+      try {
+        variables = JSON.parse(variables) as Record<string, unknown>;
+      } catch {
+        return next();
+      }
+    }
+    const problems = limitProblems(
+      schema,
+      String(b.query),
+      variables as Record<string, unknown> | null | undefined,
+      typeof b.operationName === "string" ? b.operationName : undefined,
+    );
+    if (!problems) return next();
+    logger.info({ reqId: req.id, limit: problems[0].extensions.limit }, "operation over a limit refused");
+    res.status(400).json({
+      errors: problems.map((e) => ({
+        message: e.message,
+        extensions: { code: "GRAPHQL_VALIDATION_FAILED", ...e.extensions },
+      })),
+    });
+  };
+}

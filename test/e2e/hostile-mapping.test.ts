@@ -159,7 +159,7 @@ describe("hostile mappings", () => {
     const p = (await preview).previewMapping;
     expect(p.errors).toEqual([
       expect.stringMatching(
-        /^mapping "description": evaluation did not finish within 1000 ms and was stopped/,
+        /^mapping "description": evaluation did not finish within 500 ms and was stopped/,
       ),
     ]);
   });
