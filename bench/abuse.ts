@@ -185,14 +185,22 @@ async function main(): Promise<void> {
   const child = fork(__filename, ["server"], { stdio: "inherit" });
   const r = await new Promise<Ready>((resolve) => child.once("message", (m) => resolve(m as Ready)));
 
+  const gatewayCpu = () =>
+    new Promise<number>((resolve) => {
+      child.once("message", (m) => resolve((m as { ms: number }).ms));
+      child.send({ type: "cpu" });
+    });
   await poll(r, performance.now() + 2_000); // warm-up
+  const c0 = await gatewayCpu();
   const base = await poll(r, performance.now() + SECONDS * 1000);
+  const c1 = await gatewayCpu();
 
   const att = fork(__filename, ["attackers"], { stdio: "inherit" });
   const started = new Promise((resolve) => att.once("message", resolve));
   att.send(r);
   await started;
   const abused = await poll(r, performance.now() + SECONDS * 1000);
+  const c2 = await gatewayCpu();
   const done = new Promise<{ counts: Counts }>((resolve) => att.once("message", (m) => resolve(m as never)));
   att.send({ type: "stop" });
   const { counts } = await done;
@@ -214,6 +222,9 @@ async function main(): Promise<void> {
   console.log(`  normal client p99 without abuse: ${b.toFixed(1)} ms (${base.length} requests)`);
   console.log(`  normal client p99 under abuse:   ${a.toFixed(1)} ms (${abused.length} requests)`);
   console.log(`  ratio: ${(a / b).toFixed(2)} (target ≤ 2)`);
+  console.log(
+    `  gateway process CPU: ${((c1 - c0) / SECONDS / 10).toFixed(1)} % of a core without abuse, ${((c2 - c1) / SECONDS / 10).toFixed(1)} % under abuse (worker threads included); machine load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`,
+  );
 }
 
 if (process.argv[2] === "server") void server();

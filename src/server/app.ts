@@ -230,6 +230,24 @@ export async function startGateway(
       path: "/graphql",
       maxPayload: GRAPHQL_LIMITS.wsMessageBytes,
     });
+    // registered before graphql-ws's own listener: a message over the limit is a client mistake
+    // (ws has already closed the socket with 1009); graphql-ws would print it as an internal error
+    wss.on("connection", (socket) => {
+      const emit = socket.emit.bind(socket);
+      socket.emit = ((event: string, ...args: unknown[]) => {
+        if (
+          event === "error" &&
+          (args[0] as { code?: string })?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH"
+        ) {
+          logger.info(
+            { limit: GRAPHQL_LIMITS.wsMessageBytes },
+            "WebSocket message over the size limit; closed",
+          );
+          return true;
+        }
+        return emit(event, ...args);
+      }) as typeof socket.emit;
+    });
     wsCleanup = useServer<{ authorization?: string }, { principal?: GatewayContext["principal"] }>(
       {
         schema,

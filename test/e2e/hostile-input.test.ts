@@ -92,6 +92,19 @@ describe("hostile input: GraphQL over HTTP and WebSocket", () => {
     expect(errorOf(a).message).toMatch(/Query depth limit of 20 exceeded, found 42/);
   });
 
+  it("a field repeated a thousand times (quadratic to validate) is refused by a linear rule first", async () => {
+    const doc = `{ ${"viewer { role } ".repeat(1240)} }`;
+    const a = await gqlPost(w.t.url, doc, viewer);
+    expect(a.status).toBe(400);
+    expect(errorOf(a).extensions).toMatchObject({
+      code: "GRAPHQL_VALIDATION_FAILED",
+      limit: "repeatedFields",
+      max: 20,
+      actual: 1240,
+    });
+    expect(errorOf(a).message).toBe('"viewer" is selected 1240 times in one selection set; the limit is 20.');
+  });
+
   it("200 aliases of products(first: 100) from a VIEWER key are refused without one vendor call", async () => {
     const doc = `{ ${Array.from({ length: 200 }, (_, i) => `p${i}: products(integrationId: "${w.integrationId}", first: 100) { edges { node { sku } } }`).join(" ")} }`;
     const a = await gqlPost(w.t.url, doc, viewer);
