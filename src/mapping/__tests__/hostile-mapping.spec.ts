@@ -114,7 +114,9 @@ describe("user expressions run off the main thread with a hard limit", () => {
     // a stopped expression is held back for a while instead of burning a worker on every record
     const held = await set.apply({ name: "Mug" }, { isCreate: true });
     expect(held.errors).toEqual([
-      expect.stringMatching(/mapping "memo": not evaluated: this expression was stopped at the 500 ms limit less than 10 minutes ago/),
+      expect.stringMatching(
+        /mapping "memo": not evaluated: this expression was stopped at the 500 ms limit less than 10 minutes ago/,
+      ),
     ]);
     // the pool replaced the terminated worker: the next apply works
     const again = await new MappingSet(
