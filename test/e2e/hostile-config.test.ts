@@ -10,7 +10,8 @@ import {
   UpdateEcwidCredentialsDocument,
 } from "../../sdk/generated/graphql";
 import type { EcwidCategory } from "../../src/connectors/ecwid";
-import { SyncEventEntity } from "../../src/db/entities";
+import { json } from "../../src/db/columns";
+import { FlowConfigEntity, SyncEventEntity } from "../../src/db/entities";
 import { errorCode, execute, executeOk } from "../support/graphql-client";
 import { startTestGateway, type TestGateway } from "../support/gateway";
 import { expectAlive, gqlPost } from "../support/hostile";
@@ -182,6 +183,28 @@ describe("hostile configuration on the sandboxes", () => {
       integrationId: w.integrationId,
       flow: "CATEGORIES_ECWID_TO_CCV",
       input: { schedule: null },
+    });
+  });
+
+  it("a per-second schedule saved by an older version is not scheduled", async () => {
+    await w.t.gw.dataSource.manager.upsert(
+      FlowConfigEntity,
+      {
+        integrationId: w.integrationId,
+        kind: "CATEGORIES_ECWID_TO_CCV",
+        enabled: true,
+        schedule: "* * * * * *",
+        settings: json({}),
+        updatedAt: new Date(),
+      },
+      ["integrationId", "kind"],
+    );
+    await w.t.gw.engine.scheduler.reload();
+    expect(w.t.gw.engine.scheduler.registered()).toEqual([]);
+    await w.gql(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: "CATEGORIES_ECWID_TO_CCV",
+      input: { enabled: false, schedule: null },
     });
   });
 
