@@ -4,8 +4,8 @@ import type { Services } from "../services";
 
 /**
  * Largest webhook body taken (bigger → 413 JSON from the error handler, nothing stored). Both
- * vendors send small triggers: CCV an envelope of a dozen fields (§5.9.3), Ecwid an event id,
- * type and a few data fields (§11); 64 KiB is far above either.
+ * vendors send small triggers: CCV an envelope of a dozen fields (CCV §5.9.3), Ecwid an event id,
+ * type and a few data fields (Ecwid §11); 64 KiB is far above either.
  */
 export const WEBHOOK_MAX_BYTES = 64 * 1024;
 

@@ -42,7 +42,7 @@ describe("hostile webhooks", () => {
     await expectAlive(w.t.url);
   });
 
-  // §8.6, the body exactly as CCV signs it
+  // CCV §8.6, the body exactly as CCV signs it
   const body = (id: number) =>
     `{"triggered_at":"2024-05-01T12:00:05Z","href":"https://demo-shop.example/api/rest/v1/orders/${id}","id":${id},"order_number":1042,"ordernumber_prefix":null,"ordernumber_full":"1042","total_price":24.95,"previous_status":1,"status":5,"customer_email":"jan@example.com","customer_mobile":""}`;
   const ccvPost = (event: string, raw: string, hash?: string) =>
