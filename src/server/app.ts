@@ -29,7 +29,7 @@ import {
   prepareOperation,
   withoutSuggestions,
 } from "./graphql-limits";
-import { graphqlLimits, graphqlRequestShape, jsonErrors, jsonNotFound } from "./http-errors";
+import { graphqlLimits, graphqlRequestShape, jsonErrors, jsonNotFound, refuseOversized } from "./http-errors";
 import { operationLabel } from "./known-operations";
 import { KeyRateLimits, rateLimitMessage, type RateDecision } from "./rate-limits";
 import { GatewayMetrics } from "./metrics";
@@ -355,6 +355,7 @@ export async function startGateway(
           next(e);
         }
       },
+      refuseOversized(GRAPHQL_LIMITS.bodyBytes, logger),
       express.json({ limit: GRAPHQL_LIMITS.bodyBytes }),
       graphqlRequestShape,
       graphqlLimits(schema, logger),

@@ -137,3 +137,25 @@ export function graphqlLimits(schema: GraphQLSchema, logger: Logger): RequestHan
     });
   };
 }
+
+/**
+ * A body announced larger than `limit` is refused before a byte of it is read (body-parser would
+ * read it all to throw it away), and the connection is closed rather than drained. Bodies sent
+ * without a length are cut at the limit by the parser itself.
+ */
+export function refuseOversized(limit: number, logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const announced = Number(req.headers["content-length"] ?? NaN);
+    if (!Number.isFinite(announced) || announced <= limit) return next();
+    logger.info({ reqId: req.id, bytes: announced, limit }, "request body too large");
+    res.setHeader("Connection", "close");
+    sendError(
+      req,
+      res,
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `The request body has ${announced} bytes; the limit is ${limit} bytes.`,
+      { limit: "bodyBytes", max: limit, actual: announced },
+    );
+  };
+}

@@ -1,6 +1,7 @@
 import express, { type Router } from "express";
 import type { Logger } from "pino";
 import type { Services } from "../services";
+import { refuseOversized } from "./http-errors";
 
 /**
  * Largest webhook body taken (bigger → 413 JSON from the error handler, nothing stored). Both
@@ -15,6 +16,7 @@ export const WEBHOOK_MAX_BYTES = 64 * 1024;
  */
 export function webhookRouter(services: Services, logger: Logger): Router {
   const r = express.Router();
+  r.use("/webhooks", refuseOversized(WEBHOOK_MAX_BYTES, logger));
   const raw = express.raw({ type: () => true, limit: WEBHOOK_MAX_BYTES });
   const body = (req: express.Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
