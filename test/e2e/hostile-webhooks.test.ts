@@ -3,6 +3,7 @@ import { ccvWebhookSignature } from "../../src/connectors/ccv-salespos/ccv.webho
 import { signEcwidWebhook } from "../../src/connectors/ecwid/ecwid.webhooks";
 import { ECWID_WEBHOOK_CLOCK_SKEW_SECONDS } from "../../src/connectors/ecwid/ecwid.vendor-facts";
 import { CcvWebhookEntity, WebhookInboxEntity } from "../../src/db/entities/infra.entity";
+import { In } from "typeorm";
 import { SyncRunEntity } from "../../src/db/entities/sync-run.entity";
 import { expectAlive, expectNoLeak, send, vendorRequests } from "../support/hostile";
 import { eventually, startWorld, type World } from "../support/world";
@@ -75,6 +76,13 @@ describe("hostile webhooks", () => {
         /bad-signature/,
       ],
     ])("a delivery %s is refused with 401, nothing stored, no run", async (_what, make, reason) => {
+      // the run the accepted delivery above started reads the vendors: let it finish first
+      await eventually(
+        async () =>
+          (await w.t.gw.dataSource.manager.countBy(SyncRunEntity, { status: In(["QUEUED", "RUNNING"]) })) ===
+          0,
+        "no run going",
+      );
       const [s0, r0, v0] = [await stored(), await runs(), vendorRequests(w)];
       const { raw, hash } = make(body(500000902));
       const a = await ccvPost("orders.updated.status", raw, hash);

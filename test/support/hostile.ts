@@ -7,10 +7,11 @@ import type { World } from "./world";
  */
 export async function expectAlive(url: string): Promise<void> {
   // The machine is shared and the gateway runs in the test's own process: a try that missed the
-  // deadline because this process was not scheduled gets two more. An event loop held by an
-  // attack (seconds) fails all three.
+  // deadline because this process was not scheduled gets more, a moment apart. An event loop held
+  // by an attack (seconds) fails them all.
   let last: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 50));
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(100) });
       expect(res.status).toBe(200);
