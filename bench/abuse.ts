@@ -6,8 +6,9 @@
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/abuse.js
  *
- * Three processes: the gateway (with both sandboxes), the attackers, and this one, the normal
- * client (the normal client's admin key and the attackers' keys have separate rate budgets). The
+ * Three processes: the gateway (with both sandboxes), the attackers (at the lowest CPU priority:
+ * real attackers do not share the gateway's machine), and this one, the normal client (its admin
+ * key and the attackers' keys have separate rate budgets). The
  * gateway runs with its default per-key rate limits; BENCH_RATE_LIMITS=off switches them off, so
  * that every attack reaches the limit it is about (body size, aliases/cost, the expression
  * worker's hard limit) instead of a 429. Env: BENCH_SECONDS (10 per phase), BENCH_POLL_MS (20),
@@ -196,6 +197,9 @@ async function main(): Promise<void> {
   const c1 = await gatewayCpu();
 
   const att = fork(__filename, ["attackers"], { stdio: "inherit" });
+  // Real attackers do not run on the gateway's machine: their own CPU (building and sending 2 MB
+  // bodies in a loop) runs at the lowest priority here, so it does not starve the gateway.
+  os.setPriority(att.pid!, 19);
   const started = new Promise((resolve) => att.once("message", resolve));
   att.send(r);
   await started;
