@@ -49,6 +49,7 @@ function routeLabel(req: Request): string {
   if (p.startsWith("/webhooks/ecwid/")) return "/webhooks/ecwid/:integrationId";
   if (p.startsWith("/webhooks/ccv/")) return "/webhooks/ccv/:integrationId/:event";
   if (p.startsWith("/playground")) return "/playground";
+  if (p === "/app" || p.startsWith("/app/")) return "/app";
   if (["/healthz", "/readyz", "/metrics"].includes(p)) return p;
   return "other";
 }
