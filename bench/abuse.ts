@@ -119,6 +119,8 @@ async function server(): Promise<void> {
       m: [{ target: "description", expression: `$match("${"a".repeat(34)}!", /(a+)+$/)`, policy: "ALWAYS" }],
     },
   );
+  // a clean exit, so that a CPU profile (BENCH_PROF) is written
+  process.on("SIGTERM", () => process.exit(0));
   const ready: Ready = { type: "ready", url: gw.url, admin, viewer, integrationId };
   process.send!(ready);
   process.on("message", () => {
@@ -183,7 +185,10 @@ async function attackers(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const child = fork(__filename, ["server"], { stdio: "inherit" });
+  const child = fork(__filename, ["server"], {
+    stdio: "inherit",
+    execArgv: process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [],
+  });
   const r = await new Promise<Ready>((resolve) => child.once("message", (m) => resolve(m as Ready)));
 
   const gatewayCpu = () =>
