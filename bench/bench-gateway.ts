@@ -24,6 +24,13 @@ export async function startBenchGateway(
       GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
       GATEWAY_DATA_DIR: dir,
       LOG_LEVEL: "silent",
+      // the sandboxes on loopback stand in for the vendors (contract README "Vendor base URLs")
+      GATEWAY_ALLOW_LOCAL_UPSTREAMS: "true",
+      // a load bench measures the gateway, not the per-key rate limits (bench/abuse sets its own)
+      RATE_LIMIT_ADMIN_PER_MINUTE: "0",
+      RATE_LIMIT_OPERATOR_PER_MINUTE: "0",
+      RATE_LIMIT_VIEWER_PER_MINUTE: "0",
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: "0",
       ...env,
     }),
     { logger: silentLogger, ...opts },

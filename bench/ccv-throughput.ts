@@ -19,6 +19,7 @@ import { CCV_RATE_LIMITS } from "../src/connectors/ccv-salespos/ccv.vendor-facts
 import { AuthCircuit } from "../src/connectors/http/auth-circuit";
 import { SharedRateBudget } from "../src/connectors/http/rate-budget";
 import { closeSharedAgents, type RequestObservation } from "../src/connectors/http/transport";
+import { LOCAL_UPSTREAMS } from "../src/connectors/http/upstream-guard";
 import { CcvSandbox } from "../src/sandbox/ccv-salespos/ccv.sandbox";
 
 interface Ready {
@@ -111,7 +112,12 @@ async function runBench(): Promise<void> {
   };
   const client = new CcvClient(
     { baseUrl: ready.baseUrl, publicKey: ready.publicKey, secretKey: ready.secretKey },
-    { budget: new SharedRateBudget(), circuit: new AuthCircuit(), observe },
+    {
+      budget: new SharedRateBudget(),
+      circuit: new AuthCircuit(),
+      observe,
+      transport: { upstreams: LOCAL_UPSTREAMS },
+    },
     { laneLimits: limits },
   );
 

@@ -16,6 +16,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { performance } from "node:perf_hooks";
 import { EcwidClient } from "../src/connectors/ecwid/ecwid.client";
+import { LOCAL_UPSTREAMS } from "../src/connectors/http/upstream-guard";
 import {
   AuthCircuit,
   closeSharedAgents,
@@ -117,7 +118,12 @@ async function main(): Promise<void> {
     statuses.set(String(o.status), (statuses.get(String(o.status)) ?? 0) + 1);
   const client = new EcwidClient(
     { storeId: ready.storeId, token: ready.token, apiBaseUrl: ready.url },
-    { budget: new SharedRateBudget(), circuit: new AuthCircuit(), observe },
+    {
+      budget: new SharedRateBudget(),
+      circuit: new AuthCircuit(),
+      observe,
+      transport: { upstreams: LOCAL_UPSTREAMS },
+    },
     { requestsPerMinute: limit },
   );
 

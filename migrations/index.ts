@@ -1,5 +1,6 @@
 import { Foundation1764300000000 } from "./1764300000000-foundation";
 import { Engine1764400000000 } from "./1764400000000-engine";
+import { RunWaiting1765100000000 } from "./1765100000000-run-waiting";
 import { ConsoleActivity1765300000000 } from "./1765300000000-console-activity";
 import { Operations1765400000000 } from "./1765400000000-operations";
 
@@ -7,6 +8,7 @@ import { Operations1765400000000 } from "./1765400000000-operations";
 export const MIGRATIONS = [
   Foundation1764300000000,
   Engine1764400000000,
+  RunWaiting1765100000000,
   ConsoleActivity1765300000000,
   Operations1765400000000,
 ];

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     GATEWAY_DATA_DIR: dataDir,
     GATEWAY_ADMIN_TOKEN: adminToken,
     GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    // the built-in sandboxes on loopback stand in for the vendors
+    GATEWAY_ALLOW_LOCAL_UPSTREAMS: "true",
   });
   const logger = createLogger({ level: config.logLevel, pretty: config.prettyLogs });
 

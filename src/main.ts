@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { ConfigError } from "./common/errors";
 import { loadConfig } from "./config/config";
 import { closeSharedAgents } from "./connectors/http";
+import { closeExpressionPool } from "./mapping/expression-pool";
 import { startGateway, type GatewayHandle } from "./server/app";
 
 /**
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     force.unref();
     handle
       .close()
-      .then(() => closeSharedAgents())
+      .then(() => Promise.all([closeSharedAgents(), closeExpressionPool()]))
       .then(() => process.exit(0))
       .catch((e) => {
         handle.logger.error({ err: e }, "shutdown failed");

@@ -224,7 +224,9 @@ export type SyncEventType =
   | 'ITEM_SUCCEEDED'
   | 'RUN_FINISHED'
   | 'RUN_QUEUED'
-  | 'RUN_STARTED';
+  | 'RUN_STARTED'
+  /** a run waits for a vendor (unreachable, or a rate window); the message says why and when the next attempt starts */
+  | 'RUN_WAITING';
 
 export type SystemKind =
   | 'CCV_SALESPOS'

@@ -2,7 +2,8 @@ import { GraphQLError } from "graphql";
 
 /**
  * The error codes the GraphQL API answers with (`extensions.code`). The contract lists the first six;
- * NOT_IMPLEMENTED marks a contract field whose behaviour has not landed yet (it never pretends).
+ * NOT_IMPLEMENTED marks a contract field whose behaviour has not landed yet (it never pretends);
+ * TIMEOUT an operation stopped at the execution deadline.
  */
 export type AppErrorCode =
   | "UNAUTHENTICATED"
@@ -11,7 +12,8 @@ export type AppErrorCode =
   | "NOT_FOUND"
   | "RATE_LIMITED"
   | "INTERNAL_SERVER_ERROR"
-  | "NOT_IMPLEMENTED";
+  | "NOT_IMPLEMENTED"
+  | "TIMEOUT";
 
 /** An error meant for the API user: its message says what is wrong and how to fix it. */
 export class AppError extends GraphQLError {

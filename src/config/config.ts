@@ -26,6 +26,20 @@ const intInRange = (name: string, min: number, max: number, dflt: number) =>
     })
     .describe(name);
 
+const bool = (name: string, dflt: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return dflt;
+      const t = v.trim().toLowerCase();
+      if (["true", "1", "yes"].includes(t)) return true;
+      if (["false", "0", "no"].includes(t)) return false;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be true or false, got "${v}"` });
+      return z.NEVER;
+    })
+    .describe(name);
+
 const DatabaseUrl = z
   .string()
   .optional()
@@ -221,6 +235,13 @@ const EnvSchema = z.object({
     }),
   /** concurrent jobs per worker process */
   WORKER_CONCURRENCY: intInRange("WORKER_CONCURRENCY", 1, 64, 4),
+  /** vendor base URLs may point at loopback hosts (sandboxes, test doubles); contract "Vendor base URLs" */
+  GATEWAY_ALLOW_LOCAL_UPSTREAMS: bool("GATEWAY_ALLOW_LOCAL_UPSTREAMS", false),
+  /** requests per minute per API key by role (0 = no limit); anonymous callers per client address */
+  RATE_LIMIT_ADMIN_PER_MINUTE: intInRange("RATE_LIMIT_ADMIN_PER_MINUTE", 0, 1_000_000, 1200),
+  RATE_LIMIT_OPERATOR_PER_MINUTE: intInRange("RATE_LIMIT_OPERATOR_PER_MINUTE", 0, 1_000_000, 1200),
+  RATE_LIMIT_VIEWER_PER_MINUTE: intInRange("RATE_LIMIT_VIEWER_PER_MINUTE", 0, 1_000_000, 600),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: intInRange("RATE_LIMIT_ANONYMOUS_PER_MINUTE", 0, 1_000_000, 120),
   NODE_ENV: z.string().optional(),
 });
 
@@ -256,6 +277,10 @@ export interface GatewayConfig {
   prettyLogs: boolean;
   auditRetentionDays: number;
   ops: OpsConfig;
+  /** GATEWAY_ALLOW_LOCAL_UPSTREAMS */
+  allowLocalUpstreams: boolean;
+  /** requests per minute (0 = no limit): per key by role, anonymous per client address */
+  rateLimits: { ADMIN: number; OPERATOR: number; VIEWER: number; ANONYMOUS: number };
 }
 
 /** Health checks and alerting (ALERT_*, HEALTH_CHECK_MINUTES). */
@@ -323,6 +348,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Gatew
       repeatHours: e.ALERT_REPEAT_HOURS,
       digestCron: e.ALERT_DIGEST_CRON,
     },
+    allowLocalUpstreams: e.GATEWAY_ALLOW_LOCAL_UPSTREAMS,
+    rateLimits: Object.freeze({
+      ADMIN: e.RATE_LIMIT_ADMIN_PER_MINUTE,
+      OPERATOR: e.RATE_LIMIT_OPERATOR_PER_MINUTE,
+      VIEWER: e.RATE_LIMIT_VIEWER_PER_MINUTE,
+      ANONYMOUS: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    }),
     prettyLogs: e.NODE_ENV === "development" || (e.NODE_ENV === undefined && process.stdout.isTTY === true),
   });
 }

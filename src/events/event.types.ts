@@ -9,7 +9,8 @@ export type SyncEventTypeName =
   | "ITEM_SKIPPED"
   | "ITEM_FAILED"
   | "RUN_FINISHED"
-  | "CONNECTION_FAILED";
+  | "CONNECTION_FAILED"
+  | "RUN_WAITING";
 
 export interface RunCountsData {
   total: number;

@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { Logger } from "pino";
-import type { FlowService, FlowView } from "../sync/flow.service";
+import { runsMoreThanOncePerMinute, type FlowService, type FlowView } from "../sync/flow.service";
 import type { RunService } from "../sync/run.service";
 import type { LeaseStore } from "../sync/engine/leases";
 
@@ -54,6 +54,14 @@ export class Scheduler {
     }
     if (existing?.expr === f.schedule) return;
     if (existing) this.remove(k);
+    if (runsMoreThanOncePerMinute(f.schedule)) {
+      // saved by an older version that allowed it: not run, and said so (configureFlow refuses it now)
+      this.logger.warn(
+        { integrationId: f.integrationId, flow: f.kind, schedule: f.schedule },
+        "schedule runs more than once a minute; not scheduled until it is changed",
+      );
+      return;
+    }
     const task = cron.schedule(f.schedule, () => this.tick(f.integrationId, f.kind), {
       name: k,
       noOverlap: true,

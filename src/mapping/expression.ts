@@ -68,7 +68,14 @@ function unwrapSequence(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(unwrapSequence);
   if (v && typeof v === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = unwrapSequence(x);
+    // defineProperty: a "__proto__" key that came with vendor data stays a plain (own) key
+    for (const [k, x] of Object.entries(v))
+      Object.defineProperty(out, k, {
+        value: unwrapSequence(x),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return v;

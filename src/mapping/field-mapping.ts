@@ -1,5 +1,9 @@
 import { compileExpression, ExpressionError, type CompiledExpression } from "./expression";
-import { getPath, isEmptyValue, isValidPath, setPath } from "./paths";
+import { evaluateInWorker } from "./expression-pool";
+import { bareObject, getPath, isEmptyValue, pathProblem, setPath, unsafeKeyIn } from "./paths";
+
+/** longest expression accepted (a mapping expression is a line or a few, not a program) */
+export const MAX_EXPRESSION_LENGTH = 4_000;
 
 export type WritePolicy = "ALWAYS" | "CREATE_ONLY" | "FILL_IF_EMPTY" | "NEVER";
 
@@ -28,14 +32,19 @@ export class MappingValidationError extends Error {
 }
 
 interface CompiledMapping extends ResolvedMapping {
+  /** a default's expression, compiled once and evaluated on the main thread (the gateway's own code) */
   compiled?: CompiledExpression;
+  /** why a user mapping cannot be used (saved by an older version, or changed in the database) */
+  broken?: string;
 }
 
 /** Checks one user mapping; throws MappingValidationError naming the mapping and the error position. */
 export function validateMapping(m: FieldMappingDef): void {
-  if (!isValidPath(m.target)) {
+  const name = typeof m.target === "string" ? m.target.slice(0, 120) : String(m.target);
+  const targetProblem = pathProblem(m.target);
+  if (targetProblem) {
     throw new MappingValidationError(
-      `mapping "${m.target}": target is not a field path (e.g. customer.email)`,
+      `mapping "${name}": target ${targetProblem} (e.g. customer.email)`,
       m.target,
     );
   }
@@ -43,29 +52,45 @@ export function validateMapping(m: FieldMappingDef): void {
   const hasExpr = !!m.expression && m.expression.trim() !== "";
   if (hasSource && hasExpr) {
     throw new MappingValidationError(
-      `mapping "${m.target}": give either a source path or an expression, not both`,
+      `mapping "${name}": give either a source path or an expression, not both`,
       m.target,
     );
   }
   if (!hasSource && !hasExpr && m.defaultValue === undefined && m.policy !== "NEVER") {
     throw new MappingValidationError(
-      `mapping "${m.target}": needs a source path, an expression or a default value (or policy NEVER to stop writing the field)`,
+      `mapping "${name}": needs a source path, an expression or a default value (or policy NEVER to stop writing the field)`,
       m.target,
     );
   }
-  if (hasSource && !isValidPath(m.source!)) {
+  if (hasSource) {
+    const sourceProblem = pathProblem(m.source!.trim());
+    if (sourceProblem) {
+      throw new MappingValidationError(
+        `mapping "${name}": source "${m.source!.slice(0, 120)}" ${sourceProblem}`,
+        m.target,
+      );
+    }
+  }
+  const badKey = unsafeKeyIn(m.defaultValue);
+  if (badKey) {
     throw new MappingValidationError(
-      `mapping "${m.target}": source "${m.source}" is not a field path`,
+      `mapping "${name}": the default value uses the key "${badKey}", which is not a field name`,
       m.target,
     );
   }
   if (hasExpr) {
+    if (m.expression!.length > MAX_EXPRESSION_LENGTH) {
+      throw new MappingValidationError(
+        `mapping "${name}": the expression has ${m.expression!.length} characters; the limit is ${MAX_EXPRESSION_LENGTH}`,
+        m.target,
+      );
+    }
     try {
       compileExpression(m.expression!);
     } catch (e) {
       const err = e as ExpressionError;
       throw new MappingValidationError(
-        `mapping "${m.target}": invalid expression: ${err.message}`,
+        `mapping "${name}": invalid expression: ${err.message}`,
         m.target,
         err.position,
       );
@@ -104,28 +129,66 @@ export interface ApplyResult {
 export class MappingSet {
   private readonly compiled: CompiledMapping[];
 
+  /** Never throws: a user mapping that is not valid (any more) fails every apply with its reason. */
   constructor(readonly mappings: ResolvedMapping[]) {
-    this.compiled = mappings.map((m) => ({
-      ...m,
-      compiled: m.expression ? compileExpression(m.expression) : undefined,
-    }));
+    this.compiled = mappings.map((m) => {
+      if (m.isDefault) return { ...m, compiled: m.expression ? compileExpression(m.expression) : undefined };
+      try {
+        validateMapping(m);
+        return { ...m };
+      } catch (e) {
+        return { ...m, broken: (e as Error).message };
+      }
+    });
   }
 
+  /**
+   * The target payload (an object without prototype) and one message per mapping that could not be
+   * used. User expressions go to the worker pool in one round trip; defaults run here.
+   */
   async apply(source: unknown, opts: ApplyOptions): Promise<ApplyResult> {
-    const payload: Record<string, unknown> = {};
+    const payload = bareObject();
     const errors: string[] = [];
-    for (const m of this.compiled) {
-      if (!writes(m.policy, opts.isCreate, opts.current ? getPath(opts.current, m.target) : undefined))
+    const writing = this.compiled.filter(
+      (m) =>
+        m.broken !== undefined ||
+        writes(
+          m.policy,
+          opts.isCreate,
+          opts.current && !pathProblem(m.target) ? getPath(opts.current, m.target) : undefined,
+        ),
+    );
+    const remote = writing.filter((m) => !m.isDefault && !m.broken && m.expression);
+    const outcomes = new Map<CompiledMapping, { value: unknown } | { error: string }>();
+    if (remote.length > 0) {
+      const r = await evaluateInWorker(
+        remote.map((m) => m.expression!),
+        source,
+        opts.bindings,
+      );
+      remote.forEach((m, i) => outcomes.set(m, r[i]));
+    }
+    for (const m of writing) {
+      const label = `mapping "${m.target.slice(0, 120)}"${m.isDefault ? " (default)" : ""}`;
+      if (m.broken !== undefined) {
+        errors.push(m.broken.startsWith("mapping ") ? m.broken : `${label}: ${m.broken}`);
         continue;
+      }
       let value: unknown;
       try {
-        value = m.compiled
-          ? await m.compiled.evaluate(source, opts.bindings)
-          : m.source
-            ? getPath(source, m.source)
-            : undefined;
+        const outcome = outcomes.get(m);
+        if (outcome) {
+          if ("error" in outcome) throw new ExpressionError(outcome.error);
+          value = outcome.value;
+        } else {
+          value = m.compiled
+            ? await m.compiled.evaluate(source, opts.bindings)
+            : m.source
+              ? getPath(source, m.source.trim())
+              : undefined;
+        }
       } catch (e) {
-        errors.push(`mapping "${m.target}"${m.isDefault ? " (default)" : ""}: ${(e as Error).message}`);
+        errors.push(`${label}: ${(e as Error).message}`);
         continue;
       }
       if (

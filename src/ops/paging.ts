@@ -1,5 +1,6 @@
 import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
-import { decodeCursor, encodeCursor, pageSize } from "../sync/pagination";
+import { z } from "zod";
+import { cursorOffset, decodeCursor, encodeCursor, pageSize } from "../sync/pagination";
 import type { Page } from "../sync/run.service";
 
 /**
@@ -13,7 +14,7 @@ export async function newestFirst<T extends ObjectLiteral & { id: number }>(
   dflt: number,
 ): Promise<Page<T>> {
   const n = pageSize(first, dflt);
-  const pos = decodeCursor<{ id: number }>(after);
+  const pos = decodeCursor(after, z.object({ id: cursorOffset }).strict());
   const a = qb.alias;
   const totalCount = await qb.getCount();
   if (pos) qb.andWhere(`${a}.id < :pageAfter`, { pageAfter: pos.id });

@@ -10,12 +10,25 @@ export interface GatewayContext {
   services: Services;
   /** per-request DataLoaders for unified reads (created lazily, never shared across requests) */
   loaders: () => RecordLoaders;
+  /** queries and mutations: when the execution timeout stops the request (epoch ms) and its signal */
+  deadline?: { at: number; ms: number; signal: AbortSignal; abort(): void };
+}
+
+/** A request's deadline: `abort` stops the vendor reads that took its signal. */
+export function deadlineIn(ms: number): NonNullable<GatewayContext["deadline"]> {
+  const ac = new AbortController();
+  return {
+    at: Date.now() + ms,
+    ms,
+    signal: ac.signal,
+    abort: () => ac.abort(new Error("execution timeout")),
+  };
 }
 
 /** A context factory's loaders: created on first use within one request or operation. */
-export function lazyLoaders(services: Services): () => RecordLoaders {
+export function lazyLoaders(services: Services, signal?: AbortSignal): () => RecordLoaders {
   let l: RecordLoaders | undefined;
-  return () => (l ??= services.records.loaders());
+  return () => (l ??= services.records.loaders(signal));
 }
 
 export function principalOf(ctx: GatewayContext): Principal {

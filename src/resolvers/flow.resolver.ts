@@ -11,6 +11,7 @@ import {
   ValueMappingInput,
 } from "../schema/flow.type";
 import { SyncRun } from "../schema/run.type";
+import { vendorCost } from "../schema/complexity";
 import { requireRole } from "../services/principal";
 import { Audited } from "./audit.middleware";
 import { principalOf, type GatewayContext } from "./context";
@@ -35,7 +36,7 @@ export class FlowResolver {
     return ctx.services.flows.defaultMappings(flow).map((m) => toFieldMapping({ ...m, isDefault: true }));
   }
 
-  @Query(() => MappingPreview)
+  @Query(() => MappingPreview, { complexity: vendorCost })
   async previewMapping(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("flow", () => FlowKind) flow: FlowKind,

@@ -12,6 +12,7 @@ import {
 } from "../schema/integration.type";
 import { requireRole } from "../services/principal";
 import { Audited } from "./audit.middleware";
+import { vendorCost } from "../schema/complexity";
 import { principalOf, type GatewayContext } from "./context";
 import { toConnection, toFlow } from "./mappers";
 
@@ -68,7 +69,7 @@ export class IntegrationResolver {
     );
   }
 
-  @Mutation(() => [ConnectionCheck])
+  @Mutation(() => [ConnectionCheck], { complexity: vendorCost })
   async testConnections(
     @Arg("integrationId", () => ID) integrationId: string,
     @Ctx() ctx: GatewayContext,

@@ -121,6 +121,9 @@ export function toRun(r: SyncRunEntity, cost?: FlowCost): SyncRun {
     progress: progressOf(r),
     estimatedFinishAt: estimateFinish(r, cost),
     error: r.error,
+    // a final run waits for nothing, whatever was last recorded
+    waiting: r.status === "RUNNING" || r.status === "QUEUED" ? (r.waitingReason ?? null) : null,
+    waitingUntil: r.status === "RUNNING" || r.status === "QUEUED" ? (r.waitingUntil ?? null) : null,
   };
 }
 

@@ -7,6 +7,7 @@ import {
   StockLevel,
 } from "../schema/records.type";
 import { requireRole } from "../services/principal";
+import { vendorCost, vendorPagedCost, vendorPerSkuCost } from "../schema/complexity";
 import type {
   CustomerView,
   OrderView,
@@ -45,7 +46,7 @@ const toCustomer = (c: CustomerView): Customer => ({
  */
 @Resolver()
 export class RecordsResolver {
-  @Query(() => ProductConnection)
+  @Query(() => ProductConnection, { complexity: vendorPagedCost(50) })
   async products(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("search", () => String, { nullable: true }) search: string | undefined,
@@ -61,7 +62,7 @@ export class RecordsResolver {
     };
   }
 
-  @Query(() => Product, { nullable: true })
+  @Query(() => Product, { nullable: true, complexity: vendorCost })
   async product(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("sku") sku: string,
@@ -72,7 +73,7 @@ export class RecordsResolver {
     return p ? toProduct(p) : null;
   }
 
-  @Query(() => OrderConnection)
+  @Query(() => OrderConnection, { complexity: vendorPagedCost(50) })
   async orders(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
@@ -90,6 +91,7 @@ export class RecordsResolver {
   @Query(() => CustomerConnection, {
     description:
       "customers of both systems joined by e-mail: one node per address with its Ecwid and/or CCV record (CCV-only POS accounts included), sorted by e-mail; `email` matches part of the address in both systems; records without an e-mail are not listed",
+    complexity: vendorPagedCost(50),
   })
   async customers(
     @Arg("integrationId", () => ID) integrationId: string,
@@ -106,7 +108,7 @@ export class RecordsResolver {
     };
   }
 
-  @Query(() => [StockLevel])
+  @Query(() => [StockLevel], { complexity: vendorPerSkuCost })
   async stockLevels(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("skus", () => [String]) skus: string[],

@@ -9,6 +9,7 @@ import {
   SyncRunConnection,
 } from "../schema/run.type";
 import { requireRole } from "../services/principal";
+import { pagedCost, vendorCost } from "../schema/complexity";
 import { principalOf, type GatewayContext } from "./context";
 import { toItem, toItemConnection, toRun } from "./mappers";
 
@@ -20,7 +21,7 @@ export class RunResolver {
     return r ? toRun(r, ctx.services.runs.costOf(r.flow)) : null;
   }
 
-  @Query(() => SyncRunConnection)
+  @Query(() => SyncRunConnection, { complexity: pagedCost(20) })
   async syncRuns(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("flow", () => FlowKind, { nullable: true }) flow: FlowKind | undefined,
@@ -45,7 +46,7 @@ export class RunResolver {
     return i ? toItem(i) : null;
   }
 
-  @Query(() => SyncItemConnection)
+  @Query(() => SyncItemConnection, { complexity: pagedCost(50) })
   async syncItems(
     @Arg("integrationId", () => ID) integrationId: string,
     @Arg("flow", () => FlowKind, { nullable: true }) flow: FlowKind | undefined,
@@ -133,12 +134,15 @@ export class RunResolver {
     return toRun(await ctx.services.runs.retryFailedItems(requireRole(principalOf(ctx), "OPERATOR"), runId));
   }
 
-  @Mutation(() => SyncItem, { description: "runs one item again with the current mappings and settings" })
+  @Mutation(() => SyncItem, {
+    description: "runs one item again with the current mappings and settings",
+    complexity: vendorCost,
+  })
   async replayItem(@Arg("itemId", () => ID) itemId: string, @Ctx() ctx: GatewayContext): Promise<SyncItem> {
     return toItem(await ctx.services.runs.replayItem(requireRole(principalOf(ctx), "OPERATOR"), itemId));
   }
 
-  @FieldResolver(() => SyncItemConnection)
+  @FieldResolver(() => SyncItemConnection, { complexity: pagedCost(50) })
   async items(
     @Root() run: SyncRun,
     @Arg("status", () => ItemStatus, { nullable: true }) status: ItemStatus | undefined,

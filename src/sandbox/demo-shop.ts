@@ -1,6 +1,6 @@
 import { CcvClient, type CcvProduct } from "../connectors/ccv-salespos";
 import type { EcwidOrder } from "../connectors/ecwid";
-import { AuthCircuit, SharedRateBudget } from "../connectors/http";
+import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../connectors/http";
 import type { Logger } from "../common/logger";
 import { CcvSandbox } from "./ccv-salespos/ccv.sandbox";
 import { EcwidSandbox } from "./ecwid/ecwid.sandbox";
@@ -70,7 +70,13 @@ export async function startDemoShop(
   });
   const ccvClient = new CcvClient(
     { baseUrl: ccv.baseUrl, publicKey: ccv.publicKey, secretKey: ccv.secretKey, salesPos: true },
-    { budget: new SharedRateBudget(), circuit: new AuthCircuit(), logger: opts.logger },
+    {
+      budget: new SharedRateBudget(),
+      circuit: new AuthCircuit(),
+      logger: opts.logger,
+      // the sandbox it seeds is on loopback
+      transport: { upstreams: LOCAL_UPSTREAMS },
+    },
   );
   // the same catalogue in the POS: the mug and the T-shirt with its variants (SKUs as in Ecwid)
   const mug = await ccvClient.createProduct({

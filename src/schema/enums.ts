@@ -135,5 +135,14 @@ export enum SyncEventType {
   ITEM_FAILED = "ITEM_FAILED",
   RUN_FINISHED = "RUN_FINISHED",
   CONNECTION_FAILED = "CONNECTION_FAILED",
+  RUN_WAITING = "RUN_WAITING",
 }
-registerEnumType(SyncEventType, { name: "SyncEventType" });
+registerEnumType(SyncEventType, {
+  name: "SyncEventType",
+  valuesConfig: {
+    RUN_WAITING: {
+      description:
+        "a run waits for a vendor (unreachable, or a rate window); the message says why and when the next attempt starts",
+    },
+  },
+});

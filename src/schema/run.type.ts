@@ -108,6 +108,14 @@ export class SyncRun {
   })
   estimatedFinishAt!: Date | null;
   @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "why the run is waiting right now, e.g. 'Waiting for CCV SalesPOS at shop.example: connection refused; next attempt at …'; null while it moves",
+  })
+  waiting!: string | null;
+  @Field(() => Date, { nullable: true, description: "when the waiting run's next attempt starts" })
+  waitingUntil!: Date | null;
 }
 
 @ObjectType()

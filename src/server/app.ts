@@ -6,7 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { unwrapResolverError } from "@apollo/server/errors";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { DataSource } from "typeorm";
 import { WebSocketServer } from "ws";
@@ -16,11 +16,22 @@ import { SecretBox } from "../common/crypto";
 import type { GatewayConfig } from "../config/config";
 import { resolveAdminToken, resolveEncryptionKey } from "../config/local-secrets";
 import { isMigrated, openDatabase } from "../db/data-source";
-import { lazyLoaders, type GatewayContext } from "../resolvers/context";
+import { deadlineIn, lazyLoaders, type GatewayContext } from "../resolvers/context";
 import type { Services } from "../services";
 import { createEngine, type Engine, type EngineOptions } from "./container";
 import { webhookRouter } from "./webhooks";
 import { bearerOf, requestObserver } from "./http";
+import {
+  asksForSchema,
+  GRAPHQL_LIMITS,
+  introspectionRefused,
+  PARSE_OPTIONS,
+  prepareOperation,
+  withoutSuggestions,
+} from "./graphql-limits";
+import { graphqlLimits, graphqlRequestShape, jsonErrors, jsonNotFound, refuseOversized } from "./http-errors";
+import { operationLabel } from "./known-operations";
+import { KeyRateLimits, rateLimitMessage, type RateDecision } from "./rate-limits";
 import { GatewayMetrics } from "./metrics";
 import { consoleRouter } from "./console";
 import { homeRouter } from "./home";
@@ -48,10 +59,14 @@ export interface StartOptions {
   engine?: EngineOptions;
   /** called for every SQL statement (benchmarks) */
   onQuery?: (sql: string) => void;
+  /** the execution timeout of queries and mutations (default GRAPHQL_LIMITS.executionMs; tests shorten it) */
+  graphqlTimeoutMs?: number;
 }
 
 /** Codes whose messages are written for users; anything else is reported as an internal error. */
 const PASS_THROUGH = new Set([
+  "UNAUTHENTICATED",
+  "RATE_LIMITED",
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
   "BAD_USER_INPUT",
@@ -99,7 +114,8 @@ function observabilityPlugin(metrics: GatewayMetrics, logger: Logger): ApolloSer
         },
         async willSendResponse(rc) {
           const type = rc.operation?.operation ?? "unknown";
-          const name = rc.operationName ?? "anonymous";
+          // a closed label set: client-chosen names would grow /metrics without bound
+          const name = operationLabel(rc.operationName);
           const failed =
             (rc.errors?.length ?? 0) > 0 ||
             (rc.response.body.kind === "single" && !!rc.response.body.singleResult.errors);
@@ -110,6 +126,48 @@ function observabilityPlugin(metrics: GatewayMetrics, logger: Logger): ApolloSer
     },
   };
 }
+
+const httpStatus = (status: number) => ({ http: { status } });
+
+/**
+ * The checks Apollo's own pipeline has no place for: subscriptions belong on WebSocket, and the
+ * schema is shown to authenticated callers only (introspection, and "Did you mean …?" suggestions).
+ */
+function guardPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(rc) {
+          if (rc.operation?.operation === "subscription") {
+            logger.info({ reqId: rc.contextValue.requestId }, "subscription sent over HTTP refused");
+            throw new GraphQLError(
+              "Subscriptions are served over WebSocket at /graphql (protocol graphql-transport-ws), not over HTTP POST.",
+              { extensions: { code: "BAD_REQUEST", ...httpStatus(400) } },
+            );
+          }
+          if (!rc.contextValue.principal && asksForSchema(rc.document)) {
+            const e = introspectionRefused();
+            Object.assign(e.extensions, httpStatus(401));
+            throw e;
+          }
+        },
+        async willSendResponse(rc) {
+          if (rc.contextValue.principal || rc.response.body.kind !== "single") return;
+          const errors = rc.response.body.singleResult.errors;
+          if (errors) {
+            rc.response.body.singleResult.errors = errors.map((e) => ({
+              ...e,
+              message: withoutSuggestions(e.message),
+            }));
+          }
+        },
+      };
+    },
+  };
+}
+
+const retryAfterSeconds = (d: Extract<RateDecision, { ok: false }>) =>
+  Math.max(1, Math.ceil(d.retryAfterMs / 1000));
 
 export async function startGateway(
   config: Readonly<GatewayConfig>,
@@ -131,6 +189,7 @@ export async function startGateway(
   });
   const services: Services = engine.services;
 
+  const rateLimits = new KeyRateLimits(config.rateLimits, engine.redis, config.redisPrefix);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
@@ -165,7 +224,30 @@ export async function startGateway(
 
   if (config.role !== "worker") {
     const schema = await buildGatewaySchema();
-    const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
+    // ws closes a connection whose message is larger (close code 1009) before anything parses it
+    const wss = new WebSocketServer({
+      server: httpServer,
+      path: "/graphql",
+      maxPayload: GRAPHQL_LIMITS.wsMessageBytes,
+    });
+    // registered before graphql-ws's own listener: a message over the limit is a client mistake
+    // (ws has already closed the socket with 1009); graphql-ws would print it as an internal error
+    wss.on("connection", (socket) => {
+      const emit = socket.emit.bind(socket);
+      socket.emit = ((event: string, ...args: unknown[]) => {
+        if (
+          event === "error" &&
+          (args[0] as { code?: string })?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH"
+        ) {
+          logger.info(
+            { limit: GRAPHQL_LIMITS.wsMessageBytes },
+            "WebSocket message over the size limit; closed",
+          );
+          return true;
+        }
+        return emit(event, ...args);
+      }) as typeof socket.emit;
+    });
     wsCleanup = useServer<{ authorization?: string }, { principal?: GatewayContext["principal"] }>(
       {
         schema,
@@ -177,6 +259,34 @@ export async function startGateway(
           if (!principal) return false; // closes with 4403 Forbidden
           ctx.extra.principal = principal;
           return true;
+        },
+        // the same limits as over HTTP, decided before the subscription starts
+        onSubscribe: async (ctx, _id, payload) => {
+          const decision = await rateLimits.take(ctx.extra.principal, ctx.extra.request.socket.remoteAddress);
+          if (!decision.ok) {
+            logger.info({ who: decision.who }, "subscription rate limited");
+            return [
+              new GraphQLError(rateLimitMessage(decision), {
+                extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfterSeconds(decision) },
+              }),
+            ];
+          }
+          if (Object.keys(ctx.subscriptions).length >= GRAPHQL_LIMITS.subscriptionsPerConnection) {
+            return [
+              new GraphQLError(
+                `This connection already has ${GRAPHQL_LIMITS.subscriptionsPerConnection} active subscriptions, the limit; complete one first or open another connection.`,
+                { extensions: { code: "GRAPHQL_VALIDATION_FAILED", limit: "subscriptionsPerConnection" } },
+              ),
+            ];
+          }
+          const prepared = prepareOperation(schema, payload.query, payload.variables, payload.operationName);
+          if ("errors" in prepared) return prepared.errors;
+          return {
+            schema,
+            document: prepared.document,
+            variableValues: payload.variables ?? undefined,
+            operationName: payload.operationName ?? undefined,
+          };
         },
         context: (ctx): GatewayContext => ({
           requestId: `ws-${Date.now().toString(36)}`,
@@ -197,10 +307,14 @@ export async function startGateway(
       stopOnTerminationSignals: false,
       includeStacktraceInErrorResponses: false,
       formatError,
+      // limits decided before execution (graphql-limits.ts): checked by graphqlLimits before
+      // Apollo; the token limit is kept on Apollo's parser too
+      parseOptions: PARSE_OPTIONS,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ApolloServerPluginLandingPageDisabled(),
         observabilityPlugin(metrics, logger),
+        guardPlugin(logger),
         {
           async serverWillStart() {
             return {
@@ -219,17 +333,48 @@ export async function startGateway(
     app.use(webhookRouter(services, logger));
     app.use(
       "/graphql",
-      express.json({ limit: "2mb" }),
+      // who is calling, and whether they may send one more request, before the body is read
+      async (req, res, next) => {
+        try {
+          req.principal = await services.tenancy.authenticate(bearerOf(req.header("authorization")));
+          const d = await rateLimits.take(req.principal, req.socket.remoteAddress);
+          if (d.ok) return next();
+          logger.info({ reqId: req.id, who: d.who }, "request rate limited");
+          res.setHeader("Retry-After", String(retryAfterSeconds(d)));
+          // the body was not read and will not be: close rather than drain it
+          res.setHeader("Connection", "close");
+          res.status(429).json({
+            errors: [
+              {
+                message: rateLimitMessage(d),
+                extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfterSeconds(d) },
+              },
+            ],
+          });
+        } catch (e) {
+          next(e);
+        }
+      },
+      refuseOversized(GRAPHQL_LIMITS.bodyBytes, logger),
+      express.json({ limit: GRAPHQL_LIMITS.bodyBytes }),
+      graphqlRequestShape,
+      graphqlLimits(schema, logger),
       expressMiddleware(apollo, {
-        context: async ({ req }): Promise<GatewayContext> => ({
-          requestId: req.id,
-          principal: await services.tenancy.authenticate(bearerOf(req.header("authorization"))),
-          services,
-          loaders: lazyLoaders(services),
-        }),
+        context: async ({ req }): Promise<GatewayContext> => {
+          const deadline = deadlineIn(opts.graphqlTimeoutMs ?? GRAPHQL_LIMITS.executionMs);
+          return {
+            requestId: req.id,
+            principal: req.principal,
+            services,
+            loaders: lazyLoaders(services, deadline.signal),
+            deadline,
+          };
+        },
       }),
     );
   }
+  app.use(jsonNotFound);
+  app.use(jsonErrors(logger));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   if (config.role !== "api") await engine.startWorker();

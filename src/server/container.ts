@@ -89,6 +89,8 @@ export interface Engine {
   registry: FlowRegistry;
   registrar: WebhookRegistrar;
   ops: Operations;
+  /** the Redis client, when REDIS_URL is set (shared rate budgets and per-key rate limits) */
+  redis?: Redis;
   /** true when Redis (if configured) answers: part of readiness */
   redisReady(): Promise<boolean>;
   /** starts the worker parts (queue consumer, scheduler, retention) */
@@ -131,7 +133,8 @@ export function createEngine(args: {
       })
     : undefined;
   const eventLog = new EventLog(ds, bus, logger);
-  const integrations = new IntegrationService(ds, box);
+  const upstreams = { allowLocal: config.allowLocalUpstreams };
+  const integrations = new IntegrationService(ds, box, upstreams);
   const secrets = (id: string) => integrations.secrets(id);
   const registry = new FlowRegistry(o.flows ?? ALL_FLOWS);
   // the gateway's own URL is known once it listens (registrar.publicUrl is set then)
@@ -150,6 +153,7 @@ export function createEngine(args: {
     observe: metrics.observeUpstream,
     budget,
     lanes: ops.lanes,
+    upstreams,
     ...(o.connectors ?? {}),
   });
   const queue = new DbJobQueue(ds, {
@@ -188,7 +192,8 @@ export function createEngine(args: {
   const flows = new FlowService(ds, registry, hub.clients, logger);
   const webhooks = new WebhookService(ds, secrets, box, registry, runs, eventLog, queue, logger, {
     ecwidMaxAgeSeconds: config.ecwidWebhookMaxAgeSeconds,
-    ccvVerification: "if-present",
+    // the gateway registers every CCV webhook itself and keeps its key: unsigned deliveries are refused
+    ccvVerification: "require",
   });
   flows.onChange((f) => {
     if (f.enabled && registry.has(f.kind) && registry.get(f.kind).webhooks?.system === "CCV_SALESPOS") {
@@ -224,6 +229,7 @@ export function createEngine(args: {
     registry,
     registrar,
     ops,
+    redis,
     async redisReady() {
       if (!redis) return true;
       try {

@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphq
 import { GraphQLDateTime } from "graphql-scalars";
 import { buildSchema } from "type-graphql";
 import { RESOLVERS } from "../resolvers";
+import { executionDeadline } from "./execution-deadline";
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -16,6 +17,7 @@ export function buildGatewaySchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     pubSub: createPubSub(),
     validate: false,
+    globalMiddlewares: [executionDeadline],
   });
   return cached;
 }

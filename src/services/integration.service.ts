@@ -5,6 +5,7 @@ import type { SecretBox } from "../common/crypto";
 import { looksMasked, maskSecret } from "../common/secrets";
 import { IntegrationEntity } from "../db/entities/integration.entity";
 import { ConnectionEventEntity } from "../db/entities/ops.entity";
+import { STRICT_UPSTREAMS, upstreamUrlProblem, type UpstreamPolicy } from "../connectors/http";
 
 export const DEFAULT_ECWID_API_BASE = "https://app.ecwid.com/api/v3";
 
@@ -33,26 +34,19 @@ export interface IntegrationSecrets {
   };
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
-
 /**
- * Vendor base URLs must be https, except plain http for loopback hosts so local sandboxes and test
- * doubles can stand in for the vendors (contract README "Vendor base URLs").
+ * Vendor base URLs are judged by the connectors' upstream guard (contract README "Vendor base
+ * URLs"): https to public addresses; loopback hosts, also over http, only with
+ * GATEWAY_ALLOW_LOCAL_UPSTREAMS. Names are judged again on their resolved address at connect time.
  */
-export function checkVendorUrl(field: string, raw: string): string {
-  let u: URL;
-  try {
-    u = new URL(raw.trim());
-  } catch {
-    throw badInput(`${field} must be an absolute URL such as https://myshop.example.com (got "${raw}").`);
-  }
-  const loopback = LOOPBACK.test(u.hostname);
-  if (u.protocol !== "https:" && !(u.protocol === "http:" && loopback)) {
-    throw badInput(
-      `${field} must use https:// (plain http:// is accepted only for localhost and 127.0.0.1).`,
-    );
-  }
-  if (u.username || u.password) throw badInput(`${field} must not contain a user name or password.`);
+export function checkVendorUrl(
+  field: string,
+  raw: string,
+  policy: UpstreamPolicy = STRICT_UPSTREAMS,
+): string {
+  const problem = upstreamUrlProblem(raw, policy);
+  if (problem) throw badInput(`${field} ${problem} (got "${String(raw).slice(0, 200)}").`);
+  const u = new URL(raw.trim());
   if (u.search || u.hash) throw badInput(`${field} must not contain a query string or fragment.`);
   return u.toString().replace(/\/+$/, "");
 }
@@ -70,7 +64,10 @@ function requireSecret(field: string, v: string | null | undefined): string {
 }
 
 /** Ecwid credentials as typed, validated and normalised (the same rules for saving and for a check) */
-export function checkEcwidCredentials(c: EcwidCredentials): IntegrationSecrets["ecwid"] {
+export function checkEcwidCredentials(
+  c: EcwidCredentials,
+  upstreams: UpstreamPolicy = STRICT_UPSTREAMS,
+): IntegrationSecrets["ecwid"] {
   if (!Number.isInteger(c.storeId) || c.storeId <= 0)
     throw badInput("ecwid.storeId must be a positive whole number.");
   const token = requireSecret("ecwid.token", c.token);
@@ -78,14 +75,17 @@ export function checkEcwidCredentials(c: EcwidCredentials): IntegrationSecrets["
     c.clientSecret === undefined || c.clientSecret === null || c.clientSecret.trim() === ""
       ? null
       : requireSecret("ecwid.clientSecret", c.clientSecret);
-  const apiBaseUrl = checkVendorUrl("ecwid.apiBaseUrl", c.apiBaseUrl ?? DEFAULT_ECWID_API_BASE);
+  const apiBaseUrl = checkVendorUrl("ecwid.apiBaseUrl", c.apiBaseUrl ?? DEFAULT_ECWID_API_BASE, upstreams);
   return { storeId: c.storeId, token, clientSecret, apiBaseUrl };
 }
 
 /** CCV SalesPOS credentials as typed, validated and normalised */
-export function checkCcvCredentials(c: CcvCredentials): IntegrationSecrets["ccv"] {
+export function checkCcvCredentials(
+  c: CcvCredentials,
+  upstreams: UpstreamPolicy = STRICT_UPSTREAMS,
+): IntegrationSecrets["ccv"] {
   return {
-    baseUrl: checkVendorUrl("ccv.baseUrl", c.baseUrl),
+    baseUrl: checkVendorUrl("ccv.baseUrl", c.baseUrl, upstreams),
     publicKey: requireSecret("ccv.publicKey", c.publicKey),
     secretKey: requireSecret("ccv.secretKey", c.secretKey),
     salesPos: null,
@@ -99,6 +99,8 @@ export class IntegrationService {
   constructor(
     private readonly ds: DataSource,
     private readonly box: SecretBox,
+    /** which vendor base URLs are accepted (GATEWAY_ALLOW_LOCAL_UPSTREAMS) */
+    readonly upstreams: UpstreamPolicy = STRICT_UPSTREAMS,
   ) {}
 
   private get repo() {
@@ -246,7 +248,7 @@ export class IntegrationService {
   }
 
   private applyEcwid(e: IntegrationEntity, c: EcwidCredentials) {
-    const { token, clientSecret, apiBaseUrl: base } = checkEcwidCredentials(c);
+    const { token, clientSecret, apiBaseUrl: base } = checkEcwidCredentials(c, this.upstreams);
     e.ecwidStoreId = c.storeId;
     e.ecwidApiBaseUrl = base;
     e.ecwidTokenEnc = this.box.encrypt(token, aad(e.id, "ecwid.token"));
@@ -265,7 +267,7 @@ export class IntegrationService {
   }
 
   private applyCcv(e: IntegrationEntity, c: CcvCredentials) {
-    const { baseUrl: base, publicKey: pub, secretKey: sec } = checkCcvCredentials(c);
+    const { baseUrl: base, publicKey: pub, secretKey: sec } = checkCcvCredentials(c, this.upstreams);
     e.ccvBaseUrl = base;
     e.ccvPublicKeyEnc = this.box.encrypt(pub, aad(e.id, "ccv.publicKey"));
     e.ccvSecretKeyEnc = this.box.encrypt(sec, aad(e.id, "ccv.secretKey"));

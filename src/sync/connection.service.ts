@@ -40,8 +40,8 @@ export class ConnectionService {
   }): Promise<ConnectionCheckData[]> {
     if (!this.hub) throw new Error("ConnectionService was built without a connector hub");
     const out: ConnectionCheckData[] = [];
-    const ecwid = input.ecwid ? checkEcwidCredentials(input.ecwid) : null;
-    const ccv = input.ccv ? checkCcvCredentials(input.ccv) : null;
+    const ecwid = input.ecwid ? checkEcwidCredentials(input.ecwid, this.integrations.upstreams) : null;
+    const ccv = input.ccv ? checkCcvCredentials(input.ccv, this.integrations.upstreams) : null;
     const outcome = (p: Promise<{ ok: boolean; message: string }>) =>
       p.catch((e: Error) => ({ ok: false, message: e.message }));
     const [e, c] = await Promise.all([

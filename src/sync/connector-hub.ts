@@ -8,11 +8,13 @@ import {
   type ConnectorDeps,
   type RateBudget,
   type RequestObservation,
+  type UpstreamPolicy,
 } from "../connectors/http";
 import { CcvCustomerIndexEntity, SyncCursorEntity } from "../db/entities/infra.entity";
 import type { SystemKind } from "../domain/system";
 import type { IntegrationSecrets } from "../services/integration.service";
 import type { IntegrationClients } from "./engine/flow-definition";
+import type { ClientOptions } from "./engine/runtime";
 
 export interface ConnectorHubOptions {
   /** transport overrides (tests use short timeouts) */
@@ -22,6 +24,8 @@ export interface ConnectorHubOptions {
   /** a shared budget (Redis-backed when several processes share credentials) */
   budget?: RateBudget;
   observe?: (o: RequestObservation) => void;
+  /** which upstream addresses may be connected to (GATEWAY_ALLOW_LOCAL_UPSTREAMS) */
+  upstreams?: UpstreamPolicy;
   /** per-integration observations of requests and of rate-budget waits (metrics, budget alerts) */
   lanes?: LaneObserver;
 }
@@ -30,6 +34,13 @@ export interface LaneObserver {
   request(integrationId: string, o: RequestObservation): void;
   budget(integrationId: string, system: SystemKind, lane: string, perMinute: number, waitedMs: number): void;
 }
+
+/** What a client is built for; `integrationId`: whose lanes its requests count on (absent for credentials not saved yet). */
+export type HubClientOptions = ClientOptions & { integrationId?: string };
+
+/** a bare boolean is `readOnly` */
+const optionsOf = (o: HubClientOptions | boolean): HubClientOptions =>
+  typeof o === "boolean" ? { readOnly: o } : o;
 
 /**
  * Builds vendor clients for integrations with the process-wide shared state: one rate budget and
@@ -49,7 +60,8 @@ export class ConnectorHub {
     this.budget = opts.budget ?? new SharedRateBudget();
   }
 
-  private deps(readOnly: boolean, integrationId: string | undefined, system: SystemKind): ConnectorDeps {
+  private deps(o: HubClientOptions, system: SystemKind): ConnectorDeps {
+    const { integrationId } = o;
     const lanes = integrationId ? this.opts.lanes : undefined;
     const observe = this.opts.observe;
     return {
@@ -62,47 +74,43 @@ export class ConnectorHub {
       logger: this.logger,
       observe:
         lanes || observe
-          ? (o) => {
-              observe?.(o);
-              lanes?.request(integrationId!, o);
+          ? (r) => {
+              observe?.(r);
+              lanes?.request(integrationId!, r);
             }
           : undefined,
-      transport: { ...(this.opts.transport ?? {}), readOnly },
+      transport: {
+        upstreams: this.opts.upstreams,
+        ...(this.opts.transport ?? {}),
+        readOnly: o.readOnly,
+        share: o.purpose === "reads" ? "reads" : undefined,
+        signal: o.signal,
+        onWait: o.onWait,
+      },
     };
   }
 
-  clients = async (
-    integrationId: string,
-    { readOnly }: { readOnly: boolean },
-  ): Promise<IntegrationClients> => {
+  clients = async (integrationId: string, o: ClientOptions): Promise<IntegrationClients> => {
     const s = await this.secrets(integrationId);
     return this.clientsFor(s, {
-      readOnly,
-      emailIndex: new DbCustomerEmailIndex(this.ds, integrationId),
+      ...o,
       integrationId,
+      emailIndex: new DbCustomerEmailIndex(this.ds, integrationId),
     });
   };
 
   /** clients for credentials as given */
   clientsFor(
     s: Pick<IntegrationSecrets, "ecwid" | "ccv">,
-    {
-      readOnly,
-      emailIndex,
-      integrationId,
-    }: { readOnly: boolean; emailIndex?: CustomerEmailIndex; integrationId?: string },
+    o: HubClientOptions & { emailIndex?: CustomerEmailIndex },
   ): IntegrationClients {
-    return {
-      ecwid: this.ecwidFor(s.ecwid, readOnly, integrationId),
-      ccv: this.ccvFor(s.ccv, readOnly, emailIndex, integrationId),
-    };
+    return { ecwid: this.ecwidFor(s.ecwid, o), ccv: this.ccvFor(s.ccv, o, o.emailIndex) };
   }
 
-  /** `integrationId`: whose lanes the requests count on (absent for credentials not saved yet) */
-  ecwidFor(e: IntegrationSecrets["ecwid"], readOnly: boolean, integrationId?: string): EcwidClient {
+  ecwidFor(e: IntegrationSecrets["ecwid"], o: HubClientOptions | boolean): EcwidClient {
     return new EcwidClient(
       { storeId: e.storeId, token: e.token, clientSecret: e.clientSecret, apiBaseUrl: e.apiBaseUrl },
-      this.deps(readOnly, integrationId, "ECWID"),
+      this.deps(optionsOf(o), "ECWID"),
       this.opts.ecwid,
     );
   }
@@ -110,9 +118,8 @@ export class ConnectorHub {
   /** without an e-mail index (a check of credentials before they are saved) the client keeps one in memory */
   ccvFor(
     c: IntegrationSecrets["ccv"],
-    readOnly: boolean,
+    o: HubClientOptions | boolean,
     emailIndex?: CustomerEmailIndex,
-    integrationId?: string,
   ): CcvClient {
     return new CcvClient(
       {
@@ -121,7 +128,7 @@ export class ConnectorHub {
         secretKey: c.secretKey,
         salesPos: c.salesPos ?? undefined,
       },
-      { ...this.deps(readOnly, integrationId, "CCV_SALESPOS"), emailIndex },
+      { ...this.deps(optionsOf(o), "CCV_SALESPOS"), emailIndex },
       this.opts.ccv,
     );
   }
@@ -133,9 +140,9 @@ function observedBudget(
   report: (lane: string, perMinute: number, waitedMs: number) => void,
 ): RateBudget {
   return {
-    async acquire(key, lane, perMinute, signal) {
+    async acquire(key, lane, perMinute, signal, opts) {
       const started = Date.now();
-      await inner.acquire(key, lane, perMinute, signal);
+      await inner.acquire(key, lane, perMinute, signal, opts);
       report(lane, perMinute, Date.now() - started);
     },
     penalize: (key, lane, until) => inner.penalize(key, lane, until),

@@ -101,9 +101,14 @@ export class FlowService {
         : input.schedule === null
           ? null
           : input.schedule.trim();
-    if (schedule !== null && !cron.validate(schedule)) {
+    if (schedule !== null && (schedule.length > 200 || !cron.validate(schedule))) {
       throw badInput(
-        `schedule "${schedule}" is not a valid cron expression (node-cron syntax, e.g. "*/15 * * * *" for every 15 minutes).`,
+        `schedule "${schedule.slice(0, 200)}" is not a valid cron expression (node-cron syntax, e.g. "*/15 * * * *" for every 15 minutes).`,
+      );
+    }
+    if (schedule !== null && runsMoreThanOncePerMinute(schedule)) {
+      throw badInput(
+        `schedule "${schedule}" would run more than once a minute; the shortest interval is one minute (five fields, e.g. "* * * * *", or six with a fixed second such as "30 * * * * *").`,
       );
     }
     if (enabled && !this.registry.has(kind))
@@ -293,6 +298,16 @@ export class FlowService {
     const r = await set.apply(input, { isCreate: true, bindings });
     return { sourcePayload: record.payload, targetPayload: r.payload, errors: r.errors, problems };
   }
+}
+
+/**
+ * Scheduled runs come at most once a minute: a run reads both vendors, and per-second runs would
+ * spend their rate budgets on nothing. node-cron's optional sixth (leading) field is the second;
+ * only a single fixed second is accepted there.
+ */
+export function runsMoreThanOncePerMinute(schedule: string): boolean {
+  const fields = schedule.trim().split(/\s+/);
+  return fields.length === 6 && !/^([0-5]?\d)$/.test(fields[0]);
 }
 
 function view(integrationId: string, kind: FlowKindName, row: FlowConfigEntity | undefined): FlowView {

@@ -14,7 +14,8 @@ import type { FlowRegistry } from "./engine/flow-registry";
 import type { FlowKindName, TriggerName } from "./engine/flow-settings";
 import { countsOf, FINAL_STATUSES } from "./engine/records";
 import type { RunExecutor } from "./engine/run-executor";
-import { decodeCursor, encodeCursor, pageSize } from "./pagination";
+import { z } from "zod";
+import { cursorOffset, cursorText, decodeCursor, encodeCursor, pageSize } from "./pagination";
 
 export const RUN_JOB = "sync-run";
 
@@ -288,7 +289,7 @@ export class RunService {
   ): Promise<Page<SyncRunEntity>> {
     await this.integrationOf(workspaceId, integrationId);
     const n = pageSize(first, 20);
-    const pos = decodeCursor<{ q: string; id: string }>(after);
+    const pos = decodeCursor(after, z.object({ q: z.string().datetime(), id: cursorText }).strict());
     const qb = this.ds.manager
       .createQueryBuilder(SyncRunEntity, "r")
       .where("r.integration_id = :integrationId", { integrationId })
@@ -328,7 +329,7 @@ export class RunService {
     after: string | undefined,
   ): Promise<Page<SyncItemEntity>> {
     const n = pageSize(first, 50);
-    const pos = decodeCursor<{ id: number }>(after);
+    const pos = decodeCursor(after, z.object({ id: cursorOffset }).strict());
     const qb = this.ds.manager.createQueryBuilder(SyncItemEntity, "s");
     if (filter.runId) qb.andWhere("s.run_id = :runId", { runId: filter.runId });
     if (filter.integrationId) qb.andWhere("s.integration_id = :iid", { iid: filter.integrationId });

@@ -72,6 +72,7 @@ export class WebhookService {
     }
     const e = v.event;
     if (e.storeId !== integration.ecwidStoreId) {
+      this.logger.info({ integrationId, storeId: e.storeId }, "Ecwid webhook for another store refused");
       return {
         status: 400,
         body: {
@@ -81,7 +82,9 @@ export class WebhookService {
     }
     const target = ecwidWebhookTarget(e);
     const sourceId = target.kind === "other" ? null : String(target.id);
-    return this.store(integrationId, "ECWID", e.eventId, e.eventType, sourceId, e);
+    const flows = sourceId ? await this.flowsFor(integrationId, "ECWID", e.eventType) : [];
+    if (flows.length === 0) return this.ignored(integrationId, "ECWID", e.eventType);
+    return this.store(integrationId, "ECWID", e.eventId, e.eventType, sourceId!, e, flows);
   }
 
   async ccv(
@@ -96,6 +99,7 @@ export class WebhookService {
     const reg = await this.ds.manager.findOneBy(CcvWebhookEntity, { integrationId, event });
     const key = reg?.keyEnc ? this.box.decrypt(reg.keyEnc, `ccv_webhook:${integrationId}:${event}`) : null;
     if (key && reg) {
+      // the gateway registered this webhook and holds its key: only a delivery signed with it counts
       const v = verifyCcvWebhook({
         key,
         address: reg.address,
@@ -107,10 +111,22 @@ export class WebhookService {
         this.logger.warn({ integrationId, event, reason: v.reason }, "CCV webhook refused");
         return { status: 401, body: { error: v.reason } };
       }
-    } else if (this.opts.ccvVerification === "require" || headers["x-hash"]) {
-      // a signed delivery we hold no key for cannot be verified; fail closed
-      return { status: 401, body: { error: "no webhook key is registered for this event; cannot verify" } };
+    } else if (!reg) {
+      // not registered by this gateway: nobody can have been told this address, so it is not CCV
+      this.logger.warn({ integrationId, event }, "CCV webhook for an event not registered refused");
+      return {
+        status: 401,
+        body: { error: "no webhook is registered for this event, so the delivery cannot be verified" },
+      };
+    } else {
+      // registered, but CCV gave no key to verify with (CCV_WEBHOOK_SIGNATURE): taken as a trigger only
+      this.logger.warn(
+        { integrationId, event },
+        "CCV webhook accepted unverified: the registration has no key",
+      );
     }
+    const flows = await this.flowsFor(integrationId, "CCV_SALESPOS", event);
+    if (flows.length === 0) return this.ignored(integrationId, "CCV_SALESPOS", event);
     let payload;
     try {
       payload = parseCcvWebhook(event, rawBody);
@@ -120,7 +136,13 @@ export class WebhookService {
     }
     // CCV payloads carry no event id: a redelivery repeats the same body and triggered_at
     const eventId = createHash("sha256").update(`${event}|`).update(rawBody).digest("hex");
-    return this.store(integrationId, "CCV_SALESPOS", eventId, event, payload.id, payload.raw);
+    return this.store(integrationId, "CCV_SALESPOS", eventId, event, payload.id, payload.raw, flows);
+  }
+
+  /** a verified delivery no enabled flow listens to: acknowledged, nothing stored, no run */
+  private ignored(integrationId: string, system: SystemName, eventType: string): WebhookAnswer {
+    this.logger.info({ integrationId, system, eventType }, "webhook ignored: no enabled flow listens to it");
+    return { status: 200, body: { status: "ignored", reason: "no enabled flow listens to this event" } };
   }
 
   private async integration(id: string): Promise<IntegrationEntity | null> {
@@ -133,10 +155,10 @@ export class WebhookService {
     system: SystemName,
     eventId: string,
     eventType: string,
-    sourceId: string | null,
+    sourceId: string,
     payload: unknown,
+    flows: FlowKindName[],
   ): Promise<WebhookAnswer> {
-    const flows = sourceId ? await this.flowsFor(integrationId, system, eventType) : [];
     let events: SyncEventData[] = [];
     try {
       events = await this.ds.transaction(async (em) => {
@@ -145,13 +167,13 @@ export class WebhookService {
           system,
           eventId,
           eventType,
-          entityId: sourceId ?? "",
+          entityId: sourceId,
           payload: json(payload),
           receivedAt: new Date(),
         });
         const out: SyncEventData[] = [];
         for (const flow of flows)
-          out.push(...(await this.runs.enqueueForWebhook(em, integrationId, flow, sourceId!)));
+          out.push(...(await this.runs.enqueueForWebhook(em, integrationId, flow, sourceId)));
         return out;
       });
     } catch (e) {

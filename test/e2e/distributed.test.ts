@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   ConfigureFlowDocument,
@@ -7,26 +6,14 @@ import {
   type SyncEventsSubscription,
 } from "../../sdk/generated/graphql";
 import { sdkClient } from "../support/graphql-client";
+import { redisSuite, redisUrl } from "../support/redis";
 import { eventually, startWorld, type World } from "../support/world";
 
 /**
  * REDIS_URL: an API process and a worker process on one database. The API queues the run, the
  * worker executes it, and the worker's live events reach the API's WebSocket subscribers over Redis.
  */
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-/** Redis is part of the CI machine (.ci/run starts it); a developer machine without it skips this suite, saying so. */
-function redisReachable(): boolean {
-  const u = new URL(redisUrl);
-  const probe = `require("net").connect(${Number(u.port || 6379)}, ${JSON.stringify(u.hostname)}).on("connect", () => process.exit(0)).on("error", () => process.exit(1))`;
-  return spawnSync(process.execPath, ["-e", probe], { timeout: 3_000 }).status === 0;
-}
-const available = redisReachable();
-if (!available && process.env.CI)
-  throw new Error(`Redis is not reachable at ${redisUrl}; CI must provide it`);
-if (!available) console.warn(`skipping the REDIS_URL suite: no Redis at ${redisUrl}`);
-
-(available ? describe : describe.skip)(
+redisSuite("the REDIS_URL suite")(
   "an api process and a worker process sharing the database and Redis",
   () => {
     const prefix = `gwt-${randomBytes(4).toString("hex")}:`;

@@ -85,9 +85,11 @@ describe("retention and the scheduler", () => {
     await w.gql(ConfigureFlowDocument, {
       integrationId: w.integrationId,
       flow: "CATEGORIES_ECWID_TO_CCV",
-      input: { schedule: "* * * * * *" },
+      input: { schedule: "* * * * *" },
     });
-    expect(w.t.gw.engine.scheduler.registered().map((r) => r.expr)).toEqual(["* * * * * *"]);
+    expect(w.t.gw.engine.scheduler.registered().map((r) => r.expr)).toEqual(["* * * * *"]);
+    // schedules run at most once a minute: the tick that node-cron would fire is fired here
+    await w.t.gw.engine.scheduler.tick(w.integrationId, "CATEGORIES_ECWID_TO_CCV");
     const scheduled = await eventually(
       async () => (await runs()).find((r) => r.trigger === "SCHEDULE"),
       "a scheduled run",

@@ -7,7 +7,7 @@ import {
   StockLevelsDocument,
 } from "../../sdk/generated/graphql";
 import { CcvClient } from "../../src/connectors/ccv-salespos";
-import { AuthCircuit, SharedRateBudget } from "../../src/connectors/http";
+import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../../src/connectors/http";
 import type { EcwidOrder } from "../../src/connectors/ecwid";
 import { ECWID_FIXTURE_PRODUCT } from "../../src/sandbox/ecwid/ecwid.fixtures";
 import { errorCode, execute } from "../support/graphql-client";
@@ -45,7 +45,11 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
     });
     const ccv = new CcvClient(
       { baseUrl: w.ccv.baseUrl, publicKey: w.ccv.publicKey, secretKey: w.ccv.secretKey },
-      { budget: new SharedRateBudget(), circuit: new AuthCircuit() },
+      {
+        budget: new SharedRateBudget(),
+        circuit: new AuthCircuit(),
+        transport: { upstreams: LOCAL_UPSTREAMS },
+      },
     );
     const mug = await ccv.createProduct({
       name: "Koffiemok",

@@ -29,11 +29,19 @@ describe("HTTP surface: health, readiness, metrics, playground, GET /graphql, We
     await fetch(`${t.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${t.adminToken}` },
+      body: JSON.stringify({ query: "query Viewer { viewer { isInstanceAdmin } }" }),
+    });
+    // a name the SDK does not define is counted as "other" (a closed label set)
+    await fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${t.adminToken}` },
       body: JSON.stringify({ query: "query Probe { viewer { isInstanceAdmin } }" }),
     });
     const text = await (await fetch(`${t.url}/metrics`)).text();
     expect(text).toMatch(/gateway_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/);
-    expect(text).toMatch(/gateway_graphql_operations_total\{type="query",name="Probe",outcome="ok"\} 1/);
+    expect(text).toMatch(/gateway_graphql_operations_total\{type="query",name="Viewer",outcome="ok"\} 1/);
+    expect(text).toMatch(/gateway_graphql_operations_total\{type="query",name="other",outcome="ok"\} 1/);
+    expect(text).not.toContain("Probe");
     expect(text).toContain("gateway_process_cpu_user_seconds_total");
   });
 

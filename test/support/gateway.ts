@@ -31,6 +31,8 @@ export interface TestGatewayOptions {
   /** reuse the encryption key of another gateway on the same database */
   encryptionKey?: string;
   adminToken?: string;
+  /** a shorter execution timeout for queries and mutations */
+  graphqlTimeoutMs?: number;
 }
 
 /** Starts a real gateway on a free port with its own database and data directory. */
@@ -46,6 +48,8 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     GATEWAY_ENCRYPTION_KEY: opts.encryptionKey ?? TEST_ENCRYPTION_KEY,
     GATEWAY_DATA_DIR: dataDir,
     LOG_LEVEL: opts.captureLogs ? "trace" : "silent",
+    // the sandboxes on loopback stand in for the vendors (contract README "Vendor base URLs")
+    GATEWAY_ALLOW_LOCAL_UPSTREAMS: "true",
     ...(opts.env ?? {}),
   });
   const logs: string[] = [];
@@ -58,7 +62,11 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       },
     }) as never,
   });
-  const gw = await startGateway(config, { logger, engine: opts.engine });
+  const gw = await startGateway(config, {
+    logger,
+    engine: opts.engine,
+    graphqlTimeoutMs: opts.graphqlTimeoutMs,
+  });
   return {
     gw,
     url: gw.url,

@@ -303,6 +303,7 @@ const EVENT_WORDS: Record<LiveEvent["type"], string> = {
   ITEM_FAILED: "failed",
   RUN_FINISHED: "finished",
   CONNECTION_FAILED: "connection failed",
+  RUN_WAITING: "waiting",
 };
 
 function EventLine({ e }: { e: LiveEvent }) {

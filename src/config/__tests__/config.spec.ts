@@ -14,6 +14,8 @@ describe("loadConfig", () => {
       logLevel: "info",
       database: { kind: "sqlite", file: "./data/gateway.sqlite" },
       ecwidWebhookMaxAgeSeconds: 49 * 3600,
+      allowLocalUpstreams: false,
+      rateLimits: { ADMIN: 1200, OPERATOR: 1200, VIEWER: 600, ANONYMOUS: 120 },
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -36,6 +38,9 @@ describe("loadConfig", () => {
     [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
     [{ DATABASE_URL: "mysql://root@127.0.0.1:3306/gw" }, "GATEWAY_ENCRYPTION_KEY"],
     [{ ECWID_WEBHOOK_MAX_AGE_HOURS: "24" }, "ECWID_WEBHOOK_MAX_AGE_HOURS"],
+    [{ GATEWAY_ALLOW_LOCAL_UPSTREAMS: "sometimes" }, "GATEWAY_ALLOW_LOCAL_UPSTREAMS"],
+    [{ RATE_LIMIT_VIEWER_PER_MINUTE: "-1" }, "RATE_LIMIT_VIEWER_PER_MINUTE"],
+    [{ RATE_LIMIT_ANONYMOUS_PER_MINUTE: "lots" }, "RATE_LIMIT_ANONYMOUS_PER_MINUTE"],
   ])("refuses %j naming %s", (env, variable) => {
     let err: unknown;
     try {
@@ -46,6 +51,12 @@ describe("loadConfig", () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).variable).toBe(variable);
     expect((err as Error).message.startsWith(`${variable}:`)).toBe(true);
+  });
+
+  it("reads the upstream rule and the per-role rate limits (0 = no limit)", () => {
+    const c = loadConfig({ GATEWAY_ALLOW_LOCAL_UPSTREAMS: "true", RATE_LIMIT_ADMIN_PER_MINUTE: "0" });
+    expect(c.allowLocalUpstreams).toBe(true);
+    expect(c.rateLimits.ADMIN).toBe(0);
   });
 
   it("parses MySQL URLs and keys in hex or base64", () => {

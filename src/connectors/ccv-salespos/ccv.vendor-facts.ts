@@ -155,6 +155,10 @@ export type CcvWebhookEvent = (typeof CCV_WEBHOOK_EVENTS)[number];
 /**
  * §5.9.4 [inferred] webhook signature: by analogy with CCV's App Store calls,
  * `x-hash = hex(HMAC_SHA512(key, "<address>|<raw body>"))`. Only ccv.webhooks.ts applies it.
+ * [inferred] CCV signs every delivery of a webhook that has a `key` (§5.9.1: the key exists "to
+ * calculate a hash"), so the gateway refuses a delivery without a valid hash for every webhook it
+ * registered and holds the key of (401; nothing stored). If the real scheme differs, deliveries are
+ * refused and the scheduled runs still pick every change up: a missed trigger, never a forged one.
  */
 export const CCV_WEBHOOK_SIGNATURE = {
   header: "x-hash",

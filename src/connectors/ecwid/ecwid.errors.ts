@@ -42,8 +42,9 @@ export function parseEcwidErrorBody(text: string): { message?: string; code?: st
     const code = typeof b.errorCode === "string" && b.errorCode !== "" ? b.errorCode : undefined;
     return { message, code };
   } catch {
-    // not JSON (a proxy's HTML page, a truncated body): keep a short excerpt as the message
-    return { message: text.trim().slice(0, 200) };
+    // not JSON (a proxy's HTML page, a truncated body): never echoed (contract "Vendor base URLs");
+    // the status code says what happened
+    return {};
   }
 }
 

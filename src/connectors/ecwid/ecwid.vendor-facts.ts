@@ -132,6 +132,14 @@ export const ECWID_BATCH_DEDUPLICATION_WINDOW_MS = 60 * 60 * 1000;
  */
 export const ECWID_WEBHOOK_MAX_AGE_SECONDS = 49 * 3600;
 
+/**
+ * [inferred] How far in the future an Ecwid `eventCreated` may lie: Ecwid stamps the event when it
+ * happens, so only clock drift between Ecwid's servers and the gateway's can put it ahead. Five
+ * minutes covers an unsynchronised clock; an event dated further ahead is refused (401), since a
+ * leaked signature could otherwise be replayed with a future date to outlive the age limit.
+ */
+export const ECWID_WEBHOOK_CLOCK_SKEW_SECONDS = 5 * 60;
+
 /** doc §11.1 / §11.4 */
 export const ECWID_WEBHOOK_SIGNATURE_HEADER = "x-ecwid-webhook-signature";
 

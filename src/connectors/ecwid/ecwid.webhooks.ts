@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { constantTimeEqual } from "../../common/crypto";
-import { ECWID_WEBHOOK_MAX_AGE_SECONDS } from "./ecwid.vendor-facts";
+import { ECWID_WEBHOOK_CLOCK_SKEW_SECONDS, ECWID_WEBHOOK_MAX_AGE_SECONDS } from "./ecwid.vendor-facts";
 
 /**
  * Ecwid webhooks (reference §11): pure functions, no I/O.
@@ -107,7 +107,7 @@ export function parseEcwidWebhook(
 
 /**
  * Verifies an Ecwid webhook delivery: malformed body → 400; missing secret, missing or wrong
- * signature, or an event older than `maxAgeSeconds` → 401. Fails closed: a request without the
+ * signature, an event older than `maxAgeSeconds` or dated in the future beyond the clock skew → 401. Fails closed: a request without the
  * header never passes (Ecwid's PHP sample gets this wrong, §11.4).
  */
 export function verifyEcwidWebhook(input: VerifyEcwidWebhookInput): EcwidWebhookVerification {
@@ -126,6 +126,13 @@ export function verifyEcwidWebhook(input: VerifyEcwidWebhookInput): EcwidWebhook
   const maxAge = input.maxAgeSeconds ?? ECWID_WEBHOOK_MAX_AGE_SECONDS;
   if (now - event.eventCreated > maxAge) {
     return { ok: false, status: 401, reason: `the event is older than ${Math.round(maxAge / 3600)} h` };
+  }
+  if (event.eventCreated - now > ECWID_WEBHOOK_CLOCK_SKEW_SECONDS) {
+    return {
+      ok: false,
+      status: 401,
+      reason: `the event is dated ${event.eventCreated - now} s in the future (more than the ${ECWID_WEBHOOK_CLOCK_SKEW_SECONDS} s clock skew allowed)`,
+    };
   }
   return { ok: true, event };
 }

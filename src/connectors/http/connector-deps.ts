@@ -24,6 +24,10 @@ export interface ConnectorDeps {
       | "maxRetryAfterMs"
       | "random"
       | "readOnly"
+      | "upstreams"
+      | "share"
+      | "signal"
+      | "onWait"
     >
   >;
 }

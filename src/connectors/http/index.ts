@@ -4,3 +4,4 @@ export * from "./auth-circuit";
 export * from "./transport";
 export * from "./fingerprint";
 export * from "./connector-deps";
+export * from "./upstream-guard";

@@ -12,10 +12,32 @@ import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rat
  *   burst of concurrent callers never lands on the vendor at once (vendors count in sliding or
  *   differently aligned windows).
  * A 429 from the vendor blocks the whole lane until its Retry-After has passed (`penalize`).
+ *
+ * Unified reads (GraphQL queries of products, orders, customers, stock) pass `share: "reads"`: they
+ * first pass a gate of their own at READ_SHARE of the lane, then the lane's, so however hard reads
+ * are hammered they hold at most that share of a lane's starts and a sync run keeps the rest; with
+ * no reads going on, a sync has the whole lane.
  */
+export const READ_SHARE = 0.3;
+
+export interface AcquireOptions {
+  share?: "reads";
+  /** told how long this acquire will wait, when that is at least REPORTED_WAIT_MS */
+  onWait?: (ms: number) => void;
+}
+
+/** a wait shorter than this is ordinary pacing, not worth telling anyone about */
+export const REPORTED_WAIT_MS = 1_000;
+
 export interface RateBudget {
   /** waits until one request may start on this lane */
-  acquire(key: string, lane: string, perMinute: number, signal?: AbortSignal): Promise<void>;
+  acquire(
+    key: string,
+    lane: string,
+    perMinute: number,
+    signal?: AbortSignal,
+    opts?: AcquireOptions,
+  ): Promise<void>;
   /** the vendor said "wait": no request on this lane starts before `until` (epoch ms) */
   penalize(key: string, lane: string, until: number): void;
 }
@@ -87,15 +109,33 @@ export class SharedRateBudget implements RateBudget {
     return l;
   }
 
-  async acquire(key: string, lane: string, perMinute: number, signal?: AbortSignal): Promise<void> {
+  async acquire(
+    key: string,
+    lane: string,
+    perMinute: number,
+    signal?: AbortSignal,
+    opts: AcquireOptions = {},
+  ): Promise<void> {
     const id = `${key}|${lane}`;
     const points = Math.max(1, Math.floor(perMinute * this.safety));
+    if (opts.share === "reads")
+      await this.gate(`${id}|reads`, Math.max(1, Math.floor(points * READ_SHARE)), signal, opts.onWait);
+    await this.gate(id, points, signal, opts.onWait);
+  }
+
+  private async gate(
+    id: string,
+    points: number,
+    signal: AbortSignal | undefined,
+    onWait: ((ms: number) => void) | undefined,
+  ): Promise<void> {
     const interval = 60_000 / points;
     const l = this.lane(id);
     // Reserve a start slot synchronously, so concurrent callers queue up in order.
     const slot = Math.max(this.now(), l.nextStart, l.blockedUntil);
     l.nextStart = slot + interval;
     const wait = slot - this.now();
+    if (wait >= REPORTED_WAIT_MS) onWait?.(wait);
     if (wait > 0) await this.sleep(wait, signal);
     // The counting limiter is the hard guarantee across processes.
     for (;;) {
@@ -104,6 +144,7 @@ export class SharedRateBudget implements RateBudget {
         return;
       } catch (e) {
         if (!(e instanceof RateLimiterRes)) throw e;
+        if (e.msBeforeNext >= REPORTED_WAIT_MS) onWait?.(e.msBeforeNext);
         await this.sleep(Math.max(e.msBeforeNext, 10), signal);
       }
     }

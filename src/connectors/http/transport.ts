@@ -3,8 +3,15 @@ import { DelegateBackoff, handleWhen, retry } from "cockatiel";
 import type { Logger } from "pino";
 import type { SystemKind } from "../../domain/system";
 import { ConnectorError, systemLabel } from "./connector-error";
-import type { RateBudget } from "./rate-budget";
+import { REPORTED_WAIT_MS, type RateBudget } from "./rate-budget";
 import type { AuthCircuit } from "./auth-circuit";
+import {
+  guardedConnector,
+  STRICT_UPSTREAMS,
+  UpstreamRefused,
+  upstreamUrlProblem,
+  type UpstreamPolicy,
+} from "./upstream-guard";
 
 /**
  * The one HTTP core every connector uses: budget → sign → send with timeouts → classify →
@@ -54,6 +61,19 @@ export interface RequestObservation {
   attempt: number;
 }
 
+/** Why requests of a run are waiting right now (null: they are moving again). */
+export interface UpstreamWait {
+  system: SystemKind;
+  /** host[:port] of the vendor */
+  host: string;
+  /** what happened, in words ("connection refused", "rate window of 150 requests/min") */
+  reason: string;
+  /** when the next attempt starts */
+  until: Date;
+  kind: "backoff" | "rate";
+}
+export type UpstreamWaitListener = (w: UpstreamWait | null) => void;
+
 export interface TransportOptions {
   system: SystemKind;
   /** non-secret fingerprint of the credential: key of its budget and of its auth circuit */
@@ -78,6 +98,14 @@ export interface TransportOptions {
    * write upstream, whatever a flow does.
    */
   readOnly?: boolean;
+  /** which upstream addresses may be connected to (default: public https only) */
+  upstreams?: UpstreamPolicy;
+  /** "reads": unified reads, which draw from their own share of each lane (RateBudget) */
+  share?: "reads";
+  /** stops every request of this transport (e.g. a GraphQL request's execution deadline) */
+  signal?: AbortSignal;
+  /** told when a request waits longer than REPORTED_WAIT_MS (backoff, rate window), and when it moves again */
+  onWait?: UpstreamWaitListener;
 }
 
 export const TRANSPORT_DEFAULTS = {
@@ -90,12 +118,14 @@ export const TRANSPORT_DEFAULTS = {
 };
 
 const agents = new Map<string, Agent>();
-function sharedAgent(connectTimeoutMs: number, readTimeoutMs: number): Agent {
-  const k = `${connectTimeoutMs}/${readTimeoutMs}`;
+function sharedAgent(connectTimeoutMs: number, readTimeoutMs: number, policy: UpstreamPolicy): Agent {
+  // a policy with its own resolver (tests) gets its own pool
+  const k = `${connectTimeoutMs}/${readTimeoutMs}/${policy.allowLocal}${policy.resolve ? `/${Math.random()}` : ""}`;
   let a = agents.get(k);
   if (!a) {
     a = new Agent({
-      connect: { timeout: connectTimeoutMs },
+      // every connection is judged on the address it goes to (upstream-guard.ts)
+      connect: guardedConnector(policy, connectTimeoutMs),
       headersTimeout: readTimeoutMs,
       bodyTimeout: readTimeoutMs,
       keepAliveTimeout: 10_000,
@@ -123,16 +153,42 @@ const NOT_SENT = new Set([
   "ENETUNREACH",
 ]);
 
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "the vendor";
+  }
+};
+
+/** short words for a network failure, for "why a run waits" */
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+  UND_ERR_HEADERS_TIMEOUT: "no answer in time",
+  UND_ERR_BODY_TIMEOUT: "no answer in time",
+  ENOTFOUND: "host not found (DNS)",
+  EAI_AGAIN: "host not found (DNS)",
+  ECONNRESET: "connection reset",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+};
+
+function refusedError(system: SystemKind, url: string, reason: string): ConnectorError {
+  return new ConnectorError({
+    system,
+    code: "VALIDATION",
+    vendorCode: "UPSTREAM_REFUSED",
+    message: `${systemLabel(system)} at ${hostOf(url)} was not contacted: ${reason}. Change the base URL of this connection.`,
+  });
+}
+
 function networkError(system: SystemKind, e: unknown, url: string): ConnectorError {
-  const err = e as { code?: string; cause?: { code?: string }; message?: string };
+  const err = e as { code?: string; cause?: { code?: string; reason?: string }; message?: string };
+  if (e instanceof UpstreamRefused) return refusedError(system, url, e.reason);
+  if (err.cause instanceof UpstreamRefused) return refusedError(system, url, err.cause.reason);
   const code = err.code ?? err.cause?.code ?? "UNKNOWN";
-  const host = (() => {
-    try {
-      return new URL(url).host;
-    } catch {
-      return "the vendor";
-    }
-  })();
+  const host = hostOf(url);
   const what =
     code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT"
       ? "did not answer in time"
@@ -174,10 +230,26 @@ export class HttpTransport {
   > &
     TransportOptions;
   private readonly dispatcher: Dispatcher;
+  private readonly upstreams: UpstreamPolicy;
 
   constructor(opts: TransportOptions) {
     this.o = { ...TRANSPORT_DEFAULTS, ...opts };
-    this.dispatcher = opts.dispatcher ?? sharedAgent(this.o.connectTimeoutMs, this.o.readTimeoutMs);
+    this.upstreams = opts.upstreams ?? STRICT_UPSTREAMS;
+    this.dispatcher =
+      opts.dispatcher ?? sharedAgent(this.o.connectTimeoutMs, this.o.readTimeoutMs, this.upstreams);
+  }
+
+  /** reports a wait to the listener (and remembers it, so the end of the wait is reported too) */
+  private waited = false;
+  private reportWait(w: UpstreamWait | null): void {
+    if (!this.o.onWait) return;
+    if (w === null && !this.waited) return;
+    this.waited = w !== null;
+    try {
+      this.o.onWait(w);
+    } catch {
+      // a listener's failure never fails a request
+    }
   }
 
   get system(): SystemKind {
@@ -188,6 +260,10 @@ export class HttpTransport {
   async send(req: TransportRequest): Promise<RawResponse> {
     const idempotent = req.idempotent ?? req.method !== "POST";
     const rnd = this.o.random ?? Math.random;
+    const signal =
+      this.o.signal && req.signal
+        ? AbortSignal.any([this.o.signal, req.signal])
+        : (this.o.signal ?? req.signal);
     const policy = retry(
       handleWhen((e) => {
         if (!(e instanceof ConnectorError)) return false;
@@ -202,15 +278,29 @@ export class HttpTransport {
           const jittered = base / 2 + rnd() * (base / 2);
           const err = (ctx.result as { error?: unknown }).error;
           const after = err instanceof ConnectorError ? (err.retryAfterMs ?? 0) : 0;
-          return Math.max(jittered, after);
+          const delay = Math.max(jittered, after);
+          if (delay >= REPORTED_WAIT_MS && err instanceof ConnectorError) {
+            this.reportWait({
+              system: this.o.system,
+              host: hostOf(req.url),
+              reason:
+                NETWORK_WORDS[err.vendorCode ?? ""] ??
+                err.message.replace(/[.;] the gateway will try again\.?$/i, ""),
+              until: new Date(Date.now() + delay),
+              kind: err.code === "RATE_LIMITED" ? "rate" : "backoff",
+            });
+          }
+          return delay;
         }),
       },
     );
     let attempt = 0;
-    return policy.execute(async () => {
+    const res = await policy.execute(async () => {
       attempt += 1;
-      return this.attempt(req, attempt);
-    }, req.signal);
+      return this.attempt({ ...req, signal }, attempt);
+    }, signal);
+    this.reportWait(null);
+    return res;
   }
 
   private async attempt(req: TransportRequest, attempt: number): Promise<RawResponse> {
@@ -232,7 +322,19 @@ export class HttpTransport {
         message: `Dry run: the gateway does not send ${req.method} requests to ${systemLabel(system)}.`,
       });
     }
-    await this.o.budget.acquire(credentialKey, req.lane, req.perMinute, req.signal);
+    const problem = upstreamUrlProblem(req.url, this.upstreams);
+    if (problem) throw refusedError(system, req.url, `the base URL ${problem}`);
+    await this.o.budget.acquire(credentialKey, req.lane, req.perMinute, req.signal, {
+      share: this.o.share,
+      onWait: (ms) =>
+        this.reportWait({
+          system,
+          host: hostOf(req.url),
+          reason: `rate window of ${req.perMinute} requests/min (${req.lane})`,
+          until: new Date(Date.now() + ms),
+          kind: "rate",
+        }),
+    });
     const headers: Record<string, string> = { ...(req.headers ?? {}), ...(req.sign ? req.sign() : {}) };
     const started = process.hrtime.bigint();
     let res: RawResponse;

@@ -93,4 +93,11 @@ export class SyncRunEntity {
 
   @DateColumn("updated_at")
   updatedAt!: Date;
+
+  /** why the run is waiting right now (an unreachable vendor, a rate window); null while it moves */
+  @Column({ name: "waiting_reason", type: "varchar", length: 500, nullable: true })
+  waitingReason!: string | null;
+
+  @DateColumn("waiting_until", { nullable: true })
+  waitingUntil!: Date | null;
 }

@@ -5,8 +5,11 @@ import {
   validateMapping,
   type FieldMappingDef,
 } from "../field-mapping";
+import { closeExpressionPool } from "../expression-pool";
 import { getPath, setPath } from "../paths";
 import { MissingValueMapping, ValueMaps } from "../value-maps";
+
+afterAll(() => closeExpressionPool());
 
 describe("paths", () => {
   it("reads and writes nested paths with array indexes", () => {

@@ -23,6 +23,7 @@ import { estimateFinish, observeItem, type FlowCost } from "./finish-estimate";
 import { countsOf, FINAL_STATUSES, finalStatus, itemData, progressOf } from "./records";
 import { buildRuntime, loadSettings, type ClientProvider } from "./runtime";
 import { LinkStore } from "./links";
+import { RunWaitReporter } from "./run-waits";
 import { json } from "../../db/columns";
 import { redactEmails } from "../../common/personal-data";
 
@@ -102,6 +103,7 @@ export class RunExecutor {
     }
     if (run.status === "QUEUED") run = await this.begin(run);
 
+    const waits = new RunWaitReporter(ds, this.d.events, run, this.d.logger);
     const rt = await buildRuntime({
       ds,
       def,
@@ -111,6 +113,7 @@ export class RunExecutor {
       clients: this.d.clients,
       logger: this.d.logger,
       signal,
+      onWait: waits.listener,
     });
     const done = new Set(
       (
@@ -468,7 +471,14 @@ export class RunExecutor {
       await em.update(
         SyncRunEntity,
         { id: run.id },
-        { status, finishedAt: now, error: redactEmails(error), updatedAt: now },
+        {
+          status,
+          finishedAt: now,
+          error: redactEmails(error),
+          updatedAt: now,
+          waitingReason: null,
+          waitingUntil: null,
+        },
       );
       if (advanceCursor && run.state?.windowTo) {
         await em.upsert(

@@ -10,14 +10,22 @@ import {
   type WritePolicy,
 } from "../../mapping/field-mapping";
 import { ValueMaps } from "../../mapping/value-maps";
+import type { UpstreamWaitListener } from "../../connectors/http";
 import type { FlowDefinition, FlowRuntime, IntegrationClients } from "./flow-definition";
 import { mergeSettings, type FlowKindName, type FlowSettingsData } from "./flow-settings";
 import { LinkStore } from "./links";
 
-export type ClientProvider = (
-  integrationId: string,
-  opts: { readOnly: boolean },
-) => Promise<IntegrationClients>;
+export interface ClientOptions {
+  readOnly: boolean;
+  /** "reads": unified reads, which draw from their own share of each vendor lane budget */
+  purpose?: "reads";
+  /** stops every request of these clients (a GraphQL request's execution deadline) */
+  signal?: AbortSignal;
+  /** told when a request waits (backoff on an unreachable vendor, a rate window): runs show why */
+  onWait?: UpstreamWaitListener;
+}
+
+export type ClientProvider = (integrationId: string, opts: ClientOptions) => Promise<IntegrationClients>;
 
 /** User mappings of a flow, in the order they were set. */
 export async function userMappings(
@@ -62,13 +70,15 @@ export async function buildRuntime(args: {
   clients: ClientProvider;
   logger: Logger;
   signal: AbortSignal;
+  /** told when the run's requests wait (RunWaitReporter) */
+  onWait?: UpstreamWaitListener;
 }): Promise<FlowRuntime> {
   const { ds, def, integrationId } = args;
   const [settings, user, valueMaps, clients] = await Promise.all([
     loadSettings(ds, integrationId, def.kind),
     userMappings(ds, integrationId, def.kind),
     loadValueMaps(ds, integrationId),
-    args.clients(integrationId, { readOnly: args.dryRun }),
+    args.clients(integrationId, { readOnly: args.dryRun, onWait: args.onWait }),
   ]);
   const memo = new Map<string, Promise<unknown>>();
   return {

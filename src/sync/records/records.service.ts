@@ -14,7 +14,8 @@ import type { SyncItemData } from "../../events/event.types";
 import { itemData } from "../engine/records";
 import type { IntegrationClients } from "../engine/flow-definition";
 import { loadSettings, type ClientProvider } from "../engine/runtime";
-import { decodeCursor, encodeCursor, pageSize } from "../pagination";
+import { z } from "zod";
+import { cursorOffset, cursorText, decodeCursor, encodeCursor, pageSize } from "../pagination";
 import type { Catalog, CatalogCache } from "./catalog";
 import { CustomerDirectoryCache, directoryPage } from "./customer-directory";
 import { SnapshotCache } from "./snapshot-cache";
@@ -199,9 +200,10 @@ export class RecordsService {
     private readonly reservations = new SnapshotCache<Map<string, number>>(),
   ) {}
 
-  loaders(): RecordLoaders {
+  /** `signal`: the request's execution deadline, which stops its vendor reads */
+  loaders(signal?: AbortSignal): RecordLoaders {
     const clients = new DataLoader<string, IntegrationClients>(async (ids) =>
-      Promise.all(ids.map((id) => this.clientsFor(id, { readOnly: true }))),
+      Promise.all(ids.map((id) => this.clientsFor(id, { readOnly: true, purpose: "reads", signal }))),
     );
     // keys are "<integrationId>|<id>": one batch per request, split per integration
     const perIntegration = <V>(
@@ -390,7 +392,7 @@ export class RecordsService {
     after: string | undefined,
   ): Promise<Page<ProductView>> {
     const n = pageSize(first, 50);
-    const pos = decodeCursor<{ sku: string }>(after);
+    const pos = decodeCursor(after, z.object({ sku: cursorText }).strict());
     const { e, c } = await this.catalogsOf(l, integrationId);
     const q = search?.trim().toLowerCase();
     const productSkus = new Map<string, string>();
@@ -441,7 +443,10 @@ export class RecordsService {
     after: string | undefined,
   ): Promise<Page<OrderView>> {
     const n = pageSize(first, 50, 100);
-    const pos = decodeCursor<{ e: number; c: number }>(after) ?? { e: 0, c: 0 };
+    const pos = decodeCursor(after, z.object({ e: cursorOffset, c: cursorOffset }).strict()) ?? {
+      e: 0,
+      c: 0,
+    };
     const clients = await l.clients.load(integrationId);
     const profile = await clients.ecwid.getProfile();
     const ctx = ecwidMappingContext(profile);
@@ -544,14 +549,12 @@ export class RecordsService {
     after: string | undefined,
   ): Promise<Page<CustomerView>> {
     const n = pageSize(first, 50, 100);
-    const pos = decodeCursor<{ email?: unknown }>(after);
-    if (pos && typeof pos.email !== "string")
-      throw badInput("The `after` cursor is not one this API returned.");
+    const pos = decodeCursor(after, z.object({ email: z.string().max(320) }).strict());
     const clients = await l.clients.load(integrationId);
     const directory = await this.customerDirectory.get(integrationId, clients);
     const page = directoryPage(directory, {
       search: email,
-      after: pos?.email as string | undefined,
+      after: pos?.email,
       first: n,
     });
     const nodes: Page<CustomerView>["nodes"] = [];

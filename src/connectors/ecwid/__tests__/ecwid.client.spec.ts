@@ -6,6 +6,7 @@ import {
   ConnectorError,
   SharedRateBudget,
   type ConnectorDeps,
+  LOCAL_UPSTREAMS,
 } from "../../http";
 import { EcwidClient, type EcwidClientOptions } from "../ecwid.client";
 import { isEcwidDuplicateCustomer, isEcwidSkuConflict } from "../ecwid.errors";
@@ -18,6 +19,7 @@ import { mapEcwidOrder, mapEcwidProduct } from "../ecwid.mapper";
  */
 
 const FAST: ConnectorDeps["transport"] = {
+  upstreams: LOCAL_UPSTREAMS,
   initialDelayMs: 20,
   maxDelayMs: 200,
   readTimeoutMs: 5_000,

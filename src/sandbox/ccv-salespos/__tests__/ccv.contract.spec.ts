@@ -11,6 +11,7 @@ import { ConnectorError } from "../../../connectors/http/connector-error";
 import type { ConnectorDeps } from "../../../connectors/http/connector-deps";
 import { SharedRateBudget, type RateBudget } from "../../../connectors/http/rate-budget";
 import { closeSharedAgents } from "../../../connectors/http/transport";
+import { LOCAL_UPSTREAMS } from "../../../connectors/http/upstream-guard";
 import { startHttpServer, type RunningServer } from "../../common/sandbox-http";
 import { CcvSandbox } from "../ccv.sandbox";
 
@@ -30,8 +31,14 @@ function deps(extra: Partial<ConnectorDeps> = {}): ConnectorDeps {
   return {
     budget: new SharedRateBudget(),
     circuit: new AuthCircuit(),
-    transport: { initialDelayMs: 20, maxDelayMs: 100, readTimeoutMs: 2_000 },
     ...extra,
+    transport: {
+      upstreams: LOCAL_UPSTREAMS,
+      initialDelayMs: 20,
+      maxDelayMs: 100,
+      readTimeoutMs: 2_000,
+      ...extra.transport,
+    },
   };
 }
 
