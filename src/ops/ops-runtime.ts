@@ -10,7 +10,8 @@ import type { ConnectionService } from "../sync/connection.service";
 import type { LaneObserver } from "../sync/connector-hub";
 import { LeaseStore } from "../sync/engine/leases";
 import { AlertChannelService } from "./alerts/alert-channel.service";
-import { AlertDispatch, REAL_SENDERS, type Senders } from "./alerts/alert-dispatch";
+import { AlertDispatch, type Senders } from "./alerts/alert-dispatch";
+import { realSenders } from "./alerts/alert-senders";
 import { ALERT_DELIVERY_JOB, HEALTH_CHECK_JOB, OPS_JOB_TYPES } from "./alerts/alert-kinds";
 import { AlertWriter } from "./alerts/alert-messages";
 import { AlertMonitor } from "./alerts/alert-monitor";
@@ -70,7 +71,8 @@ export class Operations {
     const { ds, box, config, logger } = args;
     this.clock = args.options?.clock ?? (() => new Date());
     this.links = new ConsoleLinks(args.publicUrl);
-    this.channels = new AlertChannelService(ds, box);
+    const upstreams = { allowLocal: config.allowLocalUpstreams };
+    this.channels = new AlertChannelService(ds, box, upstreams);
     this.audit = new AuditService(ds, config.auditRetentionDays);
     this.pressure = new BudgetPressure(this.clock);
     this.leases = new LeaseStore(ds, args.workerId, 5 * 60_000);
@@ -90,7 +92,7 @@ export class Operations {
       workerId: `${args.workerId}-ops`,
       types: { only: OPS_JOB_TYPES },
     });
-    const senders = args.options?.senders ?? REAL_SENDERS;
+    const senders = args.options?.senders ?? realSenders(upstreams);
     const counted: Senders = {
       webhook: (t, m) => this.count("WEBHOOK", senders.webhook(t, m)),
       email: (t, m) => this.count("EMAIL", senders.email(t, m)),

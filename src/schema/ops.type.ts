@@ -140,7 +140,8 @@ export class AlertChannelInput {
   @Field(() => [AlertKind]) kinds!: AlertKind[];
   @Field(() => String, {
     nullable: true,
-    description: "webhook channels: https URL (http only for localhost) that receives the JSON",
+    description:
+      "webhook channels: the https URL that receives the JSON (judged like vendor base URLs: public addresses only, loopback with GATEWAY_ALLOW_LOCAL_UPSTREAMS)",
   })
   webhookUrl?: string | null;
   @Field(() => EmailChannelInput, { nullable: true }) email?: EmailChannelInput | null;

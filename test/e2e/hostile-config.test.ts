@@ -2,6 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   ConfigureFlowDocument,
+  CreateAlertChannelDocument,
+  type AlertChannelInput,
   CreateIntegrationDocument,
   CreateWorkspaceDocument,
   RunSyncDocument,
@@ -97,6 +99,39 @@ describe("hostile configuration: vendor base URLs on a gateway without GATEWAY_A
     );
     expect(ok.createIntegration.ccv.label).toBe("myshop.ccvshop.nl");
   });
+
+  // alert channels are addresses a workspace ADMIN chooses too: the same rule applies
+  it.each([
+    [{ type: "WEBHOOK", webhookUrl: "https://169.254.169.254/latest/meta-data" }, /^webhookUrl .*link-local/],
+    [{ type: "WEBHOOK", webhookUrl: "https://2130706433/hook" }, /^webhookUrl .*loopback address/],
+    [{ type: "WEBHOOK", webhookUrl: "http://127.0.0.1:9/hook" }, /^webhookUrl must use https/],
+    [
+      {
+        type: "EMAIL",
+        email: {
+          host: "10.0.0.25",
+          port: 25,
+          tls: "NONE",
+          from: "gw@shop.example",
+          to: ["ops@shop.example"],
+        },
+      },
+      /^email\.host .*10\.0\.0\.25 is a private network address/,
+    ],
+  ] as [Omit<AlertChannelInput, "name" | "kinds">, RegExp][])(
+    "an alert channel pointing inside is refused: %j",
+    async (channel, words) => {
+      const r = await execute(
+        t.url,
+        CreateAlertChannelDocument,
+        { input: { name: "probe", kinds: ["RUN_FAILED"], ...channel } },
+        key,
+      );
+      expect(errorCode(r)).toBe("BAD_USER_INPUT");
+      expect(r.errors![0].message).toMatch(words);
+      await expectAlive(t.url);
+    },
+  );
 });
 
 describe("hostile configuration on the sandboxes", () => {

@@ -13,6 +13,8 @@ import {
   ConnectionEventEntity,
   type AlertChannelTypeName,
 } from "../../db/entities/ops.entity";
+import net from "node:net";
+import { addressProblem, STRICT_UPSTREAMS, type UpstreamPolicy } from "../../connectors/http";
 import { checkVendorUrl } from "../../services/integration.service";
 import { pageSize } from "../../sync/pagination";
 import { newestFirst } from "../paging";
@@ -73,6 +75,8 @@ export class AlertChannelService {
   constructor(
     private readonly ds: DataSource,
     private readonly box: SecretBox,
+    /** who may be reached: the vendor-URL rule (GATEWAY_ALLOW_LOCAL_UPSTREAMS) */
+    private readonly upstreams: UpstreamPolicy = STRICT_UPSTREAMS,
   ) {}
 
   private get repo() {
@@ -295,7 +299,7 @@ export class AlertChannelService {
       if (input.email) throw badInput("A webhook channel takes webhookUrl, not email settings.");
       if (creating || (input.webhookUrl !== undefined && input.webhookUrl !== null)) {
         if (!input.webhookUrl) throw badInput("webhookUrl is required for a webhook channel.");
-        c.config = { url: checkVendorUrl("webhookUrl", input.webhookUrl) };
+        c.config = { url: checkVendorUrl("webhookUrl", input.webhookUrl, this.upstreams) };
       }
       return;
     }
@@ -310,6 +314,10 @@ export class AlertChannelService {
     const host = (e.host ?? (cur.host as string | undefined) ?? "").trim();
     if (!/^[A-Za-z0-9.-]{1,253}$/.test(host) && !/^\[?[0-9a-fA-F:]+\]?$/.test(host))
       throw badInput("email.host must be a host name or IP address, e.g. smtp.example.com.");
+    const literal = host.replace(/^\[|\]$/g, "");
+    const refused = net.isIP(literal) ? addressProblem(literal, this.upstreams) : null;
+    if (refused)
+      throw badInput(`email.host points at an address the gateway does not connect to: ${refused}.`);
     const port = e.port ?? (cur.port as number | undefined) ?? 587;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw badInput("email.port must be 1 to 65535.");
     const tls = e.tls ?? (cur.tls as SmtpTlsName | undefined) ?? (port === 465 ? "IMPLICIT" : "STARTTLS");

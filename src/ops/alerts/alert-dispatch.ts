@@ -16,14 +16,7 @@ import { PermanentJobFailure, type JobQueue } from "../../jobs/job-queue";
 import { ALERT_DELIVERY_JOB, INCIDENT_KINDS } from "./alert-kinds";
 import type { AlertChannelService } from "./alert-channel.service";
 import { flowWords } from "./alert-messages";
-import {
-  DeliveryError,
-  renderMessage,
-  sendEmail,
-  sendWebhook,
-  type SmtpTarget,
-  type WebhookTarget,
-} from "./alert-senders";
+import { DeliveryError, renderMessage, type SmtpTarget, type WebhookTarget } from "./alert-senders";
 import type { ConsoleLinks } from "./console-links";
 
 /** A delivery is tried this often (backoff 1 s, 2 s, 4 s … 5 min between attempts: about an hour). */
@@ -35,7 +28,6 @@ export interface Senders {
   webhook(target: WebhookTarget, m: ReturnType<typeof renderMessage>): Promise<number | void>;
   email(target: SmtpTarget, m: ReturnType<typeof renderMessage>): Promise<number | void>;
 }
-export const REAL_SENDERS: Senders = { webhook: sendWebhook, email: sendEmail };
 
 /**
  * From alerts to messages. Each channel gets at most one message per ALERT_MIN_INTERVAL_SECONDS:
@@ -51,7 +43,7 @@ export class AlertDispatch {
     private readonly links: ConsoleLinks,
     private readonly minIntervalMs: number,
     private readonly logger: Logger,
-    private readonly senders: Senders = REAL_SENDERS,
+    private readonly senders: Senders,
   ) {}
 
   /** hands new alerts to the channels that hear them; returns the deliveries created */

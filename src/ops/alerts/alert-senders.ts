@@ -1,6 +1,14 @@
 import { createHmac } from "node:crypto";
 import nodemailer from "nodemailer";
-import { request } from "undici";
+import net from "node:net";
+import { Agent, request } from "undici";
+import {
+  addressProblem,
+  guardedConnector,
+  guardedLookup,
+  UpstreamRefused,
+  type UpstreamPolicy,
+} from "../../connectors/http";
 import type { AlertEntity } from "../../db/entities/ops.entity";
 
 /** One rendered message: the e-mail subject and text, and the webhook's JSON body. */
@@ -19,6 +27,8 @@ export interface WebhookTarget {
 
 export interface SmtpTarget {
   host: string;
+  /** the name TLS checks the certificate against when `host` is the address it resolved to */
+  servername?: string;
   port: number;
   tls: "IMPLICIT" | "STARTTLS" | "NONE";
   username: string | null;
@@ -94,11 +104,56 @@ export function signWebhook(secret: string, body: string, at: Date): string {
   return `t=${t},v1=${v1}`;
 }
 
-export async function sendWebhook(target: WebhookTarget, m: AlertMessage, at = new Date()): Promise<number> {
+/**
+ * The real senders. Channel addresses are chosen by a workspace ADMIN, like vendor base URLs, so
+ * they are judged by the same upstream policy on the address actually connected to (contract
+ * README "Vendor base URLs"): an alert channel must not become a way to probe the gateway's own
+ * network. Redirects are not followed.
+ */
+export function realSenders(policy: UpstreamPolicy): {
+  webhook(target: WebhookTarget, m: AlertMessage): Promise<number>;
+  email(target: SmtpTarget, m: AlertMessage): Promise<void>;
+} {
+  const dispatcher = new Agent({ connect: guardedConnector(policy, TIMEOUT_MS), connections: 8 });
+  return {
+    webhook: (target, m) => sendWebhook(target, m, new Date(), dispatcher),
+    email: async (target, m) => sendEmail({ ...target, ...(await smtpAddress(target.host, policy)) }, m),
+  };
+}
+
+/** The SMTP host resolved and judged once; the connection goes to that address (TLS still checks the name). */
+async function smtpAddress(
+  host: string,
+  policy: UpstreamPolicy,
+): Promise<{ host: string; servername?: string }> {
+  const bare = host.replace(/^\[|\]$/g, "");
+  if (net.isIP(bare)) {
+    const p = addressProblem(bare, policy);
+    if (p) throw new DeliveryError(`the SMTP host is refused: ${p}`);
+    return { host: bare };
+  }
+  const address = await new Promise<string>((resolve, reject) =>
+    guardedLookup(policy)(bare, {}, (err, a) => (err ? reject(err) : resolve(String(a)))),
+  ).catch((e: unknown) => {
+    if (e instanceof UpstreamRefused) throw new DeliveryError(`the SMTP host is refused: ${e.reason}`);
+    throw new DeliveryError(
+      `the SMTP host ${bare} could not be found (${(e as { code?: string }).code ?? "DNS"})`,
+    );
+  });
+  return { host: address, servername: bare };
+}
+
+export async function sendWebhook(
+  target: WebhookTarget,
+  m: AlertMessage,
+  at = new Date(),
+  dispatcher?: Agent,
+): Promise<number> {
   const body = JSON.stringify(m.json);
   let status: number;
   try {
     const r = await request(target.url, {
+      dispatcher,
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -114,6 +169,7 @@ export async function sendWebhook(target: WebhookTarget, m: AlertMessage, at = n
     status = r.statusCode;
     await r.body.dump().catch(() => undefined);
   } catch (e) {
+    if (e instanceof UpstreamRefused) throw new DeliveryError(`the webhook address is refused: ${e.reason}`);
     const code = (e as { code?: string }).code;
     throw new DeliveryError(`the webhook receiver could not be reached (${code ?? (e as Error).message})`);
   }
@@ -129,6 +185,7 @@ export async function sendEmail(target: SmtpTarget, m: AlertMessage): Promise<vo
     secure: target.tls === "IMPLICIT",
     requireTLS: target.tls === "STARTTLS",
     ignoreTLS: target.tls === "NONE",
+    ...(target.servername ? { tls: { servername: target.servername } } : {}),
     auth: target.username ? { user: target.username, pass: target.password ?? "" } : undefined,
     connectionTimeout: TIMEOUT_MS,
     greetingTimeout: TIMEOUT_MS,
