@@ -9,7 +9,7 @@ export type AlertChannelInput = {
   kinds: Array<AlertKind>;
   name: string;
   type: AlertChannelType;
-  /** webhook channels: https URL (http only for localhost) that receives the JSON */
+  /** webhook channels: the https URL that receives the JSON (judged like vendor base URLs: public addresses only, loopback with GATEWAY_ALLOW_LOCAL_UPSTREAMS) */
   webhookUrl?: string | null | undefined;
 };
 
