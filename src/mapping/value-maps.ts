@@ -44,6 +44,29 @@ export class ValueMaps {
     return m.get("*");
   }
 
+  /**
+   * One direction of a map that holds entries of both directions (ORDER_STATUS: CCV codes → Ecwid
+   * statuses and Ecwid statuses → CCV codes; the two code sets never overlap, so an entry's `from`
+   * says its direction). Entries match as in `lookup`; the "*" default only when `isThisWay(to)`
+   * says its target belongs to this direction.
+   */
+  lookupOneWay(
+    kind: ValueMapKindName,
+    from: string | null | undefined,
+    isThisWay: (to: string) => boolean,
+  ): string | undefined {
+    const m = this.maps.get(kind);
+    if (!m) return undefined;
+    const key = (from ?? "").trim();
+    if (key !== "" && key !== "*") {
+      if (m.has(key)) return m.get(key);
+      const lower = key.toLowerCase();
+      for (const [k, v] of m) if (k.toLowerCase() === lower && k !== "*") return v;
+    }
+    const fallback = m.get("*");
+    return fallback !== undefined && isThisWay(fallback) ? fallback : undefined;
+  }
+
   require(kind: ValueMapKindName, from: string | null | undefined): string {
     const v = this.lookup(kind, from);
     if (v === undefined) throw new MissingValueMapping(kind, from ?? "");

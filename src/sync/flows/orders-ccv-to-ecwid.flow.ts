@@ -20,7 +20,7 @@ import {
 import { isConnectorError } from "../../connectors/http";
 import { dec, toNumber } from "../../domain/money";
 import { MissingValueMapping } from "../../mapping/value-maps";
-import { diffFields, hashOf } from "../engine/hash";
+import { diffFields } from "../engine/hash";
 import {
   ItemFailure,
   type FlowDefinition,
@@ -36,7 +36,9 @@ import {
   isBusiness,
   type EcwidOrderCustomer,
 } from "./orders/ccv-to-ecwid-customer";
+import { updateReturningCustomer } from "./orders/ccv-to-ecwid-customer-update";
 import { resolveLines } from "./orders/ccv-to-ecwid-lines";
+import { ccvStatusHash, followLinkedSale } from "./orders/ccv-to-ecwid-status";
 import {
   describeCcvStatus,
   ecwidFulfillmentStatus,
@@ -50,7 +52,8 @@ import {
  * sale and customer — and, booked PAID with Ecwid product ids, they move Ecwid's stock (the stock
  * master learns about POS sales this way, ARCHITECTURE §4).
  *
- * Per order: (1) linked already → skip (created by the opposite flow: an echo); (2) qualify: completed,
+ * Per order: (1) linked already → skip (created by the opposite flow: an echo), or follow a later
+ * status or payment change of a sale it booked (orders/ccv-to-ecwid-status); (2) qualify: completed,
  * status in `orderStatuses`; (3) an order whose reservation number is an Ecwid order id came from
  * Ecwid → skip as an echo; (4) enrich: customer, items by SKU, statuses and payment through the value
  * maps, money; (5) map (defaults below, user mappings on top); (6) look for an Ecwid order carrying
@@ -216,7 +219,8 @@ export const ordersCcvToEcwid: FlowDefinition = {
         reason: `echo: the gateway created this CCV order from Ecwid order ${link.ecwidId}; it is not sent back.`,
       };
     }
-    if (link) return followStatus(rt, read, link.ecwidId);
+    // booked already: the Ecwid order follows the sale's later status and payment changes
+    if (link) return followLinkedSale(rt, read, link);
 
     const notQualifying = qualification(rt, read);
     if (notQualifying) return { action: "SKIP", reason: notQualifying };
@@ -231,7 +235,7 @@ export const ordersCcvToEcwid: FlowDefinition = {
 
     const existing = await findByReference(rt, order, payload.email as string);
     if (existing) {
-      const links = await orderLink(rt, existing.id, reference, hashOf(payload));
+      const links = await orderLink(rt, existing.id, reference, ccvStatusHash(order));
       if (customer.ecwidId !== undefined)
         links.push(...(await customerLink(rt, customer, customer.ecwidId, false)));
       return {
@@ -245,10 +249,12 @@ export const ordersCcvToEcwid: FlowDefinition = {
       };
     }
 
+    // a returning customer's Ecwid record follows the sale's data, per the write policies
+    const customerChanges = await updateReturningCustomer(rt, { order, ctx: prepared.ctx, customer });
     if (rt.dryRun)
       return {
         action: "CREATE",
-        changes: diffFields(null, payload),
+        changes: [...diffFields(null, payload), ...customerChanges],
         sentPayload: payload,
         sourcePayload: order,
       };
@@ -259,7 +265,7 @@ export const ordersCcvToEcwid: FlowDefinition = {
     return {
       action: "CREATE",
       targetId: result.orderId,
-      changes: diffFields(null, payload),
+      changes: [...diffFields(null, payload), ...customerChanges],
       sentPayload: payload,
       sourcePayload: order,
       links: [
@@ -268,7 +274,7 @@ export const ordersCcvToEcwid: FlowDefinition = {
           ecwidId: result.orderId,
           ccvId: reference,
           createdBy: "ECWID",
-          hashToEcwid: hashOf(payload),
+          hashToEcwid: ccvStatusHash(order),
         },
         ...(await customerLink(rt, customer, customerId, created)),
       ],
@@ -277,33 +283,6 @@ export const ordersCcvToEcwid: FlowDefinition = {
 };
 
 const toRecord = (o: CcvOrder): SourceRecord => ({ id: String(o.id), entity: "ORDER", payload: o });
-
-/**
- * A sale already booked in Ecwid: its Ecwid order follows the sale's payment and status (a sale
- * paid or cancelled later is updated, so Ecwid's figures keep up), when updating existing records
- * is on. Only what differs is sent; an unchanged order is skipped.
- */
-async function followStatus(rt: FlowRuntime, sale: CcvOrder, ecwidId: string): Promise<ItemResult> {
-  const already = {
-    action: "SKIP" as const,
-    targetId: ecwidId,
-    reason: `Already in Ecwid as order ${ecwidId}.`,
-  };
-  if (!rt.settings.updateExisting || sale.is_completed !== true) return already;
-  const wanted = {
-    paymentStatus: ecwidPaymentStatus(sale),
-    fulfillmentStatus: ecwidFulfillmentStatus(rt, sale.status),
-  };
-  const current = await rt.clients.ecwid.getOrder(ecwidId);
-  const changes = diffFields(
-    { paymentStatus: current.paymentStatus, fulfillmentStatus: current.fulfillmentStatus },
-    wanted,
-  );
-  if (changes.length === 0) return already;
-  const body = Object.fromEntries(changes.map((c) => [c.field, c.after]));
-  if (!rt.dryRun) await rt.clients.ecwid.updateOrder(ecwidId, body as EcwidOrderWrite);
-  return { action: "UPDATE", targetId: ecwidId, changes, sentPayload: body, sourcePayload: sale };
-}
 
 function attachRows(order: CcvOrder, rows: CcvOrderRow[]): CcvOrderWithRows {
   return { ...order, orderrows: { href: order.orderrows?.href ?? "", collection: rows } };

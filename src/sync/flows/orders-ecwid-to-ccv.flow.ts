@@ -20,7 +20,6 @@ import {
   type EcwidPerson,
 } from "../../connectors/ecwid";
 import { isConnectorError } from "../../connectors/http/connector-error";
-import type { LinkEntity } from "../../db/entities/link.entity";
 import { splitStreet } from "../../domain/address";
 import { toNumber } from "../../domain/money";
 import { describeParty, normalizeEmail } from "../../domain/party";
@@ -33,7 +32,7 @@ import {
   type LinkWrite,
   type SourceRecord,
 } from "../engine/flow-definition";
-import { diffFields, hashOf } from "../engine/hash";
+import { diffFields } from "../engine/hash";
 import {
   customerLink,
   defaultDebtor,
@@ -44,11 +43,13 @@ import {
 } from "./orders/ecwid-to-ccv-customer";
 import { ccvOrderMoney, ecwidMoneyInput } from "./orders/ecwid-to-ccv-money";
 import { resolveOrderLines } from "./orders/ecwid-to-ccv-products";
+import { ecwidStatusHash, followLinkedWebOrder } from "./orders/ecwid-to-ccv-status";
 
 /**
  * ORDERS_ECWID_TO_CCV: Ecwid orders whose payment or fulfilment status is in `orderStatuses`
  * (default PAID; empty = all) become CCV SalesPOS orders, as the hosted integration does it:
- * (1) already in CCV → skip (linked, or created by the opposite flow: an echo); (2) enrich with the
+ * (1) already in CCV → skip (created by the opposite flow: an echo), or follow a later status change
+ * of an order it sent (orders/ecwid-to-ccv-status); (2) enrich with the
  * CCV webshop id, currencies and both tax modes; (3) the customer account by e-mail — created or
  * updated, a business (billing company) as `b2b` with the person as its contact — or, with
  * `useDefaultDebtor`, the configured debtor; (4) every line's SKU must be a CCV product or attribute
@@ -182,7 +183,8 @@ export const ordersEcwidToCcv: FlowDefinition = {
     const order = record.payload as EcwidOrder;
 
     const link = await rt.links.byEcwid("ORDER", record.id);
-    if (link) return linkedSkip(rt, link);
+    // booked already: an echo is skipped, a sent order follows Ecwid's status changes into CCV
+    if (link) return followLinkedWebOrder(rt, order, link);
     const notQualifying = qualification(rt, order);
     if (notQualifying) return { action: "SKIP", reason: notQualifying };
     const echo = await echoOfCcvOrder(rt, order);
@@ -218,7 +220,7 @@ export const ordersEcwidToCcv: FlowDefinition = {
         changes: diffFields(null, payload),
         sentPayload: payload,
         links: [
-          orderLink(record.id, existing.id, payload),
+          orderLink(record.id, existing.id, order),
           ...(account?.user ? await customerLink(rt, account.ecwidKey, account.user.id, "MATCHED") : []),
         ],
       };
@@ -261,7 +263,7 @@ export const ordersEcwidToCcv: FlowDefinition = {
       reason: `Sent to CCV SalesPOS as order ${orderNumber(created)}; ${who}.`,
       changes,
       sentPayload: payload,
-      links: [orderLink(record.id, created.id, payload), ...(customer?.links ?? [])],
+      links: [orderLink(record.id, created.id, order), ...(customer?.links ?? [])],
     };
   },
 };
@@ -277,39 +279,14 @@ const toRecord = (o: EcwidOrder): SourceRecord => ({
 const orderNumber = (o: CcvOrder) =>
   o.ordernumber_full ?? (o.ordernumber ? String(o.ordernumber) : `id ${o.id}`);
 
-const orderLink = (ecwidId: string, ccvId: number, payload: Record<string, unknown>): LinkWrite => ({
+// hashToCcv: the Ecwid statuses the CCV order was booked with (followed later, ecwid-to-ccv-status)
+const orderLink = (ecwidId: string, ccvId: number, order: EcwidOrder): LinkWrite => ({
   entity: "ORDER",
   ecwidId,
   ccvId: String(ccvId),
   createdBy: "CCV_SALESPOS",
-  hashToCcv: hashOf(payload),
+  hashToCcv: ecwidStatusHash(order),
 });
-
-/** A linked order: created by this flow (sent already) or by the opposite flow (an echo). */
-async function linkedSkip(rt: FlowRuntime, link: LinkEntity): Promise<ItemResult> {
-  if (link.createdBy === "ECWID") {
-    return {
-      action: "SKIP",
-      targetId: link.ccvId,
-      reason: `echo: the gateway created this Ecwid order from CCV SalesPOS order id ${link.ccvId}; it is not sent back.`,
-    };
-  }
-  try {
-    const o = await rt.clients.ccv.getOrder(link.ccvId);
-    return {
-      action: "SKIP",
-      targetId: link.ccvId,
-      reason: `Already in CCV SalesPOS as order ${orderNumber(o)}.`,
-    };
-  } catch (e) {
-    if (!isConnectorError(e) || e.code !== "NOT_FOUND") throw e;
-    return {
-      action: "SKIP",
-      targetId: link.ccvId,
-      reason: `Already sent to CCV SalesPOS (order id ${link.ccvId}), which no longer has it (deleted there?); it is not sent again.`,
-    };
-  }
-}
 
 /** Why the order does not go to CCV (yet), or null. Either status may qualify it; an empty list takes all. */
 function qualification(rt: FlowRuntime, o: EcwidOrder): string | null {

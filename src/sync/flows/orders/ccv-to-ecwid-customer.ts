@@ -2,6 +2,7 @@ import { ccvPersonalinfoToCustomer, emailHash, type CcvOrder } from "../../../co
 import {
   isEcwidDuplicateCustomer,
   toEcwidCustomerWrite,
+  type EcwidCustomer,
   type EcwidCustomerWrite,
 } from "../../../connectors/ecwid";
 import { normalizeEmail } from "../../../domain/party";
@@ -30,9 +31,17 @@ export interface EcwidOrderCustomer {
 const byEmail = (rt: FlowRuntime) =>
   rt.memo("ecwid-customers-by-email", async () => new Map<string, number | null>());
 
+/** The customers those searches found, by id (a returning customer is compared with it, not read again). */
+export const foundCustomers = (rt: FlowRuntime) =>
+  rt.memo("ecwid-customers-found", async () => new Map<number, EcwidCustomer>());
+
 async function findId(rt: FlowRuntime, email: string): Promise<number | undefined> {
   const cache = await byEmail(rt);
-  if (!cache.has(email)) cache.set(email, (await rt.clients.ecwid.findCustomerByEmail(email))?.id ?? null);
+  if (!cache.has(email)) {
+    const found = await rt.clients.ecwid.findCustomerByEmail(email);
+    if (found) (await foundCustomers(rt)).set(found.id, found);
+    cache.set(email, found?.id ?? null);
+  }
   return cache.get(email) ?? undefined;
 }
 

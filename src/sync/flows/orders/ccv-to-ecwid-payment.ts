@@ -50,6 +50,18 @@ export function statusQualifies(
 }
 
 /**
+ * The CCV status a value-map target names: its code ("8") or its CCV §5.6.3 name ("Cancelled",
+ * "CANCELLED"); undefined when it names none.
+ */
+export function ccvStatusCode(text: string | null | undefined): number | undefined {
+  const t = (text ?? "").trim();
+  if (t === "") return undefined;
+  if (/^\d+$/.test(t)) return STATUS_NAMES.has(Number(t)) ? Number(t) : undefined;
+  for (const [code, name] of STATUS_NAMES) if (norm(name) === norm(t)) return code;
+  return undefined;
+}
+
+/**
  * Ecwid payment status. A cancelled CCV order becomes CANCELLED (Ecwid moves no stock for it, Ecwid §8.6);
  * a paid one PAID (POS sales are paid, and only PAID orders with product ids move Ecwid stock);
  * anything else AWAITING_PAYMENT.
@@ -90,7 +102,8 @@ export function ecwidFulfillmentStatus(
 ): EcwidFulfillmentStatus {
   const known = status === null || status === undefined ? undefined : status;
   const code = known === undefined ? "" : String(known);
-  const mapped = rt.valueMaps.lookup("ORDER_STATUS", code);
+  // ORDER_STATUS holds both directions: a "*" default giving a CCV code is the other direction's
+  const mapped = rt.valueMaps.lookupOneWay("ORDER_STATUS", code, (to) => !/^\s*\d+\s*$/.test(to));
   if (mapped === undefined)
     return (known !== undefined && FALLBACK_FULFILLMENT.get(known)) || "AWAITING_PROCESSING";
   const upper = mapped.trim().toUpperCase();
