@@ -142,4 +142,18 @@ describe("value maps", () => {
       /No PAYMENT_METHOD value mapping for "iDEAL"/,
     );
   });
+
+  it("reads one direction of a map holding both: entries by their code, the * default only when it belongs", () => {
+    const vm = new ValueMaps([
+      { kind: "ORDER_STATUS", from: "5", to: "SHIPPED" },
+      { kind: "ORDER_STATUS", from: "CANCELLED", to: "8" },
+      { kind: "ORDER_STATUS", from: "*", to: "2" },
+    ]);
+    const ccvCode = (to: string) => /^\d+$/.test(to);
+    expect(vm.lookupOneWay("ORDER_STATUS", "cancelled", ccvCode)).toBe("8");
+    expect(vm.lookupOneWay("ORDER_STATUS", "SHIPPED", ccvCode)).toBe("2");
+    expect(vm.lookupOneWay("ORDER_STATUS", "5", (to) => !ccvCode(to))).toBe("SHIPPED");
+    expect(vm.lookupOneWay("ORDER_STATUS", "7", (to) => !ccvCode(to))).toBeUndefined();
+    expect(vm.lookupOneWay("ORDER_STATUS", "*", () => false)).toBeUndefined();
+  });
 });
