@@ -11,6 +11,7 @@ import {
 } from "../../sdk/generated/graphql";
 import type { EcwidOrder, EcwidProduct } from "../../src/connectors/ecwid";
 import { CcvWebhookEntity } from "../../src/db/entities/infra.entity";
+import { LinkEntity } from "../../src/db/entities/link.entity";
 import type { OrderRec, ProductRec } from "../../src/sandbox/ccv-salespos/ccv.store";
 import { LinkStore } from "../../src/sync/engine/links";
 import { webOrder } from "../support/web-orders";
@@ -222,6 +223,29 @@ describe("ORDERS_ECWID_TO_CCV: a booked web order follows its later status chang
     expect(ccvOrderOf(orderId).status).toBe(10);
     expect(patchesOf(ccv.id).map((p) => JSON.parse(p.body) as unknown)).toEqual([{ status: 10 }]);
     await h.setValueMap("ORDER_STATUS", ECWID_TO_CCV_STATUSES);
+  });
+
+  it("an order linked before statuses were followed adopts its statuses as they are, then follows later changes", async () => {
+    const { orderId, ccv } = await book("legacy@example.com");
+    // what the link held before: the hash of the whole order body that was sent
+    await w.t.gw.dataSource.manager.update(
+      LinkEntity,
+      { integrationId: w.integrationId, entity: "ORDER", ecwidId: orderId },
+      { hashToCcv: "a".repeat(64) },
+    );
+    w.ecwid.store.updateOrder(orderId, { fulfillmentStatus: "SHIPPED" });
+    const adopted = await h.itemFor((await h.run({ sourceIds: [orderId] })).id, orderId);
+    expect(adopted).toMatchObject({
+      action: "SKIP",
+      reason: `Already in CCV SalesPOS as order ${ccv.ordernumber_full}.`,
+    });
+    expect(patchesOf(ccv.id)).toHaveLength(0);
+    expect((await links.byEcwid("ORDER", orderId))!.hashToCcv).toMatch(/^st:/);
+
+    w.ecwid.store.updateOrder(orderId, { paymentStatus: "CANCELLED" });
+    const followed = await h.itemFor((await h.run({ sourceIds: [orderId] })).id, orderId);
+    expect(followed).toMatchObject({ action: "UPDATE", status: "SUCCEEDED" });
+    expect(ccvOrderOf(orderId)).toMatchObject({ status: 8, paid: false });
   });
 
   it("with updateExisting off a booked order is left as it is", async () => {

@@ -5,6 +5,7 @@ import type { LinkEntity } from "../../../db/entities/link.entity";
 import type { FlowRuntime, ItemResult, LinkWrite } from "../../engine/flow-definition";
 import { diffFields, hashOf } from "../../engine/hash";
 import { describeCcvStatus, ecwidFulfillmentStatus, ecwidPaymentStatus } from "./ccv-to-ecwid-payment";
+import { STATUS_BASELINE } from "./ecwid-to-ccv-status";
 
 /**
  * ORDERS_CCV_TO_ECWID after the sale is booked: a linked POS sale whose status or payment changes
@@ -19,13 +20,15 @@ import { describeCcvStatus, ecwidFulfillmentStatus, ecwidPaymentStatus } from ".
 
 /** The CCV status and payment a linked Ecwid order last followed, as stored in the link's hashToEcwid. */
 export function ccvStatusHash(sale: CcvOrder): string {
-  return hashOf({
+  const hash = hashOf({
     saleStatus: {
       status: sale.status ?? null,
       paid: sale.paid === true,
       completed: sale.is_completed === true,
     },
   });
+  // the same form as the other direction's; a link from before holds another hash and is compared
+  return STATUS_BASELINE + hash.slice(STATUS_BASELINE.length);
 }
 
 export async function followLinkedSale(

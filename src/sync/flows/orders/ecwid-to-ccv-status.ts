@@ -15,16 +15,20 @@ import { ccvStatusCode, describeCcvStatus } from "./ccv-to-ecwid-payment";
  * created again and its rows are never touched; CCV is not asked to e-mail the customer.
  *
  * Echo-safe: the link's hashToCcv holds the Ecwid statuses last followed (the create records
- * them too). Only a change of the Ecwid statuses since then is followed, so a status the shop set
+ * them too; a link from before this holds another hash and adopts the statuses it finds). Only a change of the Ecwid statuses since then is followed, so a status the shop set
  * in CCV itself is not overwritten while Ecwid's stays as it was; and a write happens only when
  * CCV's status or payment differs from what Ecwid's maps to.
  */
 
-/** The Ecwid statuses a linked CCV order last followed, as stored in the link's hashToCcv. */
+/** Marks a link hash as a status baseline (links recorded before statuses were followed hold another hash). */
+export const STATUS_BASELINE = "st:";
+
+/** The Ecwid statuses a linked CCV order last followed, as stored in the link's hashToCcv (64 characters). */
 export function ecwidStatusHash(o: EcwidOrder): string {
-  return hashOf({
+  const hash = hashOf({
     orderStatus: { payment: o.paymentStatus ?? null, fulfillment: o.fulfillmentStatus ?? null },
   });
+  return STATUS_BASELINE + hash.slice(STATUS_BASELINE.length);
 }
 
 /** Payment statuses that void the order whatever its fulfilment: their ORDER_STATUS entry comes first. */
@@ -127,6 +131,16 @@ export async function followLinkedWebOrder(
   };
   const seen = ecwidStatusHash(order);
   if (!rt.settings.updateExisting || link.hashToCcv === seen) return already;
+  const baseline: LinkWrite = {
+    entity: "ORDER",
+    ecwidId: link.ecwidId,
+    ccvId: link.ccvId,
+    createdBy: link.createdBy as LinkWrite["createdBy"],
+    hashToCcv: seen,
+  };
+  // linked before statuses were followed: what changed since is unknown, so the current statuses
+  // become the baseline (as before, nothing is written; later changes are followed)
+  if (!link.hashToCcv.startsWith(STATUS_BASELINE)) return { ...already, links: [baseline] };
 
   const status = ccvStatusFor(rt, order);
   if (status === undefined) {
@@ -144,13 +158,6 @@ export async function followLinkedWebOrder(
     { status: ccv.status ?? null, paid: ccv.paid },
     wanted as Record<string, unknown>,
   );
-  const baseline: LinkWrite = {
-    entity: "ORDER",
-    ecwidId: link.ecwidId,
-    ccvId: link.ccvId,
-    createdBy: link.createdBy as LinkWrite["createdBy"],
-    hashToCcv: seen,
-  };
   if (changes.length === 0) return { ...already, links: [baseline] };
 
   const patch = Object.fromEntries(changes.map((c) => [c.field, c.after])) as CcvOrderPatch;
