@@ -79,6 +79,7 @@ import {
   CCV_QUERY_TRUE,
   CCV_RATE_LIMIT_WAIT_MS,
   CCV_USER_PASSWORD_LENGTH,
+  ccvProductQueryItemKind,
   type CcvWebhookEvent,
 } from "./ccv.vendor-facts";
 import type { CcvWebhookPayload } from "./ccv.webhooks";
@@ -136,10 +137,17 @@ export interface CcvVariantProductInput {
 }
 
 export interface CcvSkuMatch {
-  product: CcvProduct;
+  /** the CCV product id (for a variant: its combination's product_id) */
+  productId: number;
+  /** the product, when the lookup read it (a combination-shaped productqueries hit does not) */
+  product?: CcvProduct;
   /** set when the SKU/EAN belongs to a variant */
   combination?: CcvAttributeCombination;
 }
+
+/** One `GET /productqueries` item, by its shape (§3.4 [unknown]; see ccvProductQueryItemKind). */
+export type CcvProductQueryHit =
+  { kind: "product"; product: CcvProduct } | { kind: "combination"; combination: CcvAttributeCombination };
 
 export interface CcvWebhookRegistration {
   event: CcvWebhookEvent;
@@ -576,8 +584,13 @@ export class CcvClient {
     await this.write("PATCH", `/products/${id}`, patch);
   }
 
-  /** GET /productqueries (30/min lane): products and combinations matching a number (§3.4). */
-  async productQuery(q: CcvProductQuery): Promise<CcvProduct[]> {
+  /**
+   * GET /productqueries (30/min lane): products and attribute combinations matching a number
+   * (§3.4). The item shape is [unknown]: each item is classified by its fields
+   * (`ccvProductQueryItemKind`) into a product (maybe with its matching combinations embedded) or an
+   * attribute combination with its `product_id`; items of neither shape are left out.
+   */
+  async productQuery(q: CcvProductQuery): Promise<CcvProductQueryHit[]> {
     if (!q.productnumber && !q.eannumber && !q.mpnnumber && !q.skunumber) {
       throw new ConnectorError({
         system: SYSTEM,
@@ -585,12 +598,18 @@ export class CcvClient {
         message: "A CCV product query needs a number to search for.",
       });
     }
-    return this.collect(this.paginate<CcvProduct>("/productqueries", { ...q }));
+    const hits: CcvProductQueryHit[] = [];
+    for await (const item of this.paginate<unknown>("/productqueries", { ...q })) {
+      const kind = ccvProductQueryItemKind(item);
+      if (kind === "combination") hits.push({ kind, combination: item as CcvAttributeCombination });
+      else if (kind === "product") hits.push({ kind, product: item as CcvProduct });
+    }
+    return hits;
   }
 
   /**
-   * Finds the product or variant with this SKU. For when the gateway's own link table misses:
-   * first the products filter (150/min lane), then productqueries (30/min) for combinations.
+   * Finds the product or variant with this SKU. For when the gateway's own links and catalogue index
+   * miss: first the products filter (150/min lane), then productqueries (30/min) for combinations.
    */
   async findBySku(sku: string): Promise<CcvSkuMatch | undefined> {
     return this.findByNumber("sku", sku);
@@ -607,15 +626,23 @@ export class CcvClient {
     // the filter's match semantics (exact or LIKE) are not documented: check equality ourselves
     const products = await this.listProducts(kind === "sku" ? { productnumber: v } : { eannumber: v });
     const product = products.find((p) => (kind === "sku" ? p.productnumber : p.eannumber) === v);
-    if (product) return { product };
+    if (product) return { productId: product.id, product };
     const hits = await this.productQuery(kind === "sku" ? { skunumber: v } : { eannumber: v });
     const matches = (c: CcvAttributeCombination) =>
       kind === "sku" ? c.sku_number === v || (!c.sku_number && c.product_number === v) : c.ean_number === v;
-    for (const p of hits) {
-      if ((kind === "sku" ? p.productnumber : p.eannumber) === v) return { product: p };
+    // a combination item names its product by product_id; its own id is never a product id
+    const combination = hits.find(
+      (h): h is Extract<CcvProductQueryHit, { kind: "combination" }> =>
+        h.kind === "combination" && matches(h.combination),
+    )?.combination;
+    if (combination) return { productId: combination.product_id, combination };
+    for (const h of hits) {
+      if (h.kind !== "product") continue;
+      const p = h.product;
+      if ((kind === "sku" ? p.productnumber : p.eannumber) === v) return { productId: p.id, product: p };
       const combos = p.attributecombinations?.collection ?? (await this.listAttributeCombinations(p.id));
-      const combination = combos.find(matches);
-      if (combination) return { product: p, combination };
+      const c = combos.find(matches);
+      if (c) return { productId: p.id, product: p, combination: c };
     }
     return undefined;
   }

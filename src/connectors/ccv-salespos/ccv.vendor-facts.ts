@@ -206,3 +206,35 @@ export const CCV_NET_VAT_ROUNDING = "per-order" as const;
  * source order's own date; looking an order up by our reference starts this long before it.
  */
 export const CCV_ORDER_REFERENCE_LOOKBACK_MS = 24 * 3600_000;
+
+// ---------------------------------------------------------------------------------------------
+// GET /productqueries and the catalogue index (§3.4, §3.3). One place to change them.
+
+/**
+ * §3.4 [unknown] the shape of a `GET /productqueries` item. Three shapes are plausible and all are
+ * accepted, told apart by the fields present:
+ *   - "combination": an attribute-combination resource — its own `id` and a numeric `product_id`
+ *     (the `id` is a combination id: never use it as a product id);
+ *   - "product": a product resource — `productnumber` or `name`, no `product_id` — with its
+ *     matching combinations embedded in `attributecombinations.collection`, or without them (then
+ *     they are read from `/products/{product id}/attributecombinations`).
+ * An item with neither marker is ignored. The sandbox answers either shape (its
+ * `productQueryItems` option; default: products with the matching combinations embedded).
+ */
+export type CcvProductQueryItemKind = "product" | "combination";
+export function ccvProductQueryItemKind(item: unknown): CcvProductQueryItemKind | null {
+  if (!item || typeof item !== "object") return null;
+  const r = item as Record<string, unknown>;
+  if (typeof r.id !== "number") return null;
+  if (typeof r.product_id === "number") return "combination";
+  if (typeof r.productnumber === "string" || typeof r.name === "string") return "product";
+  return null;
+}
+
+/**
+ * §3.3 [unknown] whether PATCHing an attribute combination (its SKU, EAN, stock) moves its
+ * product's `modifydate`. We assume it does NOT: the incremental catalogue refresh
+ * (`orderby=modifydate_desc` until an unchanged record) can then miss a combination edited in the
+ * back office, which the flows' own notes and the periodic full reconcile put right.
+ */
+export const CCV_COMBINATION_EDIT_MOVES_PRODUCT_MODIFYDATE = false;

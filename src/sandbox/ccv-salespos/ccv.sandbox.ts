@@ -28,7 +28,7 @@ import {
   type RunningServer,
 } from "../common/sandbox-http";
 import { pathSegments, SandboxRouter } from "../common/sandbox-router";
-import { CcvStore, type CcvSandboxSeed } from "./ccv.store";
+import { CcvStore, type CcvProductQueryItems, type CcvSandboxSeed } from "./ccv.store";
 import type { CcvRequest, CcvResult, CcvRouter } from "./ccv.table";
 import { CcvSandboxError, invalid } from "./ccv.validate";
 import { CcvWebhookDispatcher } from "./ccv.webhook-dispatcher";
@@ -77,6 +77,8 @@ export interface CcvSandboxOptions {
   clockToleranceSeconds?: number;
   /** completed API orders decrement product/combination stock (default false; real behaviour unknown) */
   decrementStockOnOrder?: boolean;
+  /** the item shape of GET /productqueries (§3.4 [unknown]); default "products-with-combinations" */
+  productQueryItems?: CcvProductQueryItems;
   /** send the inferred `x-hash` header on webhook deliveries (default true) */
   signWebhooks?: boolean;
   seed?: CcvSandboxSeed;
@@ -196,6 +198,7 @@ export class CcvSandbox {
     this.store = new CcvStore({
       salesPos: opts.salesPos ?? true,
       decrementStockOnOrder: opts.decrementStockOnOrder ?? false,
+      productQueryItems: opts.productQueryItems ?? "products-with-combinations",
       seed: opts.seed ?? {},
     });
     this.webhooks = new CcvWebhookDispatcher(() => this.store.webhooks.values(), {

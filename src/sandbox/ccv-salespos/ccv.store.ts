@@ -55,8 +55,17 @@ export interface CcvStoreOptions {
   salesPos: boolean;
   /** §5.6.2 [unknown]: whether API orders change stock; here behind a flag (default off) */
   decrementStockOnOrder: boolean;
+  /**
+   * §3.4 [unknown] the item shape GET /productqueries answers with (may be changed on a running
+   * sandbox): "products-with-combinations" (default) — each product once with its matching
+   * combinations embedded; "products" — the same products without them; "combinations" — a matching
+   * combination as its own item (`id`, `product_id`), a product only where its own numbers match.
+   */
+  productQueryItems: CcvProductQueryItems;
   seed: CcvSandboxSeed;
 }
+
+export type CcvProductQueryItems = "products-with-combinations" | "products" | "combinations";
 
 export class CcvStore {
   /** `https://host/api/rest/v1` — set by the server once it listens */

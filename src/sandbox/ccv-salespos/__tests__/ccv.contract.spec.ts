@@ -381,17 +381,59 @@ describe("CCV client ⇄ sandbox: catalogue", () => {
       ],
     });
     sb.log.clear();
-    expect((await client.findBySku("LOOK-1"))?.product.id).toBe(p.id);
+    expect((await client.findBySku("LOOK-1"))?.productId).toBe(p.id);
     expect(sb.log.find("GET", `${API}/productqueries`)).toHaveLength(0);
     const v = await client.findBySku("SOCK-L");
     expect(v?.combination?.id).toBe(combinations.find((c) => c.sku_number === "SOCK-L")?.id);
     expect(sb.log.find("GET", `${API}/productqueries`)[0].query.skunumber).toBe("SOCK-L");
     expect((await client.findByEan("8700000000028"))?.combination?.sku_number).toBe("SOCK-S");
-    expect((await client.findByEan("8700000000011"))?.product.id).toBe(p.id);
+    expect((await client.findByEan("8700000000011"))?.productId).toBe(p.id);
     expect(await client.findBySku("NOPE")).toBeUndefined();
     const direct = await client.productQuery({ skunumber: "SOCK-S" });
-    expect(direct.map((x) => x.productnumber)).toEqual(["SOCK"]);
+    expect(direct.map((x) => (x.kind === "product" ? x.product.productnumber : null))).toEqual(["SOCK"]);
   });
+
+  it.each(["products-with-combinations", "products", "combinations"] as const)(
+    "reads every productqueries item shape (%s) and never asks a product sub-resource with a combination id",
+    async (shape) => {
+      const { product, combinations } = await client.createVariantProduct({
+        product: {
+          name: `Shape ${shape}`,
+          price: 5,
+          discount: 0,
+          taxtariff: "normal",
+          productnumber: `SH-${shape}`,
+        },
+        axes: [{ name: "Maat", values: [{ name: "S" }, { name: "L" }] }],
+        variants: [
+          { options: { Maat: "S" }, sku: `SH-${shape}-S`, ean: `87${shape.length}00000001` },
+          { options: { Maat: "L" }, sku: `SH-${shape}-L` },
+        ],
+      });
+      const large = combinations.find((c) => c.sku_number === `SH-${shape}-L`)!;
+      sb.store.options.productQueryItems = shape;
+      try {
+        sb.log.clear();
+        const direct = await client.productQuery({ skunumber: `SH-${shape}-L` });
+        expect(direct.map((h) => h.kind)).toEqual([shape === "combinations" ? "combination" : "product"]);
+        const v = await client.findBySku(`SH-${shape}-L`);
+        expect(v).toMatchObject({
+          productId: product.id,
+          combination: { id: large.id, product_id: product.id },
+        });
+        expect((await client.findByEan(`87${shape.length}00000001`))?.combination?.sku_number).toBe(
+          `SH-${shape}-S`,
+        );
+        expect(await client.findBySku(`SH-${shape}-XL`)).toBeUndefined();
+        const subReads = sb.log.entries.filter((e) => /\/products\/\d+\//.test(e.path));
+        for (const r of subReads) expect(r.path).toContain(`/products/${product.id}/`);
+        // only the bare product shape needs the product's combinations read separately
+        expect(subReads.length > 0).toBe(shape === "products");
+      } finally {
+        sb.store.options.productQueryItems = "products-with-combinations";
+      }
+    },
+  );
 
   it("manages categories, the tree and product-to-category links", async () => {
     const root = await client.createCategory({ name: "Servies" });

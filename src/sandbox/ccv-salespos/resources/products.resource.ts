@@ -287,14 +287,15 @@ export class CcvProducts extends CcvTable<ProductRec> {
 
   /**
    * GET /productqueries (§3.4): products and attribute combinations searched together; mpn exists
-   * on products only, sku on combinations only. [sandbox] filters combine with OR; each product is
-   * returned once, its `attributecombinations.collection` holding the combinations that matched.
+   * on products only, sku on combinations only. [sandbox] filters combine with OR. The item shape is
+   * [unknown]; the store option `productQueryItems` picks one (see CcvStoreOptions).
    */
   query(q: Record<string, string>): Rec[] {
     const { productnumber, eannumber, mpnnumber, skunumber } = q;
     if (!productnumber && !eannumber && !mpnnumber && !skunumber) {
       throw invalid("productqueries needs one of productnumber, eannumber, mpnnumber, skunumber.");
     }
+    const shape = this.store.options.productQueryItems;
     const combinations = this.store.combinations;
     const out: Rec[] = [];
     for (const p of this.values()) {
@@ -310,12 +311,19 @@ export class CcvProducts extends CcvTable<ProductRec> {
             (eannumber !== undefined && c.ean_number === eannumber) ||
             (skunumber !== undefined && c.sku_number === skunumber),
         );
+      if (shape === "combinations") {
+        if (self) out.push(this.render(p));
+        for (const c of combos) out.push(combinations.render(c));
+        continue;
+      }
       if (!self && combos.length === 0) continue;
       const r = this.render(p);
-      r.attributecombinations = {
-        href: this.href(`/products/${p.id}/attributecombinations`),
-        collection: combos.map((c) => combinations.render(c)),
-      };
+      if (shape === "products-with-combinations") {
+        r.attributecombinations = {
+          href: this.href(`/products/${p.id}/attributecombinations`),
+          collection: combos.map((c) => combinations.render(c)),
+        };
+      }
       out.push(r);
     }
     return out;

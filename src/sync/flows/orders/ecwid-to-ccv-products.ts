@@ -42,8 +42,9 @@ function combination(rt: FlowRuntime, id: string): Promise<CcvAttributeCombinati
 }
 
 /**
- * A SKU in CCV (products and attribute combinations), looked up once per run: the lookup may use
- * GET /productqueries, whose lane allows 30 requests a minute (CCV §4.4).
+ * A SKU in CCV (products and attribute combinations), looked up once per run — a miss too (the
+ * memo keeps `undefined`): the lookup may use GET /productqueries, whose lane allows 30 requests a
+ * minute (CCV §4.4).
  */
 function bySku(rt: FlowRuntime, sku: string): Promise<CcvSkuMatch | undefined> {
   return rt.memo(`ccv:sku:${sku}`, () => rt.clients.ccv.findBySku(sku));
@@ -66,7 +67,7 @@ async function resolveItem(rt: FlowRuntime, item: EcwidOrderItem): Promise<CcvLi
   if (!match) return null;
   return match.combination
     ? fromCombination(match.combination, "sku")
-    : { productId: match.product.id, attributeExtra: "0", via: "sku" };
+    : { productId: match.productId, attributeExtra: "0", via: "sku" };
 }
 
 /** Resolves every line of an Ecwid order to a CCV product or attribute combination. */
