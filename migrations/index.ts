@@ -3,6 +3,7 @@ import { Engine1764400000000 } from "./1764400000000-engine";
 import { RunWaiting1765100000000 } from "./1765100000000-run-waiting";
 import { ConsoleActivity1765300000000 } from "./1765300000000-console-activity";
 import { Operations1765400000000 } from "./1765400000000-operations";
+import { CatalogIndex1765500100000 } from "./1765500100000-catalog-index";
 
 /** Every migration, in order. Listed explicitly (no globs) so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   RunWaiting1765100000000,
   ConsoleActivity1765300000000,
   Operations1765400000000,
+  CatalogIndex1765500100000,
 ];

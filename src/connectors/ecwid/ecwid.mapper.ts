@@ -66,7 +66,7 @@ const date = (s: string | undefined, ts: number | undefined): Date | null =>
  * one of the POS-synced EXTERNAL_* types.
  */
 const BARCODE_TYPES = ["UPC", "EXTERNAL_EAN", "EXTERNAL_UPC", "EXTERNAL_JAN", "EXTERNAL_ISBN"];
-function barcodeOf(attrs: EcwidAttributeValue[] | undefined): string | null {
+export function barcodeOf(attrs: EcwidAttributeValue[] | undefined): string | null {
   for (const t of BARCODE_TYPES) {
     const a = attrs?.find((x) => x.type === t && str(x.value));
     if (a) return a.value;

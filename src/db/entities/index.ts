@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from "./api-key.entity";
+import { CatalogEntryEntity } from "./catalog.entity";
 import { FlowConfigEntity } from "./flow-config.entity";
 import {
   CcvCustomerIndexEntity,
@@ -26,6 +27,7 @@ import { SyncRunEntity } from "./sync-run.entity";
 import { WorkspaceEntity } from "./workspace.entity";
 
 export {
+  CatalogEntryEntity,
   AlertChannelEntity,
   AlertDeliveryEntity,
   AlertEntity,
@@ -75,4 +77,5 @@ export const ENTITIES = [
   ConnectionEventEntity,
   AuditLogEntity,
   OpsStateEntity,
+  CatalogEntryEntity,
 ];

@@ -4,6 +4,7 @@ import type { EcwidClient } from "../../connectors/ecwid";
 import type { FieldMappingDef, MappingSet } from "../../mapping/field-mapping";
 import type { ValueMapKindName, ValueMaps } from "../../mapping/value-maps";
 import type { EntityName, FlowKindName, FlowSettingsData, ItemActionName, SystemName } from "./flow-settings";
+import type { CatalogIndex } from "../catalog/catalog-index";
 import type { LinkStore } from "./links";
 
 /** The two vendor clients of one integration (read-only transports in a dry run). */
@@ -37,6 +38,8 @@ export interface FlowRuntime {
   valueMaps: ValueMaps;
   clients: IntegrationClients;
   links: LinkStore;
+  /** SKU/EAN → ids on both sides, shared by every flow and worker (src/sync/catalog) */
+  catalog: CatalogIndex;
   logger: Logger;
   signal: AbortSignal;
   /** per-run memo for things read once per run (store profiles, tax settings, indexes) */

@@ -13,6 +13,7 @@ import { ValueMaps } from "../../mapping/value-maps";
 import type { UpstreamWaitListener } from "../../connectors/http";
 import type { FlowDefinition, FlowRuntime, IntegrationClients } from "./flow-definition";
 import { mergeSettings, type FlowKindName, type FlowSettingsData } from "./flow-settings";
+import { DbCatalogIndex } from "../catalog/catalog-index";
 import { LinkStore } from "./links";
 
 export interface ClientOptions {
@@ -91,6 +92,7 @@ export async function buildRuntime(args: {
     valueMaps,
     clients,
     links: new LinkStore(ds, integrationId),
+    catalog: new DbCatalogIndex(ds, integrationId, () => clients),
     logger: args.logger.child({ integrationId, flow: def.kind, runId: args.runId }),
     signal: args.signal,
     memo<T>(key: string, load: () => Promise<T>): Promise<T> {

@@ -11,8 +11,8 @@ export interface CcvLineTarget {
   combinationId?: number;
   /** what CCV adds to the row price for the combination (its netto_extra_price), "0" for a product */
   attributeExtra: DecimalString;
-  /** how it was found, for the activity log */
-  via: "link" | "sku";
+  /** how it was found, for the activity log: a link, the catalogue index, or a CCV SKU lookup */
+  via: "link" | "index" | "sku";
 }
 
 export interface ResolvedLines {
@@ -50,6 +50,36 @@ function bySku(rt: FlowRuntime, sku: string): Promise<CcvSkuMatch | undefined> {
   return rt.memo(`ccv:sku:${sku}`, () => rt.clients.ccv.findBySku(sku));
 }
 
+/** The catalogue index may be this old before a run refreshes it (incrementally) on first use. */
+export const CATALOG_REFRESH_MAX_AGE_MS = 60_000;
+
+/**
+ * The catalogue index, refreshed once per run. A failed refresh leaves the index as it was: its
+ * misses fall back to the CCV lookup.
+ */
+function freshCatalog(rt: FlowRuntime): Promise<void> {
+  return rt.memo("catalog:refresh", async () => {
+    try {
+      await rt.catalog.refresh({ maxAgeMs: CATALOG_REFRESH_MAX_AGE_MS });
+    } catch (e) {
+      if (rt.signal.aborted) throw e;
+      rt.logger.warn({ err: e }, "catalogue index refresh failed; order lines fall back to CCV lookups");
+    }
+  });
+}
+
+/** A CCV SKU by the catalogue index: the first entry that still exists in CCV. */
+async function viaIndex(rt: FlowRuntime, sku: string): Promise<CcvLineTarget | undefined> {
+  await freshCatalog(rt);
+  const { ccv } = await rt.catalog.bySku(sku);
+  for (const ref of ccv) {
+    if (!ref.combinationId) return { productId: Number(ref.productId), attributeExtra: "0", via: "index" };
+    const c = await combination(rt, ref.combinationId);
+    if (c && String(c.product_id) === ref.productId) return fromCombination(c, "index");
+  }
+  return undefined;
+}
+
 async function resolveItem(rt: FlowRuntime, item: EcwidOrderItem): Promise<CcvLineTarget | null> {
   // 1. links written by the product flows (a variant by its Ecwid combination id, a product by id)
   if (item.combinationId) {
@@ -60,11 +90,23 @@ async function resolveItem(rt: FlowRuntime, item: EcwidOrderItem): Promise<CcvLi
     const link = await rt.links.byEcwid("PRODUCT", String(item.productId));
     if (link) return { productId: Number(link.ccvId), attributeExtra: "0", via: "link" };
   }
-  // 2. the SKU (a variant's own SKU, else the product's)
+  // 2. the SKU (a variant's own SKU, else the product's) in the catalogue index
   const sku = item.sku?.trim();
   if (!sku) return null;
+  const indexed = await viaIndex(rt, sku);
+  if (indexed) return indexed;
+  // 3. only on an index miss: ask CCV (GET /productqueries), once per run, and note what it found
   const match = await bySku(rt, sku);
   if (!match) return null;
+  await rt.memo(`catalog:noted:${sku}`, () =>
+    rt.catalog.noteCcv(
+      {
+        productId: String(match.productId),
+        combinationId: match.combination && String(match.combination.id),
+      },
+      sku,
+    ),
+  );
   return match.combination
     ? fromCombination(match.combination, "sku")
     : { productId: match.productId, attributeExtra: "0", via: "sku" };
