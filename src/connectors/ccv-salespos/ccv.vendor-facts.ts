@@ -238,3 +238,10 @@ export function ccvProductQueryItemKind(item: unknown): CcvProductQueryItemKind 
  * back office, which the flows' own notes and the periodic full reconcile put right.
  */
 export const CCV_COMBINATION_EDIT_MOVES_PRODUCT_MODIFYDATE = false;
+
+/**
+ * §3.3 [inferred] `modifydate` has whole seconds and comes from CCV's clock (which may be off ours
+ * by up to the x-date tolerance): the incremental catalogue refresh treats a product as settled
+ * only when its stamp is this much older than the previous refresh began.
+ */
+export const CCV_MODIFYDATE_SLACK_MS = CCV_CLOCK_TOLERANCE_SECONDS * 1000;

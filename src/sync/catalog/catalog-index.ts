@@ -1,5 +1,10 @@
 import { In, LessThan, type DataSource, type EntityManager } from "typeorm";
-import type { CcvAttributeCombination, CcvProduct } from "../../connectors/ccv-salespos";
+import {
+  CCV_MODIFYDATE_SLACK_MS,
+  parseCcvDate,
+  type CcvAttributeCombination,
+  type CcvProduct,
+} from "../../connectors/ccv-salespos";
 import { barcodeOf, type EcwidProduct } from "../../connectors/ecwid";
 import { CatalogEntryEntity } from "../../db/entities/catalog.entity";
 import { SyncCursorEntity } from "../../db/entities/infra.entity";
@@ -229,7 +234,7 @@ export class DbCatalogIndex implements CatalogIndex {
       await this.setState("catalog:full", started);
     } else {
       await this.incrementalEcwid(clients, last ?? lastFull);
-      await this.incrementalCcv(clients);
+      await this.incrementalCcv(clients, last ?? lastFull);
     }
     await this.setState("catalog:refreshed", started);
   }
@@ -265,10 +270,13 @@ export class DbCatalogIndex implements CatalogIndex {
   }
 
   /**
-   * CCV: newest-modified first, until a product the index holds with the same `modifydate`; the
-   * products with that same stamp are read to the end (a stamp has whole seconds).
+   * CCV: newest-modified first, until a product the index holds with the same `modifydate` that is
+   * older than the last refresh (less the slack: the stamp has whole seconds and CCV's clock is not
+   * ours, so a product changed twice around our read would otherwise look unchanged). The
+   * products with that same stamp are read to the end.
    */
-  private async incrementalCcv(clients: IntegrationClients): Promise<void> {
+  private async incrementalCcv(clients: IntegrationClients, since: Date | undefined): Promise<void> {
+    const settled = (since?.getTime() ?? 0) - CCV_MODIFYDATE_SLACK_MS;
     let stopAt: string | undefined;
     for await (const p of clients.ccv.paginate<CcvProduct>(
       "/products",
@@ -282,8 +290,11 @@ export class DbCatalogIndex implements CatalogIndex {
         productId: String(p.id),
         combinationId: "",
       });
-      if (held && held.modified !== null && held.modified === (p.modifydate ?? null)) {
-        stopAt ??= held.modified;
+      const stamp = parseCcvDate(p.modifydate);
+      const unchanged =
+        held?.modified != null && held.modified === p.modifydate && stamp !== undefined && stamp < settled;
+      if (unchanged) {
+        stopAt ??= held.modified!;
         continue;
       }
       await this.replaceProduct(
