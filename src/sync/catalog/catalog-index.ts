@@ -8,7 +8,7 @@ import {
 import { barcodeOf, type EcwidProduct } from "../../connectors/ecwid";
 import { CatalogEntryEntity } from "../../db/entities/catalog.entity";
 import { SyncCursorEntity } from "../../db/entities/infra.entity";
-import type { IntegrationClients } from "../engine/flow-definition";
+import type { FlowRuntime, IntegrationClients } from "../engine/flow-definition";
 
 /**
  * The catalogue index of one integration: SKU and EAN → Ecwid product/combination id and CCV
@@ -50,6 +50,28 @@ export interface CatalogIndex {
   noteCcv(ref: CcvCatalogRef, sku: string | null, ean?: string | null): Promise<void>;
   /** incremental refresh (Ecwid updatedFrom; CCV orderby=modifydate_desc until unchanged) */
   refresh(opts?: CatalogRefreshOptions): Promise<void>;
+}
+
+/** The index may be this old before a run refreshes it (incrementally) on first use. */
+export const CATALOG_REFRESH_MAX_AGE_MS = 60_000;
+
+/**
+ * The catalogue index as a flow step uses it: refreshed once per run (when older than
+ * CATALOG_REFRESH_MAX_AGE_MS, by whichever worker). A failed refresh leaves the index as it was:
+ * the step falls back to its vendor lookup on a miss.
+ */
+export async function freshCatalog(
+  rt: Pick<FlowRuntime, "catalog" | "memo" | "logger" | "signal">,
+): Promise<CatalogIndex> {
+  await rt.memo("catalog:refresh", async () => {
+    try {
+      await rt.catalog.refresh({ maxAgeMs: CATALOG_REFRESH_MAX_AGE_MS });
+    } catch (e) {
+      if (rt.signal.aborted) throw e;
+      rt.logger.warn({ err: e }, "catalogue index refresh failed; lookups fall back to the vendors");
+    }
+  });
+  return rt.catalog;
 }
 
 export const CATALOG_SYSTEMS = { ECWID: "ECWID", CCV: "CCV_SALESPOS" } as const;

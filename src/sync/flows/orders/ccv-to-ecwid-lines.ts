@@ -1,6 +1,7 @@
 import { ccvOrderRowToLine, type CcvOrderRow } from "../../../connectors/ccv-salespos";
 import type { EcwidOrderItem, EcwidProduct } from "../../../connectors/ecwid";
 import { dec, toFixedString, toNumber } from "../../../domain/money";
+import { ecwidEntries, freshCatalog } from "../../catalog/catalog-index";
 import type { FlowRuntime } from "../../engine/flow-definition";
 
 /**
@@ -50,6 +51,28 @@ async function fromLinks(
 }
 
 /**
+ * The catalogue index (shared by every flow, refreshed once per run): a variant row prefers the
+ * variation with that SKU, a plain row the product, as the search below does.
+ */
+async function fromIndex(
+  rt: FlowRuntime,
+  sku: string,
+  isVariant: boolean,
+): Promise<EcwidItemRef | undefined> {
+  const { ecwid } = await (await freshCatalog(rt)).bySku(sku);
+  const refs: EcwidItemRef[] = [];
+  for (const r of ecwid) {
+    const productId = positiveInt(r.productId);
+    const combinationId = r.combinationId === undefined ? undefined : positiveInt(r.combinationId);
+    if (productId && (r.combinationId === undefined || combinationId))
+      refs.push(combinationId ? { productId, combinationId } : { productId });
+  }
+  const variation = refs.find((r) => r.combinationId !== undefined);
+  const product = refs.find((r) => r.combinationId === undefined);
+  return isVariant ? (variation ?? product) : (product ?? variation);
+}
+
+/**
  * Ecwid's SKU search (it matches product and variation SKUs, Ecwid §2.2), once per SKU and run. A variant
  * row prefers the variation with that SKU (a variation may repeat its product's SKU, Ecwid §6.4); a plain
  * row prefers the product.
@@ -59,9 +82,22 @@ async function fromSearch(
   sku: string,
   isVariant: boolean,
 ): Promise<EcwidItemRef | undefined> {
-  const products = await rt.memo<EcwidProduct[]>(`ecwid-sku:${sku}`, () =>
-    rt.clients.ecwid.findProductsBySku(sku),
-  );
+  const products = await rt.memo<EcwidProduct[]>(`ecwid-sku:${sku}`, async () => {
+    const found = await rt.clients.ecwid.findProductsBySku(sku);
+    // what the search found goes into the catalogue index, so later runs need no search
+    for (const p of found) {
+      for (const e of ecwidEntries(p)) {
+        await rt.catalog.noteEcwid(
+          e.combinationId
+            ? { productId: e.productId, combinationId: e.combinationId }
+            : { productId: e.productId },
+          e.sku,
+          e.ean,
+        );
+      }
+    }
+    return found;
+  });
   const asProduct = products.find((p) => p.sku === sku);
   const asVariation = products
     .map((p) => ({ p, c: (p.combinations ?? []).find((c) => c.sku === sku) }))
@@ -95,7 +131,10 @@ export async function resolveLines(
     const sku = text(line.sku);
     let ref: EcwidItemRef | undefined;
     if (sku) {
-      ref = (await fromLinks(rt, row, sku, isVariant)) ?? (await fromSearch(rt, sku, isVariant));
+      ref =
+        (await fromLinks(rt, row, sku, isVariant)) ??
+        (await fromIndex(rt, sku, isVariant)) ??
+        (await fromSearch(rt, sku, isVariant));
       if (!ref) unresolved.push(`SKU ${sku} (${line.name})`);
     } else if (row.product_id) {
       unresolved.push(`"${line.name}" (CCV product ${row.product_id} has no SKU)`);

@@ -3,6 +3,7 @@ import { isConnectorError } from "../../../connectors/http/connector-error";
 import type { CcvAttributeCombination, CcvSkuMatch } from "../../../connectors/ccv-salespos";
 import type { EcwidOrderItem } from "../../../connectors/ecwid";
 import { optDecimal, type DecimalString } from "../../../domain/money";
+import { freshCatalog } from "../../catalog/catalog-index";
 import type { FlowRuntime } from "../../engine/flow-definition";
 
 /** Where an Ecwid order line goes in CCV: a product, or one attribute combination of it. */
@@ -50,28 +51,9 @@ function bySku(rt: FlowRuntime, sku: string): Promise<CcvSkuMatch | undefined> {
   return rt.memo(`ccv:sku:${sku}`, () => rt.clients.ccv.findBySku(sku));
 }
 
-/** The catalogue index may be this old before a run refreshes it (incrementally) on first use. */
-export const CATALOG_REFRESH_MAX_AGE_MS = 60_000;
-
-/**
- * The catalogue index, refreshed once per run. A failed refresh leaves the index as it was: its
- * misses fall back to the CCV lookup.
- */
-function freshCatalog(rt: FlowRuntime): Promise<void> {
-  return rt.memo("catalog:refresh", async () => {
-    try {
-      await rt.catalog.refresh({ maxAgeMs: CATALOG_REFRESH_MAX_AGE_MS });
-    } catch (e) {
-      if (rt.signal.aborted) throw e;
-      rt.logger.warn({ err: e }, "catalogue index refresh failed; order lines fall back to CCV lookups");
-    }
-  });
-}
-
 /** A CCV SKU by the catalogue index: the first entry that still exists in CCV. */
 async function viaIndex(rt: FlowRuntime, sku: string): Promise<CcvLineTarget | undefined> {
-  await freshCatalog(rt);
-  const { ccv } = await rt.catalog.bySku(sku);
+  const { ccv } = await (await freshCatalog(rt)).bySku(sku);
   for (const ref of ccv) {
     if (!ref.combinationId) return { productId: Number(ref.productId), attributeExtra: "0", via: "index" };
     const c = await combination(rt, ref.combinationId);
