@@ -247,3 +247,67 @@ describe("ORDERS_ECWID_TO_CCV resolves order lines through the catalogue index",
     },
   );
 });
+
+describe("ORDERS_CCV_TO_ECWID resolves rows through the catalogue index", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+  });
+  afterAll(() => w.stop());
+
+  it("a variant row is found in the index (no Ecwid SKU search); a SKU the index misses is searched once and noted", async () => {
+    ecwidVariantProduct(w, 601, "CAP", ["S", "L"]);
+    const cap = ccvVariantProduct(w, "CAP", ["S", "L"]);
+    await catalogOf(w).refresh();
+    // a product Ecwid got after the index was read, under a SKU the index does not know
+    const late = w.ccv.store.seedProduct({ name: "Late", productnumber: "LATE-1", price: 5 });
+    w.ecwid.store.seedProduct({
+      id: 602,
+      sku: "LATE-1",
+      name: "Late",
+      price: 5,
+      enabled: true,
+    } as EcwidProduct);
+    const s = w.ccv.store;
+    const order = s.createOrder({
+      customer: {
+        email: "piet@example.com",
+        customertype: "b2c",
+        billingaddress: {
+          first_name: "Piet",
+          last_name: "Klant",
+          street: "Dorpsweg",
+          housenumber: 7,
+          zipcode: "3511 AA",
+          city: "Utrecht",
+          country_code: "NL",
+        },
+      },
+      orderrows: [
+        { product_id: cap.productId, attribute_combination_id: cap.combinations.L, count: 1 },
+        { product_id: late.id, count: 1 },
+      ],
+      is_completed: true,
+      paid: true,
+      status: 7,
+      total_shipping: 0,
+    });
+    order.fields.paymethod_id = [...s.paymethods.values()].find((p) => p.combined_name === "PinTerminal")!.id;
+    w.ecwid.log.clear();
+    const queued = (
+      await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "ORDERS_CCV_TO_ECWID" })
+    ).runSync;
+    expect((await w.waitRun(queued.id)).status).toBe("SUCCEEDED");
+    const created = w.ecwid.store
+      .orderRows()
+      .map((r) => w.ecwid.store.renderOrder(r))
+      .find((o) => o.externalOrderId === String(order.id))!;
+    expect(created.items!.map((i) => [i.sku, i.productId, i.combinationId])).toEqual([
+      ["CAP-L", 601, 6011],
+      ["LATE-1", 602, undefined],
+    ]);
+    const searches = w.ecwid.log.find("GET", /\/products$/).map((e) => e.query.sku);
+    expect(searches).toEqual(["LATE-1"]);
+    expect((await catalogOf(w).bySku("LATE-1")).ecwid).toEqual([{ productId: "602" }]);
+  });
+});
