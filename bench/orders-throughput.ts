@@ -277,12 +277,20 @@ function perMinute(times: number[], wallMs: number): { steady: number; overall: 
 async function scenario(name: Scenario): Promise<void> {
   const flow = name === "ecwid-to-ccv" ? "ORDERS_ECWID_TO_CCV" : "ORDERS_CCV_TO_ECWID";
   const proc = fork(__filename, ["child", name], { stdio: "inherit" });
+  // time the gateway spends waiting on each vendor operation during the run (latency, not budget waits)
+  let timing = false;
+  const upstreamMs = new Map<string, number>();
   const ready = await new Promise<Ready>((resolve) => proc.once("message", (m) => resolve(m as Ready)));
   const { gw, remove } = await startBenchGateway(
     { WORKER_CONCURRENCY: "2" },
     {
       engine: {
         connectors: {
+          observe: (o) => {
+            if (!timing) return;
+            const key = `${o.system === "ECWID" ? "Ecwid" : "CCV"} ${o.lane}`;
+            upstreamMs.set(key, (upstreamMs.get(key) ?? 0) + o.durationMs);
+          },
           ecwid: { requestsPerMinute: scaled(ECWID_RATE_LIMIT_PER_MINUTE) },
           ccv: {
             laneLimits: {
@@ -321,6 +329,7 @@ async function scenario(name: Scenario): Promise<void> {
     (Number(process.hrtime.bigint() - idleT0) / 1e6);
   await ask(proc, "reset");
 
+  timing = true;
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const run = await s.runs.runSync(workspace.id, integration.id, flow, {});
@@ -332,6 +341,7 @@ async function scenario(name: Scenario): Promise<void> {
   }
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
+  timing = false;
   const stats = await ask<Stats>(proc, "stats");
   await gw.close();
   await closeSharedAgents();
@@ -381,6 +391,14 @@ async function scenario(name: Scenario): Promise<void> {
       .join(", ");
   console.log(
     `  writes                    CCV: ${writes(stats.ccv) || "none"}; Ecwid: ${writes(stats.ecwid) || "none"}`,
+  );
+  const waited = [...upstreamMs].sort((a, b) => b[1] - a[1]);
+  console.log(
+    `  wall time per order       ${f(wallMs / n, 1)} ms (one item at a time); in vendor requests: ` +
+      waited
+        .slice(0, 5)
+        .map(([l, ms]) => `${l} ${f(ms / n, 1)}`)
+        .join(", "),
   );
   console.log(
     `  429 share                 ${f((tooMany / Math.max(1, all)) * 100, 2)} %  (${tooMany} of ${all} vendor requests)`,
