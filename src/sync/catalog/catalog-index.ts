@@ -237,7 +237,20 @@ export class DbCatalogIndex implements CatalogIndex {
   // ------------------------------------------------------------------------------------------
   // refresh
 
-  async refresh(opts: CatalogRefreshOptions = {}): Promise<void> {
+  /** One refresh per integration at a time in this process: a second caller joins the first. */
+  private static readonly inFlight = new Map<string, Promise<void>>();
+
+  refresh(opts: CatalogRefreshOptions = {}): Promise<void> {
+    const key = `${this.integrationId}|${opts.full ? "full" : "any"}`;
+    let p = DbCatalogIndex.inFlight.get(key);
+    if (!p) {
+      p = this.doRefresh(opts).finally(() => DbCatalogIndex.inFlight.delete(key));
+      DbCatalogIndex.inFlight.set(key, p);
+    }
+    return p;
+  }
+
+  private async doRefresh(opts: CatalogRefreshOptions): Promise<void> {
     const started = this.now();
     const last = await this.stateDate("catalog:refreshed");
     if (
