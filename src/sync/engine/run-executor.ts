@@ -7,15 +7,9 @@ import { SyncItemEntity } from "../../db/entities/sync-item.entity";
 import { SyncRunEntity, type RunStateData } from "../../db/entities/sync-run.entity";
 import type { EventLog } from "../../events/event-log";
 import type { SyncEventData } from "../../events/event.types";
-import { MissingValueMapping } from "../../mapping/value-maps";
 import { PostponeJob } from "../../jobs/job-queue";
-import {
-  ItemFailure,
-  type FlowDefinition,
-  type FlowRuntime,
-  type ItemResult,
-  type SourceRecord,
-} from "./flow-definition";
+import { decide, ITEM_RETRY_DELAY_MS } from "./error-policy";
+import { type FlowDefinition, type FlowRuntime, type ItemResult, type SourceRecord } from "./flow-definition";
 import type { EntityName, FlowKindName } from "./flow-settings";
 import type { FlowRegistry } from "./flow-registry";
 import type { LeaseStore } from "./leases";
@@ -32,7 +26,7 @@ export interface ExecutorOptions {
   lookbackMs: number;
   /** how long an item waits for another worker's lease on the same record */
   leaseWaitMs: number;
-  /** delays between attempts of an item whose upstream call failed temporarily */
+  /** delays between in-run attempts of an item (error-policy.ts bounds how many there are) */
   itemRetryDelaysMs: number[];
   /** how often a running run looks for a cancel request */
   cancelCheckMs: number;
@@ -41,7 +35,7 @@ export interface ExecutorOptions {
 export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = {
   lookbackMs: 5 * 60_000,
   leaseWaitMs: 30_000,
-  itemRetryDelaysMs: [1_000, 4_000],
+  itemRetryDelaysMs: [ITEM_RETRY_DELAY_MS],
   cancelCheckMs: 250,
 };
 
@@ -288,24 +282,35 @@ export class RunExecutor {
             result = await def.syncItem(rt, record);
             break;
           } catch (e) {
-            const retryable = e instanceof ConnectorError && e.code === "TEMPORARY";
-            const delay = this.o.itemRetryDelaysMs[attempts - 1];
-            if (retryable && delay !== undefined && !rt.signal.aborted) {
+            const d = decide(e, attempts, {
+              retryDelaysMs: this.o.itemRetryDelaysMs,
+              aborted: rt.signal.aborted,
+            });
+            if (d.kind === "RETRY_NOW") {
               rt.logger.warn(
-                { sourceId: record.id, attempt: attempts, err: (e as Error).message },
+                { sourceId: record.id, attempt: attempts, err: d.reason },
                 "item failed temporarily; retrying",
               );
-              await sleep(delay);
+              await sleep(d.delayMs);
               continue;
             }
-            result = this.failureResult(e, rt);
-            if (e instanceof ConnectorError && e.code === "RATE_LIMITED") {
+            if (d.kind === "POSTPONE_RUN") {
               // the vendor wants us to wait longer than the transport will: resume the run later
-              throw new PostponeJob(e.retryAfterMs ?? 60_000, e.message);
+              throw new PostponeJob(d.untilMs, d.reason);
             }
-            if (e instanceof ConnectorError && e.code === "AUTH") {
+            if (d.kind === "FAIL_RUN") throw new RunAborted("FAILED", d.reason);
+            if (d.errorCode === "INTERNAL")
+              rt.logger.error({ err: e }, "item failed with an unexpected error");
+            result = {
+              action: "SKIP",
+              ...(d.kind === "FAIL_ITEM" ? (d.details ?? {}) : {}),
+              status: "FAILED",
+              errorCode: d.errorCode,
+              reason: d.reason,
+            };
+            if (d.kind === "MARK_CONNECTION") {
               await this.record(run, entity, record, checkpoint, result, attempts);
-              await this.d.onConnectionFailed?.(run.integrationId, e.system, e.message);
+              await this.d.onConnectionFailed?.(run.integrationId, d.system, d.reason);
               await this.d.events.emit({
                 type: "CONNECTION_FAILED",
                 integrationId: run.integrationId,
@@ -315,9 +320,9 @@ export class RunExecutor {
                 counts: null,
                 progress: null,
                 item: null,
-                message: e.message,
+                message: d.reason,
               });
-              throw new RunAborted("FAILED", e.message);
+              throw new RunAborted("FAILED", d.reason);
             }
             break;
           }
@@ -329,25 +334,6 @@ export class RunExecutor {
     } finally {
       if (!rt.signal.aborted) await this.d.leases.release(leaseKey);
     }
-  }
-
-  private failureResult(e: unknown, rt: FlowRuntime): ItemResult {
-    if (e instanceof ItemFailure) {
-      return { action: "SKIP", ...e.details, status: "FAILED", errorCode: e.errorCode, reason: e.message };
-    }
-    if (e instanceof MissingValueMapping)
-      return { action: "SKIP", status: "FAILED", errorCode: "VALUE_MAPPING", reason: e.message };
-    if (e instanceof ConnectorError) {
-      const code = e.code === "TEMPORARY" || e.code === "UNKNOWN" ? "UPSTREAM" : e.code;
-      return { action: "SKIP", status: "FAILED", errorCode: code, reason: e.message };
-    }
-    rt.logger.error({ err: e }, "item failed with an unexpected error");
-    return {
-      action: "SKIP",
-      status: "FAILED",
-      errorCode: "INTERNAL",
-      reason: `Unexpected error in the gateway: ${(e as Error).message}`,
-    };
   }
 
   private costOf(flow: string): FlowCost | undefined {
