@@ -4,6 +4,7 @@ import { RunWaiting1765100000000 } from "./1765100000000-run-waiting";
 import { ConsoleActivity1765300000000 } from "./1765300000000-console-activity";
 import { Operations1765400000000 } from "./1765400000000-operations";
 import { CatalogIndex1765500100000 } from "./1765500100000-catalog-index";
+import { IntentsAndRetries1765500200000 } from "./1765500200000-intents-and-retries";
 
 /** Every migration, in order. Listed explicitly (no globs) so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ConsoleActivity1765300000000,
   Operations1765400000000,
   CatalogIndex1765500100000,
+  IntentsAndRetries1765500200000,
 ];

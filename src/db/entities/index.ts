@@ -25,6 +25,7 @@ import { FieldMappingEntity, ValueMappingEntity } from "./mapping.entity";
 import { SyncItemEntity } from "./sync-item.entity";
 import { SyncRunEntity } from "./sync-run.entity";
 import { WorkspaceEntity } from "./workspace.entity";
+import { WriteIntentEntity } from "./write-intent.entity";
 
 export {
   CatalogEntryEntity,
@@ -51,6 +52,7 @@ export {
   ValueMappingEntity,
   WebhookInboxEntity,
   WorkspaceEntity,
+  WriteIntentEntity,
 };
 
 export const ENTITIES = [
@@ -78,4 +80,5 @@ export const ENTITIES = [
   AuditLogEntity,
   OpsStateEntity,
   CatalogEntryEntity,
+  WriteIntentEntity,
 ];

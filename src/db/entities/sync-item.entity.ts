@@ -58,6 +58,14 @@ export class SyncItemEntity {
   @Column({ type: "integer" })
   attempts!: number;
 
+  /** when a FAILED item whose cause can heal is tried again by itself (error-policy.ts); null = not */
+  @DateColumn("next_attempt_at", { nullable: true })
+  nextAttemptAt!: Date | null;
+
+  /** automatic attempts its record has had since it last went through (picks the next delay) */
+  @Column({ name: "retry_round", type: "integer", default: 0 })
+  retryRound!: number;
+
   @DateColumn("created_at")
   createdAt!: Date;
 

@@ -6,6 +6,7 @@ import type { ValueMapKindName, ValueMaps } from "../../mapping/value-maps";
 import type { EntityName, FlowKindName, FlowSettingsData, ItemActionName, SystemName } from "./flow-settings";
 import type { CatalogIndex } from "../catalog/catalog-index";
 import type { LinkStore } from "./links";
+import type { WriteIntents } from "./create-once";
 
 /** The two vendor clients of one integration (read-only transports in a dry run). */
 export interface IntegrationClients {
@@ -40,6 +41,8 @@ export interface FlowRuntime {
   links: LinkStore;
   /** SKU/EAN → ids on both sides, shared by every flow and worker (src/sync/catalog) */
   catalog: CatalogIndex;
+  /** write-ahead intents of creates upstream (create-once.ts) */
+  intents: WriteIntents;
   logger: Logger;
   signal: AbortSignal;
   /** per-run memo for things read once per run (store profiles, tax settings, indexes) */

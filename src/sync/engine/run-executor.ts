@@ -9,6 +9,7 @@ import type { EventLog } from "../../events/event-log";
 import type { SyncEventData } from "../../events/event.types";
 import { PostponeJob } from "../../jobs/job-queue";
 import { decide, ITEM_RETRY_DELAY_MS } from "./error-policy";
+import type { IntentHooks } from "./create-once";
 import { type FlowDefinition, type FlowRuntime, type ItemResult, type SourceRecord } from "./flow-definition";
 import type { EntityName, FlowKindName } from "./flow-settings";
 import type { FlowRegistry } from "./flow-registry";
@@ -43,6 +44,8 @@ export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = {
 export interface ExecutorHooks {
   /** called after the flow wrote upstream and before the item is recorded */
   beforeRecord?: (runId: string, sourceId: string) => void | Promise<void>;
+  /** called after an upstream create answered and before its intent's outcome is recorded */
+  afterCreate?: IntentHooks["afterCreate"];
 }
 
 export interface ExecutorDeps {
@@ -108,6 +111,7 @@ export class RunExecutor {
       logger: this.d.logger,
       signal,
       onWait: waits.listener,
+      intentHooks: { afterCreate: this.d.hooks?.afterCreate },
     });
     const done = new Set(
       (

@@ -15,6 +15,7 @@ import type { FlowDefinition, FlowRuntime, IntegrationClients } from "./flow-def
 import { mergeSettings, type FlowKindName, type FlowSettingsData } from "./flow-settings";
 import { DbCatalogIndex } from "../catalog/catalog-index";
 import { LinkStore } from "./links";
+import { WriteIntents, type IntentHooks } from "./create-once";
 
 export interface ClientOptions {
   readOnly: boolean;
@@ -73,6 +74,8 @@ export async function buildRuntime(args: {
   signal: AbortSignal;
   /** told when the run's requests wait (RunWaitReporter) */
   onWait?: UpstreamWaitListener;
+  /** test hooks of the intent steps */
+  intentHooks?: IntentHooks;
 }): Promise<FlowRuntime> {
   const { ds, def, integrationId } = args;
   const [settings, user, valueMaps, clients] = await Promise.all([
@@ -93,6 +96,7 @@ export async function buildRuntime(args: {
     clients,
     links: new LinkStore(ds, integrationId),
     catalog: new DbCatalogIndex(ds, integrationId, () => clients),
+    intents: new WriteIntents(ds, integrationId, args.runId, args.intentHooks),
     logger: args.logger.child({ integrationId, flow: def.kind, runId: args.runId }),
     signal: args.signal,
     memo<T>(key: string, load: () => Promise<T>): Promise<T> {

@@ -21,6 +21,7 @@ import { isConnectorError } from "../../connectors/http";
 import { dec, toNumber } from "../../domain/money";
 import { MissingValueMapping } from "../../mapping/value-maps";
 import { diffFields } from "../engine/hash";
+import { guards, recoveredResult, type IntentKey } from "../engine/create-once";
 import {
   ItemFailure,
   type FlowDefinition,
@@ -211,42 +212,60 @@ export const ordersCcvToEcwid: FlowDefinition = {
     const read = record.payload as CcvOrder;
     const reference = String(read.id);
 
-    const link = await rt.links.byCcv("ORDER", reference);
-    if (link?.createdBy === "CCV_SALESPOS") {
-      return {
-        action: "SKIP",
-        targetId: link.ecwidId,
-        reason: `echo: the gateway created this CCV order from Ecwid order ${link.ecwidId}; it is not sent back.`,
-      };
-    }
-    // booked already: the Ecwid order follows the sale's later status and payment changes
-    if (link) return followLinkedSale(rt, read, link);
-
-    const notQualifying = qualification(rt, read);
-    if (notQualifying) return { action: "SKIP", reason: notQualifying };
-    const echo = await echoOfEcwidOrder(rt, read);
-    if (echo) return { action: "SKIP", reason: echo };
+    const guarded = await guards({
+      linked: async () => {
+        const link = await rt.links.byCcv("ORDER", reference);
+        if (link?.createdBy === "CCV_SALESPOS") {
+          return {
+            action: "SKIP",
+            targetId: link.ecwidId,
+            reason: `echo: the gateway created this CCV order from Ecwid order ${link.ecwidId}; it is not sent back.`,
+          };
+        }
+        // booked already: the Ecwid order follows the sale's later status and payment changes
+        return link ? followLinkedSale(rt, read, link) : null;
+      },
+      qualify: () => qualification(rt, read),
+      echo: () => echoOfEcwidOrder(rt, read),
+    });
+    if (guarded) return guarded;
 
     const order = await withRows(rt, read);
     const prepared = await prepare(rt, order);
     if (prepared.problems.length > 0) throw withSource(prepared.problems[0], order);
     const customer = prepared.customer!;
     let payload = await mapOrder(rt, order, prepared.ctx);
+    const intent: IntentKey = { entity: "ORDER", target: "ECWID", sourceId: record.id, reference };
 
-    const existing = await findByReference(rt, order, payload.email as string);
-    if (existing) {
-      const links = await orderLink(rt, existing.id, reference, ccvStatusHash(order));
+    // a create whose answer was lost (or not recorded) is linked, never repeated; the Ecwid orders
+    // are searched for the reference only for an intent without an outcome
+    const prior = await rt.intents.recover(intent, async () => {
+      const found = await findByReference(rt, order, payload.email as string);
+      return found ? { id: found.id!, label: found.id! } : undefined;
+    });
+    if (prior?.kind === "RECOVERED") {
+      const links = await orderLink(rt, prior.ref.id, reference, ccvStatusHash(order));
       if (customer.ecwidId !== undefined)
         links.push(...(await customerLink(rt, customer, customer.ecwidId, false)));
-      return {
-        action: "SKIP",
-        targetId: existing.id,
+      if (!links.some((l) => l.entity === "ORDER")) {
+        return {
+          action: "SKIP",
+          targetId: prior.ref.id,
+          sourcePayload: order,
+          reason: `Ecwid order ${prior.ref.id} carries this order's reference but is linked to another CCV order; left as it is.`,
+          links,
+        };
+      }
+      return recoveredResult({
+        prior,
+        where: "Ecwid as order",
+        referenceName: "externalOrderId",
+        reference,
+        changes: diffFields(null, payload),
+        sentPayload: payload,
         sourcePayload: order,
-        reason: links.some((l) => l.entity === "ORDER")
-          ? `Already in Ecwid as order ${existing.id} (it carries this order's reference: an earlier create whose answer was lost); linked.`
-          : `Ecwid order ${existing.id} carries this order's reference but is linked to another CCV order; left as it is.`,
         links,
-      };
+      });
     }
 
     // a returning customer's Ecwid record follows the sale's data, per the write policies
@@ -261,7 +280,16 @@ export const ordersCcvToEcwid: FlowDefinition = {
 
     const { id: customerId, created } = await ensureOrderCustomer(rt, customer);
     if (created) payload = await mapOrder(rt, order, { ...prepared.ctx, customerId });
-    const result = await rt.clients.ecwid.createOrder(payload as unknown as EcwidOrderWrite);
+    const sent = payload;
+    const outcome = await rt.intents.create(
+      intent,
+      () => rt.clients.ecwid.createOrder(sent as unknown as EcwidOrderWrite),
+      (r) => ({ id: r.orderId, label: r.orderId }),
+    );
+    // the reference is the CCV order id: only this record carries it
+    if (outcome.kind === "TAKEN")
+      throw new Error(`CCV order ${reference} has an intent of record ${outcome.ownerSourceId}`);
+    const result = outcome.created;
     return {
       action: "CREATE",
       targetId: result.orderId,

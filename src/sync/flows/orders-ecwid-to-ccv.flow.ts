@@ -33,6 +33,7 @@ import {
   type SourceRecord,
 } from "../engine/flow-definition";
 import { diffFields } from "../engine/hash";
+import { guards, recoveredResult, type IntentKey, type Prior, type UpstreamRef } from "../engine/create-once";
 import {
   customerLink,
   defaultDebtor,
@@ -182,13 +183,16 @@ export const ordersEcwidToCcv: FlowDefinition = {
   async syncItem(rt, record): Promise<ItemResult> {
     const order = record.payload as EcwidOrder;
 
-    const link = await rt.links.byEcwid("ORDER", record.id);
-    // booked already: an echo is skipped, a sent order follows Ecwid's status changes into CCV
-    if (link) return followLinkedWebOrder(rt, order, link);
-    const notQualifying = qualification(rt, order);
-    if (notQualifying) return { action: "SKIP", reason: notQualifying };
-    const echo = await echoOfCcvOrder(rt, order);
-    if (echo) return { action: "SKIP", reason: echo };
+    const guarded = await guards({
+      linked: async () => {
+        const link = await rt.links.byEcwid("ORDER", record.id);
+        // booked already: an echo is skipped, a sent order follows Ecwid's status changes into CCV
+        return link ? followLinkedWebOrder(rt, order, link) : null;
+      },
+      qualify: () => qualification(rt, order),
+      echo: () => echoOfCcvOrder(rt, order),
+    });
+    if (guarded) return guarded;
 
     const prepared = await prepare(rt, order);
     if (prepared.failure) throw prepared.failure;
@@ -200,30 +204,26 @@ export const ordersEcwidToCcv: FlowDefinition = {
     }
     let ctx = prepared.ctx;
     let payload = await mapOrder(rt, order, ctx);
-    const reference = referenceOf(payload);
+    const intent = intentKey(record.id, referenceOf(payload));
 
-    const existing = await rt.clients.ccv.findOrderByReference(reference, referenceSince(order));
-    if (existing) {
-      // a reference shared with another order (a user mapping that is not unique) must not move a link
-      const owner = await rt.links.byCcv("ORDER", String(existing.id));
-      if (owner && owner.ecwidId !== record.id) {
-        throw new ItemFailure(
-          "MAPPING",
-          `The reservation number ${reference} is already on CCV SalesPOS order ${orderNumber(existing)}, which belongs to Ecwid order ${owner.ecwidId}: the reservationnumber mapping must give every order its own reference.`,
-        );
-      }
+    // a create whose answer was lost (or not recorded) is linked, never repeated; the reference
+    // search of the CCV orders happens only for an intent without an outcome
+    const prior = await rt.intents.recover(intent, (ref) => findByReference(rt, ref, order));
+    if (prior?.kind === "TAKEN") throw referenceTaken(intent.reference, prior);
+    if (prior) {
       const account = prepared.account;
-      return {
-        action: "CREATE",
-        targetId: String(existing.id),
-        reason: `Already in CCV SalesPOS as order ${orderNumber(existing)}: an earlier attempt created it (found by its reservation number ${reference}); linked, not sent again.`,
+      return recoveredResult({
+        prior,
+        where: "CCV SalesPOS as order",
+        referenceName: "reservation number",
+        reference: intent.reference,
         changes: diffFields(null, payload),
         sentPayload: payload,
         links: [
-          orderLink(record.id, existing.id, order),
+          orderLink(record.id, prior.ref.id, order),
           ...(account?.user ? await customerLink(rt, account.ecwidKey, account.user.id, "MATCHED") : []),
         ],
-      };
+      });
     }
 
     let customer: CustomerOutcome | undefined;
@@ -256,14 +256,20 @@ export const ordersEcwidToCcv: FlowDefinition = {
         sentPayload: payload,
         reason: `Would be sent to CCV SalesPOS; ${who}.`,
       };
-    const created = await rt.clients.ccv.createOrder(payload as unknown as CcvOrderCreate);
+    const sent = payload;
+    const outcome = await rt.intents.create(
+      intent,
+      () => rt.clients.ccv.createOrder(sent as unknown as CcvOrderCreate),
+      (o) => ({ id: String(o.id), label: orderNumber(o) }),
+    );
+    if (outcome.kind === "TAKEN") throw referenceTaken(intent.reference, outcome);
     return {
       action: "CREATE",
-      targetId: String(created.id),
-      reason: `Sent to CCV SalesPOS as order ${orderNumber(created)}; ${who}.`,
+      targetId: outcome.ref.id,
+      reason: `Sent to CCV SalesPOS as order ${outcome.ref.label}; ${who}.`,
       changes,
       sentPayload: payload,
-      links: [orderLink(record.id, created.id, order), ...(customer?.links ?? [])],
+      links: [orderLink(record.id, outcome.ref.id, order), ...(customer?.links ?? [])],
     };
   },
 };
@@ -280,7 +286,7 @@ const orderNumber = (o: CcvOrder) =>
   o.ordernumber_full ?? (o.ordernumber ? String(o.ordernumber) : `id ${o.id}`);
 
 // hashToCcv: the Ecwid statuses the CCV order was booked with (followed later, ecwid-to-ccv-status)
-const orderLink = (ecwidId: string, ccvId: number, order: EcwidOrder): LinkWrite => ({
+const orderLink = (ecwidId: string, ccvId: number | string, order: EcwidOrder): LinkWrite => ({
   entity: "ORDER",
   ecwidId,
   ccvId: String(ccvId),
@@ -495,6 +501,32 @@ function referenceOf(payload: Record<string, unknown>): string {
     );
   }
   return ref;
+}
+
+const intentKey = (sourceId: string, reference: string): IntentKey => ({
+  entity: "ORDER",
+  target: "CCV_SALESPOS",
+  sourceId,
+  reference,
+});
+
+/** The CCV order carrying `reference` (only searched for an intent without an outcome). */
+async function findByReference(
+  rt: FlowRuntime,
+  reference: string,
+  o: EcwidOrder,
+): Promise<UpstreamRef | undefined> {
+  const found = await rt.clients.ccv.findOrderByReference(reference, referenceSince(o));
+  return found ? { id: String(found.id), label: orderNumber(found) } : undefined;
+}
+
+/** A reservation number another Ecwid order's create already carries: the mapping is not unique. */
+function referenceTaken(reference: string, taken: Extract<Prior, { kind: "TAKEN" }>): ItemFailure {
+  const on = taken.ref ? `CCV SalesPOS order ${taken.ref.label}` : "a CCV SalesPOS order being created";
+  return new ItemFailure(
+    "MAPPING",
+    `The reservation number ${reference} is already on ${on}, which belongs to Ecwid order ${taken.ownerSourceId}: the reservationnumber mapping must give every order its own reference.`,
+  );
 }
 
 /** Where the reference search starts: a day before the Ecwid order was placed (all orders when unknown). */
