@@ -35,6 +35,8 @@ export interface SyncItemData {
   sourcePayload: unknown;
   sentPayload: unknown;
   attempts: number;
+  /** when a failed item is tried again by itself (ISO-8601); null when it is not */
+  nextAttemptAt: string | null;
   updatedAt: string;
 }
 

@@ -134,6 +134,7 @@ export function toItemFromData(i: SyncItemData): SyncItem {
     action: i.action as ItemAction,
     status: i.status as ItemStatus,
     changes: i.changes.map((c) => ({ field: c.field, before: c.before ?? null, after: c.after ?? null })),
+    nextAttemptAt: i.nextAttemptAt ? new Date(i.nextAttemptAt) : null,
     updatedAt: new Date(i.updatedAt),
   };
 }

@@ -43,6 +43,12 @@ export class SyncItem {
   })
   sentPayload!: unknown;
   @Field(() => Int) attempts!: number;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "when this failed item is tried again by itself (causes that can heal: TEMPORARY, RATE_LIMITED, MISSING_PRODUCT, VALUE_MAPPING, DEFAULT_DEBTOR; after 5 min, 30 min, 2 h, 12 h); null when it is not. A MISSING_PRODUCT item is tried at once when a product with its SKU is linked.",
+  })
+  nextAttemptAt!: Date | null;
   @Field() updatedAt!: Date;
 }
 

@@ -11,6 +11,7 @@ import { RedisEventBus } from "../events/redis-event-bus";
 import { EventLog } from "../events/event-log";
 import { DbJobQueue } from "../jobs/db-job-queue";
 import type { JobQueue } from "../jobs/job-queue";
+import { ItemRetries } from "../jobs/item-retries";
 import { Retention } from "../jobs/retention";
 import { Scheduler } from "../jobs/scheduler";
 import type { Services } from "../services";
@@ -77,6 +78,8 @@ export interface EngineOptions {
   leaseTtlMs?: number;
   /** health checks and alerting (test clock, senders) */
   ops?: OpsOptions;
+  /** how often a worker looks for failed items due for their automatic attempt */
+  itemRetries?: { intervalMs?: number; now?: () => Date };
 }
 
 export interface Engine {
@@ -84,6 +87,8 @@ export interface Engine {
   queue: JobQueue & { crash?: () => Promise<void> };
   scheduler: Scheduler;
   retention: Retention;
+  /** automatic retries of failed items whose cause can heal */
+  itemRetries: ItemRetries;
   executor: RunExecutor;
   hub: ConnectorHub;
   registry: FlowRegistry;
@@ -187,8 +192,10 @@ export function createEngine(args: {
     onConnectionFailed: (id, system, message) => connections.markFailing(id, system, message),
     options: o.executor,
     hooks: o.hooks,
+    onSkusLinked: async (id, skus) => void (await itemRetries.healSkus(id, skus)),
   });
   const runs = new RunService(ds, queue, eventLog, registry, executor, logger);
+  const itemRetries: ItemRetries = new ItemRetries(ds, runs, logger, o.itemRetries);
   const flows = new FlowService(ds, registry, hub.clients, logger);
   const webhooks = new WebhookService(ds, secrets, box, registry, runs, eventLog, queue, logger, {
     ecwidMaxAgeSeconds: config.ecwidWebhookMaxAgeSeconds,
@@ -224,6 +231,7 @@ export function createEngine(args: {
     queue,
     scheduler,
     retention,
+    itemRetries,
     executor,
     hub,
     registry,
@@ -242,6 +250,7 @@ export function createEngine(args: {
       queue.start({ [RUN_JOB]: (job) => executor.execute(String(job.payload.runId), job.signal) });
       await scheduler.start();
       retention.start();
+      itemRetries.start();
       await ops.start();
       workerStarted = true;
     },
@@ -249,6 +258,7 @@ export function createEngine(args: {
       if (workerStarted) {
         await scheduler.stop();
         await retention.stop();
+        await itemRetries.stop();
         await ops.stop();
         await queue.stop();
         workerStarted = false;

@@ -19,6 +19,7 @@ export function itemData(i: SyncItemEntity): SyncItemData {
     sourcePayload: i.sourcePayload ?? null,
     sentPayload: i.sentPayload ?? null,
     attempts: i.attempts,
+    nextAttemptAt: i.nextAttemptAt ? i.nextAttemptAt.toISOString() : null,
     updatedAt: i.updatedAt.toISOString(),
   };
 }

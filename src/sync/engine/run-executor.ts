@@ -8,7 +8,7 @@ import { SyncRunEntity, type RunStateData } from "../../db/entities/sync-run.ent
 import type { EventLog } from "../../events/event-log";
 import type { SyncEventData } from "../../events/event.types";
 import { PostponeJob } from "../../jobs/job-queue";
-import { decide, ITEM_RETRY_DELAY_MS } from "./error-policy";
+import { decide, HEALABLE_CODES, ITEM_RETRY_DELAY_MS, nextAttemptAt } from "./error-policy";
 import type { IntentHooks } from "./create-once";
 import { type FlowDefinition, type FlowRuntime, type ItemResult, type SourceRecord } from "./flow-definition";
 import type { EntityName, FlowKindName } from "./flow-settings";
@@ -63,6 +63,11 @@ export interface ExecutorDeps {
   ) => Promise<void>;
   options?: Partial<ExecutorOptions>;
   hooks?: ExecutorHooks;
+  /**
+   * told after commit when an item recorded PRODUCT/VARIANT links with these SKUs (items that
+   * failed for want of them are tried again: ItemRetries.healSkus)
+   */
+  onSkusLinked?: (integrationId: string, skus: string[]) => Promise<void>;
 }
 
 class RunAborted extends Error {
@@ -382,13 +387,17 @@ export class RunExecutor {
           createdAt: now,
           updatedAt: now,
         };
+        const retry = await this.nextAttempt(em, run, fields, now);
         const inserted = await em.insert(SyncItemEntity, {
           ...fields,
+          ...retry,
           changes: json(fields.changes),
           sourcePayload: json(fields.sourcePayload),
           sentPayload: json(fields.sentPayload),
         });
-        const item = Object.assign(new SyncItemEntity(), fields, { id: Number(inserted.identifiers[0]?.id) });
+        const item = Object.assign(new SyncItemEntity(), fields, retry, {
+          id: Number(inserted.identifiers[0]?.id),
+        });
         if (!run.dryRun) {
           const links = new LinkStore(ds, run.integrationId);
           for (const l of result.links ?? []) await links.upsert(em, l);
@@ -447,6 +456,54 @@ export class RunExecutor {
       throw e;
     }
     if (published) await this.d.events.publish([published]);
+    const skus = run.dryRun
+      ? []
+      : [
+          ...new Set(
+            (result.links ?? [])
+              .filter((l) => (l.entity === "PRODUCT" || l.entity === "VARIANT") && l.sku)
+              .map((l) => l.sku!),
+          ),
+        ];
+    if (skus.length > 0 && this.d.onSkusLinked) {
+      await this.d
+        .onSkusLinked(run.integrationId, skus)
+        .catch((e) =>
+          this.d.logger.warn(
+            { err: e, integrationId: run.integrationId },
+            "items waiting for linked SKUs not retried",
+          ),
+        );
+    }
+  }
+
+  /**
+   * A failed item whose cause can heal gets its next automatic attempt (error-policy.ts): the
+   * round follows the record's previous item when that one failed the same healable way.
+   */
+  private async nextAttempt(
+    em: EntityManager,
+    run: SyncRunEntity,
+    item: { status: string; errorCode: string | null; entity: string; sourceId: string },
+    now: Date,
+  ): Promise<{ nextAttemptAt: Date | null; retryRound: number }> {
+    if (run.dryRun || item.status !== "FAILED" || !item.errorCode || !HEALABLE_CODES.has(item.errorCode))
+      return { nextAttemptAt: null, retryRound: 0 };
+    const previous = await em.findOne(SyncItemEntity, {
+      select: { id: true, status: true, errorCode: true, retryRound: true },
+      where: {
+        integrationId: run.integrationId,
+        flow: run.flow,
+        entity: item.entity,
+        sourceId: item.sourceId,
+      },
+      order: { id: "DESC" },
+    });
+    const round =
+      previous?.status === "FAILED" && previous.errorCode && HEALABLE_CODES.has(previous.errorCode)
+        ? previous.retryRound + 1
+        : 0;
+    return { nextAttemptAt: nextAttemptAt(item.errorCode, round, now), retryRound: round };
   }
 
   private async finish(
