@@ -12,6 +12,13 @@ import {
   type JobSpec,
 } from "./job-queue";
 
+/**
+ * How long a claimed job stays locked without a heartbeat. The runner heartbeats every third of it,
+ * so a job of a crashed worker is claimed by another worker at most this (plus a poll) after the
+ * crash — with ITEM_LEASE_TTL_MS, a crashed run resumes well within 30 s of a worker being there.
+ */
+export const JOB_LOCK_MS = 15_000;
+
 export interface DbJobQueueOptions {
   concurrency: number;
   /** how long a claimed job stays locked without a heartbeat (a crashed worker's jobs are picked up after this) */
@@ -25,6 +32,8 @@ export interface DbJobQueueOptions {
    * alert deliveries beside sync runs) never wait for each other's slots.
    */
   types?: { only?: string[]; except?: string[] };
+  /** the lock clock (tests move it instead of waiting) */
+  clock?: () => number;
 }
 
 /**
@@ -43,18 +52,20 @@ export class DbJobQueue implements JobQueue {
   readonly workerId: string;
   private readonly lockMs: number;
   private readonly pollMs: number;
+  private readonly clock: () => number;
 
   constructor(
     private readonly ds: DataSource,
     private readonly opts: DbJobQueueOptions,
   ) {
     this.workerId = opts.workerId ?? `w-${randomUUID().slice(0, 8)}`;
-    this.lockMs = opts.lockMs ?? 60_000;
+    this.lockMs = opts.lockMs ?? JOB_LOCK_MS;
+    this.clock = opts.clock ?? Date.now;
     this.pollMs = opts.pollMs ?? 500;
   }
 
   async enqueue(spec: JobSpec, em?: EntityManager): Promise<string> {
-    const now = new Date();
+    const now = new Date(this.clock());
     const r = await (em ?? this.ds.manager).insert(JobEntity, {
       type: spec.type,
       payload: spec.payload,
@@ -133,7 +144,7 @@ export class DbJobQueue implements JobQueue {
 
   /** claims the oldest due job: queued and due, or running with an expired lock (its worker died) */
   private async claim(): Promise<JobEntity | undefined> {
-    const now = new Date();
+    const now = new Date(this.clock());
     const candidates = await this.ds.manager
       .createQueryBuilder(JobEntity, "j")
       .where(
@@ -149,7 +160,7 @@ export class DbJobQueue implements JobQueue {
       .limit(5)
       .getMany();
     for (const c of candidates) {
-      const lockedUntil = new Date(Date.now() + this.lockMs);
+      const lockedUntil = new Date(this.clock() + this.lockMs);
       const r = await this.ds.manager
         .createQueryBuilder()
         .update(JobEntity)
@@ -193,7 +204,7 @@ export class DbJobQueue implements JobQueue {
           .update(
             JobEntity,
             { id: job.id, lockedBy: this.workerId },
-            { lockedUntil: new Date(Date.now() + this.lockMs) },
+            { lockedUntil: new Date(this.clock() + this.lockMs) },
           )
           .then((r) => {
             // someone else took the job over (our lock had expired): stop working on it

@@ -4,6 +4,13 @@ import { LeaseEntity } from "../../db/entities/infra.entity";
 import { isDuplicateKeyError } from "../../db/data-source";
 
 /**
+ * How long an item's lease lives without a renewal. The holder renews it every third of this while
+ * it works on the item (RunExecutor), so only a dead holder's lease expires: a run resumed by
+ * another worker after a crash takes the record over at most this long after the crash.
+ */
+export const ITEM_LEASE_TTL_MS = 15_000;
+
+/**
  * Exclusive, expiring claims on a source record (integration, entity, source id) across workers and
  * processes, held while an item is decided and written. Insert-then-recover: the primary key makes
  * the insert the lock; an expired lease (a crashed holder) is taken over with a conditional update.
@@ -12,11 +19,13 @@ export class LeaseStore {
   constructor(
     private readonly ds: DataSource,
     readonly holder: string,
-    private readonly ttlMs = 5 * 60_000,
+    readonly ttlMs = ITEM_LEASE_TTL_MS,
+    /** the lease clock (tests move it instead of waiting) */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   async tryAcquire(key: string): Promise<boolean> {
-    const now = new Date();
+    const now = new Date(this.clock());
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     try {
       await this.ds.manager.insert(LeaseEntity, { key, holder: this.holder, expiresAt });
@@ -34,11 +43,11 @@ export class LeaseStore {
 
   /** waits for the lease up to `waitMs` (another worker finishing the same record) */
   async acquire(key: string, waitMs: number, signal?: AbortSignal): Promise<boolean> {
-    const until = Date.now() + waitMs;
+    const until = this.clock() + waitMs;
     let delay = 50;
     for (;;) {
       if (await this.tryAcquire(key)) return true;
-      if (Date.now() >= until || signal?.aborted) return false;
+      if (this.clock() >= until || signal?.aborted) return false;
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 1000);
     }
@@ -48,7 +57,7 @@ export class LeaseStore {
     await this.ds.manager.update(
       LeaseEntity,
       { key, holder: this.holder },
-      { expiresAt: new Date(Date.now() + this.ttlMs) },
+      { expiresAt: new Date(this.clock() + this.ttlMs) },
     );
   }
 

@@ -275,6 +275,12 @@ export class RunExecutor {
       );
       return;
     }
+    // the lease lives only while this worker does: renewed while the item is worked on, it expires
+    // soon after a crash (ITEM_LEASE_TTL_MS), so a resumed run takes the record over quickly
+    const renewal = setInterval(
+      () => void this.d.leases.renew(leaseKey).catch(() => undefined),
+      Math.max(50, Math.floor(this.d.leases.ttlMs / 3)),
+    );
     try {
       let attempts = 0;
       let result: ItemResult;
@@ -341,6 +347,7 @@ export class RunExecutor {
       if (rt.signal.aborted) throw rt.signal.reason ?? new Error("aborted");
       await this.record(run, entity, record, checkpoint, result!, attempts);
     } finally {
+      clearInterval(renewal);
       if (!rt.signal.aborted) await this.d.leases.release(leaseKey);
     }
   }
