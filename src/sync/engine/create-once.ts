@@ -72,13 +72,69 @@ export interface IntentHooks {
   afterCreate?(key: IntentKey & { integrationId: string }): void | Promise<void>;
 }
 
+/** An intent as stored (WriteIntentEntity's fields the steps use). */
+export type IntentRow = Pick<
+  WriteIntentEntity,
+  | "id"
+  | "integrationId"
+  | "target"
+  | "entity"
+  | "reference"
+  | "sourceId"
+  | "runId"
+  | "targetId"
+  | "targetLabel"
+>;
+
+/** Where intents live: the database (`dbIntentRepo`), or memory in unit tests (test-runtime.ts). */
+export interface IntentRepo {
+  /** intents of this integration, target and entity carrying `reference` or made for `sourceId` */
+  find(integrationId: string, key: IntentKey): Promise<IntentRow[]>;
+  /** false when the reference is taken (unique per integration, target and entity) */
+  insert(row: IntentRow): Promise<boolean>;
+  settle(id: string, ref: UpstreamRef): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export function dbIntentRepo(ds: DataSource): IntentRepo {
+  return {
+    find: (integrationId, key) =>
+      ds.manager.find(WriteIntentEntity, {
+        where: [
+          { integrationId, target: key.target, entity: key.entity, reference: key.reference },
+          { integrationId, target: key.target, entity: key.entity, sourceId: key.sourceId },
+        ],
+      }),
+    async insert(row) {
+      const now = new Date();
+      try {
+        await ds.manager.insert(WriteIntentEntity, { ...row, createdAt: now, updatedAt: now });
+        return true;
+      } catch (e) {
+        if (isDuplicateKeyError(e)) return false;
+        throw e;
+      }
+    },
+    async settle(id, ref) {
+      await ds.manager.update(
+        WriteIntentEntity,
+        { id },
+        { targetId: ref.id, targetLabel: ref.label.slice(0, 191), updatedAt: new Date() },
+      );
+    },
+    async remove(id) {
+      await ds.manager.delete(WriteIntentEntity, { id });
+    },
+  };
+}
+
 /** Write-ahead intents of one integration (see `guards` for where they sit among the steps). */
 export class WriteIntents {
   /** reference searches made (tests and benches count them) */
   searches = 0;
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly repo: IntentRepo,
     readonly integrationId: string,
     private readonly runId: string,
     private readonly hooks: IntentHooks = {},
@@ -92,17 +148,7 @@ export class WriteIntents {
     key: IntentKey,
     find: (reference: string) => Promise<UpstreamRef | undefined>,
   ): Promise<Prior | null> {
-    const rows = await this.ds.manager.find(WriteIntentEntity, {
-      where: [
-        {
-          integrationId: this.integrationId,
-          target: key.target,
-          entity: key.entity,
-          reference: key.reference,
-        },
-        { integrationId: this.integrationId, target: key.target, entity: key.entity, sourceId: key.sourceId },
-      ],
-    });
+    const rows = await this.repo.find(this.integrationId, key);
     const byRef = rows.find((r) => r.reference === key.reference);
     if (byRef && byRef.sourceId !== key.sourceId) {
       return { kind: "TAKEN", ownerSourceId: byRef.sourceId, ref: refOf(byRef) };
@@ -119,7 +165,7 @@ export class WriteIntents {
       this.searches++;
       const found = await find(intent.reference);
       if (found) {
-        await this.settle(intent.id, found);
+        await this.repo.settle(intent.id, found);
         return { kind: "RECOVERED", ref: found, foundBy: "reference" };
       }
     }
@@ -135,28 +181,23 @@ export class WriteIntents {
     create: () => Promise<T>,
     refOfCreated: (t: T) => UpstreamRef,
   ): Promise<CreateOutcome<T>> {
-    const now = new Date();
-    const where = {
+    let id: string = randomUUID();
+    const inserted = await this.repo.insert({
+      id,
       integrationId: this.integrationId,
       target: key.target,
       entity: key.entity,
       reference: key.reference,
-    };
-    let id: string = randomUUID();
-    try {
-      await this.ds.manager.insert(WriteIntentEntity, {
-        id,
-        ...where,
-        sourceId: key.sourceId,
-        runId: this.runId,
-        targetId: null,
-        targetLabel: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-    } catch (e) {
-      if (!isDuplicateKeyError(e)) throw e;
-      const existing = await this.ds.manager.findOneByOrFail(WriteIntentEntity, where);
+      sourceId: key.sourceId,
+      runId: this.runId,
+      targetId: null,
+      targetLabel: null,
+    });
+    if (!inserted) {
+      const existing = (await this.repo.find(this.integrationId, key)).find(
+        (r) => r.reference === key.reference,
+      );
+      if (!existing) throw new Error(`the intent for reference ${key.reference} vanished while it was taken`);
       if (existing.sourceId !== key.sourceId)
         return { kind: "TAKEN", ownerSourceId: existing.sourceId, ref: refOf(existing) };
       // our own intent without an outcome, already searched for by `recover`: create again
@@ -166,26 +207,17 @@ export class WriteIntents {
     try {
       created = await create();
     } catch (e) {
-      if (e instanceof ConnectorError && !e.ambiguous)
-        await this.ds.manager.delete(WriteIntentEntity, { id });
+      if (e instanceof ConnectorError && !e.ambiguous) await this.repo.remove(id);
       throw e;
     }
     const ref = refOfCreated(created);
     await this.hooks.afterCreate?.({ ...key, integrationId: this.integrationId });
-    await this.settle(id, ref);
+    await this.repo.settle(id, ref);
     return { kind: "CREATED", created, ref };
-  }
-
-  private async settle(id: string, ref: UpstreamRef): Promise<void> {
-    await this.ds.manager.update(
-      WriteIntentEntity,
-      { id },
-      { targetId: ref.id, targetLabel: ref.label.slice(0, 191), updatedAt: new Date() },
-    );
   }
 }
 
-const refOf = (r: WriteIntentEntity): UpstreamRef | null =>
+const refOf = (r: IntentRow): UpstreamRef | null =>
   r.targetId ? { id: r.targetId, label: r.targetLabel ?? r.targetId } : null;
 
 /**

@@ -15,7 +15,7 @@ import type { FlowDefinition, FlowRuntime, IntegrationClients } from "./flow-def
 import { mergeSettings, type FlowKindName, type FlowSettingsData } from "./flow-settings";
 import { DbCatalogIndex } from "../catalog/catalog-index";
 import { LinkStore } from "./links";
-import { WriteIntents, type IntentHooks } from "./create-once";
+import { dbIntentRepo, WriteIntents, type IntentHooks } from "./create-once";
 
 export interface ClientOptions {
   readOnly: boolean;
@@ -96,7 +96,7 @@ export async function buildRuntime(args: {
     clients,
     links: new LinkStore(ds, integrationId),
     catalog: new DbCatalogIndex(ds, integrationId, () => clients),
-    intents: new WriteIntents(ds, integrationId, args.runId, args.intentHooks),
+    intents: new WriteIntents(dbIntentRepo(ds), integrationId, args.runId, args.intentHooks),
     logger: args.logger.child({ integrationId, flow: def.kind, runId: args.runId }),
     signal: args.signal,
     memo<T>(key: string, load: () => Promise<T>): Promise<T> {
