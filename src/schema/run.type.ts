@@ -28,7 +28,7 @@ export class SyncItem {
   @Field(() => String, {
     nullable: true,
     description:
-      "machine-readable error class, e.g. RATE_LIMITED, AUTH, VALIDATION, MISSING_PRODUCT, UPSTREAM",
+      "machine-readable error class, e.g. TEMPORARY, RATE_LIMITED, AUTH, VALIDATION, MISSING_PRODUCT, UPSTREAM",
   })
   errorCode!: string | null;
   @Field(() => [FieldChange]) changes!: FieldChange[];

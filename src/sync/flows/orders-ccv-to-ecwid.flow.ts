@@ -57,9 +57,10 @@ import {
  * status or payment change of a sale it booked (orders/ccv-to-ecwid-status); (2) qualify: completed,
  * status in `orderStatuses`; (3) an order whose reservation number is an Ecwid order id came from
  * Ecwid → skip as an echo; (4) enrich: customer, items by SKU, statuses and payment through the value
- * maps, money; (5) map (defaults below, user mappings on top); (6) look for an Ecwid order carrying
- * our reference before creating one (a create whose answer was lost must not be repeated);
- * (7) create the customer when new, then the order; record ORDER (and CUSTOMER) links.
+ * maps, money; (5) map (defaults below, user mappings on top); (6) an earlier attempt's create is
+ * linked, never repeated (write-ahead intents, create-once.ts: Ecwid is searched for our reference
+ * only when that attempt's outcome is unknown); (7) create the customer when new, then the order
+ * under an intent; record ORDER (and CUSTOMER) links.
  */
 
 /** The CCV order with its rows, in CCV's own expanded form (CCV §3.5): the mapping input and source payload. */
@@ -128,9 +129,10 @@ export const ordersCcvToEcwid: FlowDefinition = {
   source: "CCV_SALESPOS",
   target: "ECWID",
   // The slowest lane is the Ecwid token (600/min, shared by every request): per new order a customer
-  // search, a SKU search per distinct SKU (cached per run; ~2), the reference search and the create.
+  // search, a SKU search per distinct SKU (cached per run; ~2) and the create (the reference search
+  // only after a crash or an ambiguous failure).
   // CCV spends one GET per order on the order-rows lane (150/min), a lane of its own (CCV §4.4).
-  cost: { requestsPerItem: 5, lanePerMinute: ECWID_RATE_LIMIT_PER_MINUTE },
+  cost: { requestsPerItem: 4, lanePerMinute: ECWID_RATE_LIMIT_PER_MINUTE },
   webhooks: { system: "CCV_SALESPOS", events: WEBHOOK_EVENTS },
   // the codes ecwidPayment, ecwidFulfillmentStatus and the shipping line look up in the value maps
   valueMapCodes: {

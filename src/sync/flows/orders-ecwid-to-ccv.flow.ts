@@ -54,8 +54,9 @@ import { ecwidStatusHash, followLinkedWebOrder } from "./orders/ecwid-to-ccv-sta
  * CCV webshop id, currencies and both tax modes; (3) the customer account by e-mail — created or
  * updated, a business (billing company) as `b2b` with the person as its contact — or, with
  * `useDefaultDebtor`, the configured debtor; (4) every line's SKU must be a CCV product or attribute
- * combination, else the item fails with MISSING_PRODUCT; (5) look for an order carrying our
- * reference (a create whose answer was lost must not be repeated), then post the order and link it.
+ * combination, else the item fails with MISSING_PRODUCT; (5) post the order under a write-ahead
+ * intent and link it (create-once.ts: an earlier attempt's create is linked, never repeated; CCV is
+ * searched for our reference only when that attempt's outcome is unknown).
  *
  * The CCV body is built by the mappings over the Ecwid order; `$ctx` carries what they cannot read
  * from it (see OrderContext). Our reference is the Ecwid order id in `reservationnumber`: CCV has no
@@ -149,8 +150,8 @@ export const ordersEcwidToCcv: FlowDefinition = {
   source: "ECWID",
   target: "CCV_SALESPOS",
   // per order on CCV's write lanes (100/min): the customer account (POST or PATCH /users, when it
-  // is new or changed) and POST /orders; the reads (e-mail index, SKU lookups cached per run, the
-  // reference search) use the 150/min GET lanes
+  // is new or changed) and POST /orders; the reads (e-mail index, SKU lookups cached per run; a
+  // reference search only after a crash or an ambiguous failure) use the 150/min GET lanes
   cost: { requestsPerItem: 3, lanePerMinute: 100 },
   webhooks: { system: "ECWID", events: ["order.created", "order.updated"] },
   defaultMappings: ORDERS_ECWID_TO_CCV_MAPPINGS,
