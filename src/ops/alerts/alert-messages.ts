@@ -38,7 +38,8 @@ const ADVICE: Record<string, string> = {
   CUSTOMER: "Correct the customer data the reason names in the source system, then retry the item.",
   VALIDATION: "Correct the data the reason names in the source system, then retry the failed items.",
   UPSTREAM: "The vendor did not answer properly; retry the failed items once it works again.",
-  TEMPORARY: "The vendor could not be reached or answered with an error; the items are retried automatically.",
+  TEMPORARY:
+    "The vendor could not be reached or answered with an error; the items are retried automatically.",
   RATE_LIMITED: "The vendor's rate limit was reached; the items can be retried a little later.",
   NOT_FOUND: "The record no longer exists at the vendor; nothing to do unless that is unexpected.",
 };
