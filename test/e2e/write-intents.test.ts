@@ -144,4 +144,99 @@ describe("write-ahead intents of order creates", () => {
     );
     expect(referenceGets(a)).toBe(0);
   });
+
+  it("the reverse flow too: a POS sale whose Ecwid create was not recorded (crash) is booked once", async () => {
+    let crashed = false;
+    let victim = "";
+    const a: World = await startWorld({
+      ecwid: {
+        seed: {
+          products: [
+            {
+              id: 700100,
+              name: "Mug",
+              sku: "MUG-01",
+              price: 12.5,
+              quantity: 40,
+              unlimited: false,
+              enabled: true,
+            },
+          ],
+        },
+      },
+      engine: {
+        ...FAST_QUEUE,
+        hooks: {
+          afterCreate: (key) => {
+            if (key.sourceId === victim && !crashed) {
+              crashed = true;
+              void a.t.gw.engine.queue.crash!();
+              throw new Error("worker crashed");
+            }
+          },
+        },
+      },
+    });
+    let b: World | undefined;
+    const ecwidOrdersFor = (reference: string) =>
+      a.ecwid.store
+        .orderRows()
+        .map((r) => a.ecwid.store.renderOrder(r))
+        .filter((o) => o.externalOrderId === reference);
+    try {
+      const mug = a.ccv.store.seedProduct({ name: "Mug", productnumber: "MUG-01", price: 12.5 });
+      const sales = [1, 2, 3].map((i) => {
+        const o = a.ccv.store.createOrder({
+          customer: {
+            email: `pos${i}@example.com`,
+            customertype: "b2c",
+            billingaddress: { first_name: "Piet", last_name: "Klant", city: "Utrecht", country_code: "NL" },
+          },
+          orderrows: [{ product_id: mug.id, count: 1 }],
+          is_completed: true,
+          paid: true,
+          status: 7,
+          total_shipping: 0,
+        });
+        o.fields.paymethod_id = [...a.ccv.store.paymethods.values()].find(
+          (p) => p.combined_name === "PinTerminal",
+        )!.id;
+        return String(o.id);
+      });
+      victim = sales[1];
+      const runId = (
+        await a.gql(RunSyncDocument, {
+          integrationId: a.integrationId,
+          flow: "ORDERS_CCV_TO_ECWID",
+          options: { sourceIds: sales },
+        })
+      ).runSync.id;
+      await eventually(async () => crashed, "the crash point");
+      expect(ecwidOrdersFor(victim)).toHaveLength(1);
+
+      b = await startWorld({
+        join: {
+          db: a.t.db,
+          integrationId: a.integrationId,
+          key: a.key,
+          workspaceId: a.workspaceId,
+          ecwid: a.ecwid,
+          ccv: a.ccv,
+        },
+        engine: FAST_QUEUE,
+      });
+      const final = await b.waitRun(runId);
+      expect(final.counts).toMatchObject({ total: 3, created: 3, failed: 0 });
+      for (const id of sales) expect(ecwidOrdersFor(id)).toHaveLength(1);
+      const resumed = (await itemsOf(b, runId)).find((i) => i.sourceId === victim)!;
+      const [stored] = ecwidOrdersFor(victim);
+      expect(resumed).toMatchObject({ action: "CREATE", status: "SUCCEEDED", targetId: stored.id });
+      expect(resumed.reason).toBe(
+        `Already in Ecwid as order ${stored.id}: an earlier attempt created it (found by its externalOrderId ${victim}); linked, not sent again.`,
+      );
+    } finally {
+      await b?.stop();
+      await a.stop();
+    }
+  });
 });
