@@ -20,6 +20,7 @@ import {
   FLOW_KINDS,
   mergeSettings,
   STOCK_FLOWS,
+  UNUSED_SETTINGS,
   type FlowKindName,
   type FlowSettingsData,
   type StockCalculationName,
@@ -113,6 +114,14 @@ export class FlowService {
     }
     if (enabled && !this.registry.has(kind))
       throw badInput(`The flow ${kind} is not available in this version of the gateway yet.`);
+    const unused = (UNUSED_SETTINGS[kind] ?? []).filter(
+      (k) => input.settings?.[k] !== undefined && input.settings?.[k] !== null,
+    );
+    if (unused.length) {
+      throw badInput(
+        `${kind} does not use the setting${unused.length > 1 ? "s" : ""} ${unused.join(", ")}; leave ${unused.length > 1 ? "them" : "it"} out.`,
+      );
+    }
     const settings = applySettings(current.settings, input.settings ?? {});
     if (settings.useDefaultDebtor && !settings.defaultDebtor) {
       throw badInput(

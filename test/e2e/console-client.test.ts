@@ -71,12 +71,12 @@ describe("console GraphQL client", () => {
       .request(ConfigureFlowDocument, {
         integrationId: w.integrationId,
         flow: "PRODUCTS_ECWID_TO_CCV",
-        input: { enabled: true },
+        input: { settings: { orderStatuses: ["PAID"] } },
       })
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(GatewayError);
     expect((refused as GatewayError).code).toBe("BAD_USER_INPUT");
-    expect((refused as GatewayError).message).toMatch(/not available/);
+    expect((refused as GatewayError).message).toMatch(/does not use the setting orderStatuses/);
     key = undefined; // signed out: the key is read per request
     const anonymous = await client
       .request(RunSyncDocument, { integrationId: w.integrationId, flow: "ORDERS_ECWID_TO_CCV" })

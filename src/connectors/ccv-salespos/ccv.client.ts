@@ -757,6 +757,14 @@ export class CcvClient {
     return this.create<CcvProductAttributeValue>(`/products/${productId}/productattributevalues`, input);
   }
 
+  /** PATCH /productattributevalues/{id} (CCV §5.4): the value's extra price on this product, its positions */
+  async updateProductAttributeValue(
+    id: Id,
+    patch: { price?: number; position?: number; optionposition?: number },
+  ): Promise<void> {
+    await this.write("PATCH", `/productattributevalues/${id}`, patch);
+  }
+
   async listAttributeCombinations(productId: Id): Promise<CcvAttributeCombination[]> {
     return this.list<CcvAttributeCombination>(`/products/${productId}/attributecombinations`);
   }

@@ -53,3 +53,12 @@ export const isFlowKind = (s: string): s is FlowKindName => (FLOW_KINDS as reado
 
 /** Stock flows mirror absolute figures: at most one direction may be the master per integration. */
 export const STOCK_FLOWS: FlowKindName[] = ["STOCK_ECWID_TO_CCV", "STOCK_CCV_TO_ECWID"];
+
+/**
+ * Settings a flow does not use: configureFlow refuses them with a clear error instead of storing
+ * them silently. Flows not listed here accept every setting (as before).
+ */
+export const UNUSED_SETTINGS: Partial<Record<FlowKindName, (keyof FlowSettingsData)[]>> = {
+  PRODUCTS_ECWID_TO_CCV: ["orderStatuses", "useDefaultDebtor", "defaultDebtor", "stockCalculation"],
+  PRODUCTS_CCV_TO_ECWID: ["orderStatuses", "useDefaultDebtor", "defaultDebtor", "stockCalculation"],
+};

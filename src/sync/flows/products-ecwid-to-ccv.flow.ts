@@ -1,0 +1,395 @@
+import { CCV_PRICES_INCLUDE_VAT_WHEN_UNSET } from "../../connectors/ccv-salespos/ccv.vendor-facts";
+import type { CcvProduct, CcvProductCreate, CcvProductPatch } from "../../connectors/ccv-salespos";
+import type { EcwidProduct, EcwidProductFilters } from "../../connectors/ecwid";
+import { toNumber } from "../../domain/money";
+import { diffFields, hashOf } from "../engine/hash";
+import {
+  ItemFailure,
+  type FlowDefinition,
+  type FlowRuntime,
+  type ItemResult,
+  type LinkWrite,
+  type SourceRecord,
+} from "../engine/flow-definition";
+import type { LinkEntity } from "../../db/entities/link.entity";
+import { ccvTariffFor, convertPrice, ecwidVatRate } from "./products/product-tax";
+import { describeRefs, skuHits } from "./products/sku-resolution";
+import { syncVariantsToCcv, ecwidVariantAxes } from "./products/ecwid-to-ccv-variants";
+
+/**
+ * PRODUCTS_ECWID_TO_CCV (ARCHITECTURE §4): Ecwid products are created or updated in CCV SalesPOS,
+ * matched by their PRODUCT link, else by SKU; a product without SKU, or whose SKU is used twice on
+ * a side, is skipped with a reason naming the products, never guessed. Each field follows its
+ * mapping's write policy (a CREATE_ONLY long description is written once; later edits in CCV are
+ * kept). A product deleted in Ecwid is deactivated in CCV, never deleted. Products with variations
+ * get CCV attributes, values and attribute combinations (./products/ecwid-to-ccv-variants.ts).
+ */
+
+/** an Ecwid product that no longer exists (webhook `product.deleted`, or Ecwid's deleted list) */
+interface DeletedProduct {
+  id: number;
+  deleted: true;
+  deletedAt?: string;
+}
+
+type Payload = EcwidProduct | DeletedProduct;
+const isDeleted = (p: Payload): p is DeletedProduct => (p as DeletedProduct).deleted === true;
+
+/** what the default mappings use beyond the Ecwid product ($ctx) */
+export interface ProductContext {
+  /** the product's VAT rate in percent, e.g. "21" */
+  vatRate: string;
+  /** the CCV tax tariff the TAX_RATE value map gives for it (null when it has none: a preview) */
+  taxtariff: string | null;
+  /** Ecwid's price on the CCV shop's basis (net or gross), exact */
+  price: number;
+  ecwidPricesIncludeTax: boolean;
+  ccvPricesIncludeTax: boolean;
+  /** the flow's manageStock setting */
+  manageStock: boolean;
+}
+
+export const productsEcwidToCcv: FlowDefinition = {
+  kind: "PRODUCTS_ECWID_TO_CCV",
+  entity: "PRODUCT",
+  source: "ECWID",
+  target: "CCV_SALESPOS",
+  // an unlinked product: 2 lookups + create; a product with variants costs more (attributes, values)
+  cost: { requestsPerItem: 3, lanePerMinute: 100 },
+  webhooks: { system: "ECWID", events: ["product.created", "product.updated", "product.deleted"] },
+  defaultMappings: [
+    { target: "name", source: "name", policy: "ALWAYS" },
+    { target: "productnumber", source: "sku", policy: "ALWAYS" },
+    { target: "description", source: "description", policy: "ALWAYS" },
+    { target: "shortdescription", source: "subtitle", policy: "ALWAYS" },
+    { target: "price", expression: "$ctx.price", policy: "ALWAYS" },
+    // CCV's sell price is price − discount (CCV §5.1); Ecwid's price is what the shop sells for
+    { target: "discount", expression: "0", policy: "CREATE_ONLY" },
+    { target: "taxtariff", expression: "$ctx.taxtariff ? $ctx.taxtariff : undefined", policy: "ALWAYS" },
+    // Ecwid has no EAN field: the barcode is a product attribute of type UPC (Ecwid §6.2)
+    {
+      target: "eannumber",
+      expression: '(attributes[type in ["UPC", "EXTERNAL_EAN", "EXTERNAL_UPC"] and value != ""].value)[0]',
+      policy: "ALWAYS",
+    },
+    { target: "weight", source: "weight", policy: "ALWAYS" },
+    { target: "active", expression: "enabled != false", policy: "ALWAYS" },
+    { target: "stockenabled", expression: "$ctx.manageStock and unlimited != true", policy: "ALWAYS" },
+    // the starting quantity; afterwards the stock flows own the figure (one stock master, ARCHITECTURE §4)
+    {
+      target: "stock",
+      expression: "$ctx.manageStock and unlimited != true ? (quantity ? quantity : 0) : undefined",
+      policy: "CREATE_ONLY",
+    },
+  ],
+  valueMapCodes: {
+    TAX_RATE: (payload) => {
+      const p = payload as EcwidProduct | null;
+      return p && !isDeleted(p) ? ecwidVatRate(p, null) : null;
+    },
+  },
+
+  async *discover(rt, opts) {
+    const filters: EcwidProductFilters = opts.since ? { updatedFrom: opts.since } : {};
+    for (let offset = 0; ;) {
+      const page = await rt.clients.ecwid.searchProducts(filters, { offset });
+      if (offset === 0) opts.setExpectedTotal(page.total);
+      const items = page.items ?? [];
+      for (const p of items) yield { record: toRecord(p) };
+      offset += items.length;
+      if (items.length === 0 || offset >= page.total) break;
+    }
+    // deletions in the window, for products the gateway linked (others have nothing to deactivate)
+    if (opts.since) {
+      const seen = new Set<number>();
+      for await (const d of rt.clients.ecwid.paginateDeletedProducts({ from: opts.since })) {
+        if (seen.has(d.id)) continue;
+        seen.add(d.id);
+        if (await rt.links.byEcwid("PRODUCT", String(d.id)))
+          yield { record: toRecord({ id: d.id, deleted: true, deletedAt: d.date }) };
+      }
+    }
+  },
+
+  async fetchOne(rt, sourceId) {
+    try {
+      return toRecord(await rt.clients.ecwid.getProduct(Number(sourceId)));
+    } catch (e) {
+      // a deleted product still has to be deactivated in CCV: the item needs a record
+      if ((e as { code?: string }).code === "NOT_FOUND")
+        return toRecord({ id: Number(sourceId), deleted: true });
+      throw e;
+    }
+  },
+
+  async mappingInput(rt, record) {
+    const p = record.payload as Payload;
+    if (isDeleted(p)) return { input: p, bindings: {} };
+    return { input: p, bindings: { ctx: await productContext(rt, p, false) } };
+  },
+
+  async syncItem(rt, record): Promise<ItemResult> {
+    const p = record.payload as Payload;
+    if (isDeleted(p)) return deactivate(rt, record.id);
+
+    const sku = p.sku?.trim() ?? "";
+    if (!sku) {
+      return {
+        action: "SKIP",
+        reason: `Ecwid product ${p.id} ("${p.name}") has no SKU; products are matched by SKU, so it is not synced.`,
+      };
+    }
+    const link = await rt.links.byEcwid("PRODUCT", record.id);
+    let matched: CcvProduct | null = null;
+    if (!link) {
+      const hits = await skuHits(rt, sku);
+      const otherEcwid = hits.ecwid.filter((r) => r.productId !== record.id || r.combinationId);
+      if (otherEcwid.length) {
+        return {
+          action: "SKIP",
+          sku,
+          reason: `SKU ${sku} is used twice in Ecwid: product ${p.id} and ${describeRefs("Ecwid", otherEcwid)}. Give each its own SKU; the gateway does not guess.`,
+        };
+      }
+      if (hits.ccv.length > 1) {
+        return {
+          action: "SKIP",
+          sku,
+          reason: `SKU ${sku} is used twice in CCV SalesPOS: ${describeRefs("CCV SalesPOS", hits.ccv)}. Give each its own article number; the gateway does not guess which one Ecwid product ${p.id} is.`,
+        };
+      }
+      if (hits.ccv.length === 1) matched = await rt.clients.ccv.getProduct(hits.ccv[0].productId);
+    }
+
+    const ctx = await productContext(rt, p, true);
+    const bindings = { ctx };
+    // the hash covers what an update writes, so an unchanged product costs no CCV request
+    const steady = await rt.mappings.apply(p, { isCreate: false, bindings });
+    if (steady.errors.length) throw new ItemFailure("MAPPING", steady.errors.join("; "));
+    const hash = hashOf({ product: steady.payload, variants: ecwidVariantAxes(p) });
+
+    if (!link && !matched) return create(rt, record.id, p, sku, ctx, hash);
+    const ccvId = link ? link.ccvId : String(matched!.id);
+    if (link && link.hashToCcv === hash)
+      return { action: "SKIP", sku, targetId: ccvId, reason: "Unchanged since the last sync." };
+    const linkWrite: LinkWrite = {
+      entity: "PRODUCT",
+      ecwidId: record.id,
+      ccvId,
+      createdBy: link ? (link.createdBy as LinkWrite["createdBy"]) : "MATCHED",
+      sku,
+      hashToCcv: hash,
+    };
+    if (!rt.settings.updateExisting) {
+      return {
+        action: "SKIP",
+        sku,
+        targetId: ccvId,
+        reason: link
+          ? "Already in CCV SalesPOS; updating existing records is off."
+          : `Found in CCV SalesPOS by SKU ${sku} and linked; updating existing records is off.`,
+        links: rt.dryRun ? [] : [linkWrite],
+      };
+    }
+    return update(rt, p, sku, ccvId, matched, link, ctx, linkWrite);
+  },
+};
+
+const toRecord = (p: Payload): SourceRecord => ({
+  id: String(p.id),
+  entity: "PRODUCT",
+  sku: isDeleted(p) ? null : (p.sku ?? null),
+  payload: p,
+});
+
+const ecwidProfile = (rt: FlowRuntime) => rt.memo("ecwid:profile", () => rt.clients.ecwid.getProfile());
+const ccvProfile = (rt: FlowRuntime) => rt.memo("ccv:store-profile", () => rt.clients.ccv.getStoreProfile());
+
+/** $ctx of the mappings; `strict`: a VAT rate without TAX_RATE mapping fails the item (a preview shows the rest) */
+export async function productContext(
+  rt: FlowRuntime,
+  p: EcwidProduct,
+  strict: boolean,
+): Promise<ProductContext> {
+  const [ecwid, ccv] = await Promise.all([ecwidProfile(rt), ccvProfile(rt)]);
+  const vatRate = ecwidVatRate(p, ecwid);
+  let taxtariff: string | null = null;
+  try {
+    taxtariff = ccvTariffFor(rt.valueMaps, vatRate);
+  } catch (e) {
+    if (strict) throw e;
+  }
+  const ecwidPricesIncludeTax = ecwid.taxSettings?.pricesIncludeTax ?? false;
+  const ccvPricesIncludeTax = ccv.pricesIncludeTax ?? CCV_PRICES_INCLUDE_VAT_WHEN_UNSET;
+  return {
+    vatRate,
+    taxtariff,
+    price: toNumber(convertPrice(p.price ?? 0, vatRate, ecwidPricesIncludeTax, ccvPricesIncludeTax)),
+    ecwidPricesIncludeTax,
+    ccvPricesIncludeTax,
+    manageStock: rt.settings.manageStock,
+  };
+}
+
+/** the CCV product in the shape of the mapped payload (diffs, FILL_IF_EMPTY) */
+function currentFields(c: CcvProduct): Record<string, unknown> {
+  const { is_active, ...rest } = c;
+  return { ...rest, active: is_active };
+}
+
+async function create(
+  rt: FlowRuntime,
+  ecwidId: string,
+  p: EcwidProduct,
+  sku: string,
+  ctx: ProductContext,
+  hash: string,
+): Promise<ItemResult> {
+  const { payload, errors } = await rt.mappings.apply(p, { isCreate: true, bindings: { ctx } });
+  if (errors.length) throw new ItemFailure("MAPPING", errors.join("; "));
+  for (const required of ["name", "price", "taxtariff"]) {
+    if (payload[required] === undefined || payload[required] === null)
+      throw new ItemFailure(
+        "MAPPING",
+        `The mappings give no ${required}, which CCV SalesPOS requires to create a product.`,
+      );
+  }
+  if (payload.discount === undefined) payload.discount = 0;
+  const changes = diffFields(null, payload);
+  if (rt.dryRun) {
+    const variants = await syncVariantsToCcv(rt, p, null, ctx);
+    return {
+      action: "CREATE",
+      sku,
+      changes,
+      sentPayload: variants.planned ? { product: payload, variants: variants.planned } : payload,
+    };
+  }
+  const created = await rt.clients.ccv.createProduct(payload as unknown as CcvProductCreate);
+  const links: LinkWrite[] = [
+    {
+      entity: "PRODUCT",
+      ecwidId,
+      ccvId: String(created.id),
+      createdBy: "CCV_SALESPOS",
+      sku,
+      hashToCcv: hash,
+    },
+  ];
+  const variants = await syncVariantsToCcv(rt, p, created.id, ctx);
+  links.push(...variants.links);
+  return {
+    action: "CREATE",
+    sku,
+    targetId: String(created.id),
+    changes: [...changes, ...variants.changes],
+    sentPayload: variants.planned ? { product: payload, variants: variants.planned } : payload,
+    reason: variants.note,
+    links,
+  };
+}
+
+async function update(
+  rt: FlowRuntime,
+  p: EcwidProduct,
+  sku: string,
+  ccvId: string,
+  matched: CcvProduct | null,
+  link: LinkEntity | null,
+  ctx: ProductContext,
+  linkWrite: LinkWrite,
+): Promise<ItemResult> {
+  const current = matched ?? (await rt.clients.ccv.getProduct(ccvId));
+  const before = currentFields(current);
+  const { payload, errors } = await rt.mappings.apply(p, {
+    isCreate: false,
+    current: before,
+    bindings: { ctx },
+  });
+  if (errors.length) throw new ItemFailure("MAPPING", errors.join("; "));
+  const changes = diffFields(before, payload);
+  // a partial PATCH with only what differs (CCV §5.1): fields edited in CCV that no mapping writes stay
+  const patch: Record<string, unknown> = {};
+  for (const c of changes) patch[c.field.split(".")[0]] = payload[c.field.split(".")[0]];
+  const variants = await syncVariantsToCcv(rt, p, rt.dryRun ? Number(ccvId) : Number(ccvId), ctx);
+  const allChanges = [...changes, ...variants.changes];
+  const links = rt.dryRun ? [] : [linkWrite, ...variants.links];
+  if (!allChanges.length) {
+    return {
+      action: "SKIP",
+      sku,
+      targetId: ccvId,
+      reason: link
+        ? "CCV SalesPOS already has these values."
+        : `Found in CCV SalesPOS by SKU ${sku} with the same values; linked.`,
+      links,
+    };
+  }
+  if (!rt.dryRun && Object.keys(patch).length)
+    await rt.clients.ccv.updateProduct(ccvId, patch as CcvProductPatch);
+  return {
+    action: "UPDATE",
+    sku,
+    targetId: ccvId,
+    changes: allChanges,
+    sentPayload: variants.planned ? { product: patch, variants: variants.planned } : patch,
+    reason:
+      [link ? null : `Found in CCV SalesPOS by SKU ${sku}; linked.`, variants.note]
+        .filter(Boolean)
+        .join(" ") || null,
+    links,
+  };
+}
+
+/** deleted in Ecwid → deactivated in CCV (never deleted: its sales history stays) */
+async function deactivate(rt: FlowRuntime, ecwidId: string): Promise<ItemResult> {
+  const link = await rt.links.byEcwid("PRODUCT", ecwidId);
+  if (!link) {
+    return {
+      action: "SKIP",
+      reason: `Ecwid product ${ecwidId} no longer exists and was never synced; nothing to deactivate.`,
+    };
+  }
+  let current: CcvProduct;
+  try {
+    current = await rt.clients.ccv.getProduct(link.ccvId);
+  } catch (e) {
+    if ((e as { code?: string }).code === "NOT_FOUND")
+      return {
+        action: "SKIP",
+        targetId: link.ccvId,
+        sku: link.sku,
+        reason: `Deleted in Ecwid; CCV SalesPOS product ${link.ccvId} no longer exists either.`,
+      };
+    throw e;
+  }
+  if (!current.is_active) {
+    return {
+      action: "SKIP",
+      targetId: link.ccvId,
+      sku: link.sku,
+      reason: `Deleted in Ecwid; CCV SalesPOS product ${link.ccvId} is already inactive.`,
+    };
+  }
+  const patch = { active: false };
+  if (!rt.dryRun) await rt.clients.ccv.updateProduct(link.ccvId, patch);
+  return {
+    action: "UPDATE",
+    targetId: link.ccvId,
+    sku: link.sku,
+    changes: [{ field: "active", before: true, after: false }],
+    sentPayload: patch,
+    reason: `Deleted in Ecwid; deactivated in CCV SalesPOS (products are never deleted there).`,
+    links: rt.dryRun
+      ? []
+      : [
+          {
+            entity: "PRODUCT",
+            ecwidId,
+            ccvId: link.ccvId,
+            createdBy: link.createdBy as LinkWrite["createdBy"],
+            hashToCcv: "deleted",
+          },
+        ],
+  };
+}
