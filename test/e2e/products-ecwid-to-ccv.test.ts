@@ -261,6 +261,64 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     expect(p.targetPayload).toMatchObject({ name: "Preview", price: 20, taxtariff: "normal" });
   });
 
+  it("category links follow the CATEGORY links: added, moved, hand-made CCV links kept, later-synced categories picked up", async () => {
+    const kitchen = w.ecwid.store.createCategory({ name: "Kitchen" });
+    const garden = w.ecwid.store.createCategory({ name: "Garden" });
+    await w.gql(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: "CATEGORIES_ECWID_TO_CCV",
+      input: { enabled: true },
+    });
+    const cats = await w.waitRun(
+      (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" }))
+        .runSync.id,
+    );
+    expect(cats.status).toBe("SUCCEEDED");
+    const ccvCat = async (ecwidId: number) =>
+      Number((await links().byEcwid("CATEGORY", String(ecwidId)))!.ccvId);
+    const [ccvKitchen, ccvGarden] = [await ccvCat(kitchen), await ccvCat(garden)];
+    const byHand = w.ccv.store.createCategory({ name: "Shop only" });
+    const categoriesOf = (ccvProductId: number) =>
+      [...w.ccv.store.productToCategories.values()]
+        .filter((l) => l.product_id === ccvProductId)
+        .map((l) => l.category_id)
+        .sort((a, b) => a - b);
+
+    const id = ecwidProduct(w, { sku: "POT-1", name: "Pot", price: 6.05, categoryIds: [kitchen] });
+    await run(w, { sourceIds: [String(id)] });
+    const [pot] = ccvBySku(w, "POT-1");
+    expect(categoriesOf(pot.id)).toEqual([ccvKitchen]);
+    w.ccv.store.productToCategories.create({ product_id: pot.id, category_id: byHand.id });
+
+    w.ecwid.store.products.update(id, { categoryIds: [garden] });
+    const r = await run(w, { sourceIds: [String(id)] });
+    const item = await itemOf(w, r.id, String(id));
+    expect(item.changes).toEqual(
+      expect.arrayContaining([
+        {
+          field: "categories",
+          before: [ccvKitchen, byHand.id].sort((a, b) => a - b),
+          after: [byHand.id, ccvGarden].sort((a, b) => a - b),
+        },
+      ]),
+    );
+    expect(categoriesOf(pot.id)).toEqual([byHand.id, ccvGarden].sort((a, b) => a - b));
+
+    // a category not synced yet: said on the item; the product follows once it is linked
+    const shed = w.ecwid.store.createCategory({ name: "Shed" });
+    w.ecwid.store.products.update(id, { categoryIds: [garden, shed] });
+    const before = await run(w, { sourceIds: [String(id)] });
+    expect((await itemOf(w, before.id, String(id))).reason).toMatch(
+      new RegExp(`Ecwid category ${shed} not in CCV SalesPOS yet`),
+    );
+    await w.waitRun(
+      (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" }))
+        .runSync.id,
+    );
+    await run(w, { sourceIds: [String(id)] });
+    expect(categoriesOf(pot.id)).toEqual([byHand.id, ccvGarden, await ccvCat(shed)].sort((a, b) => a - b));
+  });
+
   it("webhooks: product.updated syncs the record; product.deleted deactivates it in CCV (never deletes)", async () => {
     const id = ecwidProduct(w, { sku: "HOOK-1", name: "Hook", price: 1.21 });
     await run(w, { sourceIds: [String(id)] });

@@ -14,7 +14,14 @@ import {
 import type { LinkEntity } from "../../db/entities/link.entity";
 import { ccvTariffFor, convertPrice, ecwidVatRate } from "./products/product-tax";
 import { describeRefs, skuHits } from "./products/sku-resolution";
-import { syncVariantsToCcv, ecwidVariantAxes } from "./products/ecwid-to-ccv-variants";
+import { syncVariantsToCcv, ecwidVariantAxes, type VariantSync } from "./products/ecwid-to-ccv-variants";
+import {
+  ccvCategoriesOf,
+  syncCategoriesToCcv,
+  type CategorySync,
+  unlinkedNote,
+  type CategoryTargets,
+} from "./products/ecwid-to-ccv-categories";
 
 /**
  * PRODUCTS_ECWID_TO_CCV (ARCHITECTURE §4): Ecwid products are created or updated in CCV SalesPOS,
@@ -166,12 +173,22 @@ export const productsEcwidToCcv: FlowDefinition = {
     // the hash covers what an update writes, so an unchanged product costs no CCV request
     const steady = await rt.mappings.apply(p, { isCreate: false, bindings });
     if (steady.errors.length) throw new ItemFailure("MAPPING", steady.errors.join("; "));
-    const hash = hashOf({ product: steady.payload, variants: ecwidVariantAxes(p) });
+    const categories = await ccvCategoriesOf(rt, p);
+    const hash = hashOf({
+      product: steady.payload,
+      variants: ecwidVariantAxes(p),
+      categories: categories.ccvIds,
+    });
 
-    if (!link && !matched) return create(rt, record.id, p, sku, ctx, hash);
+    if (!link && !matched) return create(rt, record.id, p, sku, ctx, categories, hash);
     const ccvId = link ? link.ccvId : String(matched!.id);
     if (link && link.hashToCcv === hash)
-      return { action: "SKIP", sku, targetId: ccvId, reason: "Unchanged since the last sync." };
+      return {
+        action: "SKIP",
+        sku,
+        targetId: ccvId,
+        reason: ["Unchanged since the last sync.", unlinkedNote(categories)].filter(Boolean).join(" "),
+      };
     const linkWrite: LinkWrite = {
       entity: "PRODUCT",
       ecwidId: record.id,
@@ -191,7 +208,7 @@ export const productsEcwidToCcv: FlowDefinition = {
         links: rt.dryRun ? [] : [linkWrite],
       };
     }
-    return update(rt, p, sku, ccvId, matched, link, ctx, linkWrite);
+    return update(rt, p, sku, ccvId, matched, link, ctx, categories, linkWrite);
   },
 };
 
@@ -243,6 +260,7 @@ async function create(
   p: EcwidProduct,
   sku: string,
   ctx: ProductContext,
+  categories: CategoryTargets,
   hash: string,
 ): Promise<ItemResult> {
   const { payload, errors } = await rt.mappings.apply(p, { isCreate: true, bindings: { ctx } });
@@ -258,11 +276,13 @@ async function create(
   const changes = diffFields(null, payload);
   if (rt.dryRun) {
     const variants = await syncVariantsToCcv(rt, p, null, ctx);
+    const cats = await syncCategoriesToCcv(rt, null, categories);
     return {
       action: "CREATE",
       sku,
-      changes,
-      sentPayload: variants.planned ? { product: payload, variants: variants.planned } : payload,
+      changes: [...changes, ...variants.changes, ...cats.changes],
+      sentPayload: sent(payload, variants, cats),
+      reason: notes(null, variants, cats),
     };
   }
   const created = await rt.clients.ccv.createProduct(payload as unknown as CcvProductCreate);
@@ -278,13 +298,14 @@ async function create(
   ];
   const variants = await syncVariantsToCcv(rt, p, created.id, ctx);
   links.push(...variants.links);
+  const cats = await syncCategoriesToCcv(rt, created.id, categories);
   return {
     action: "CREATE",
     sku,
     targetId: String(created.id),
-    changes: [...changes, ...variants.changes],
-    sentPayload: variants.planned ? { product: payload, variants: variants.planned } : payload,
-    reason: variants.note,
+    changes: [...changes, ...variants.changes, ...cats.changes],
+    sentPayload: sent(payload, variants, cats),
+    reason: notes(null, variants, cats),
     links,
   };
 }
@@ -297,6 +318,7 @@ async function update(
   matched: CcvProduct | null,
   link: LinkEntity | null,
   ctx: ProductContext,
+  categories: CategoryTargets,
   linkWrite: LinkWrite,
 ): Promise<ItemResult> {
   const current = matched ?? (await rt.clients.ccv.getProduct(ccvId));
@@ -311,17 +333,22 @@ async function update(
   // a partial PATCH with only what differs (CCV §5.1): fields edited in CCV that no mapping writes stay
   const patch: Record<string, unknown> = {};
   for (const c of changes) patch[c.field.split(".")[0]] = payload[c.field.split(".")[0]];
-  const variants = await syncVariantsToCcv(rt, p, rt.dryRun ? Number(ccvId) : Number(ccvId), ctx);
-  const allChanges = [...changes, ...variants.changes];
+  const variants = await syncVariantsToCcv(rt, p, Number(ccvId), ctx);
+  const cats = await syncCategoriesToCcv(rt, Number(ccvId), categories);
+  const allChanges = [...changes, ...variants.changes, ...cats.changes];
   const links = rt.dryRun ? [] : [linkWrite, ...variants.links];
   if (!allChanges.length) {
     return {
       action: "SKIP",
       sku,
       targetId: ccvId,
-      reason: link
-        ? "CCV SalesPOS already has these values."
-        : `Found in CCV SalesPOS by SKU ${sku} with the same values; linked.`,
+      reason: notes(
+        link
+          ? "CCV SalesPOS already has these values."
+          : `Found in CCV SalesPOS by SKU ${sku} with the same values; linked.`,
+        variants,
+        cats,
+      ),
       links,
     };
   }
@@ -332,13 +359,25 @@ async function update(
     sku,
     targetId: ccvId,
     changes: allChanges,
-    sentPayload: variants.planned ? { product: patch, variants: variants.planned } : patch,
-    reason:
-      [link ? null : `Found in CCV SalesPOS by SKU ${sku}; linked.`, variants.note]
-        .filter(Boolean)
-        .join(" ") || null,
+    sentPayload: sent(patch, variants, cats),
+    reason: notes(link ? null : `Found in CCV SalesPOS by SKU ${sku}; linked.`, variants, cats),
     links,
   };
+}
+
+/** the product payload alone, or with what is (to be) written for variants and categories */
+function sent(product: Record<string, unknown>, variants: VariantSync, cats: CategorySync): unknown {
+  const withCategories = cats.planned.add.length || cats.planned.remove.length;
+  if (!variants.planned && !withCategories) return product;
+  return {
+    product,
+    ...(variants.planned ? { variants: variants.planned } : {}),
+    ...(withCategories ? { categories: cats.planned } : {}),
+  };
+}
+
+function notes(first: string | null, variants: VariantSync, cats: CategorySync): string | null {
+  return [first, variants.note, cats.note].filter(Boolean).join(" ") || null;
 }
 
 /** deleted in Ecwid → deactivated in CCV (never deleted: its sales history stays) */
