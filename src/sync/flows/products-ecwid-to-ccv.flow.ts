@@ -2,7 +2,8 @@ import { CCV_PRICES_INCLUDE_VAT_WHEN_UNSET } from "../../connectors/ccv-salespos
 import type { CcvProduct, CcvProductCreate, CcvProductPatch } from "../../connectors/ccv-salespos";
 import type { EcwidProduct, EcwidProductFilters } from "../../connectors/ecwid";
 import { toNumber } from "../../domain/money";
-import { diffFields, hashOf } from "../engine/hash";
+import { diffFields } from "../engine/hash";
+import { ccvFingerprint, ecwidFingerprint, readCcvProduct } from "./products/fingerprints";
 import {
   ItemFailure,
   type FlowDefinition,
@@ -14,7 +15,7 @@ import {
 import type { LinkEntity } from "../../db/entities/link.entity";
 import { ccvTariffFor, convertPrice, ecwidVatRate } from "./products/product-tax";
 import { describeRefs, skuHits } from "./products/sku-resolution";
-import { syncVariantsToCcv, ecwidVariantAxes, type VariantSync } from "./products/ecwid-to-ccv-variants";
+import { syncVariantsToCcv, type VariantSync } from "./products/ecwid-to-ccv-variants";
 import {
   ccvCategoriesOf,
   syncCategoriesToCcv,
@@ -147,6 +148,17 @@ export const productsEcwidToCcv: FlowDefinition = {
       };
     }
     const link = await rt.links.byEcwid("PRODUCT", record.id);
+    // the Ecwid product's fingerprint (./products/fingerprints.ts): unchanged, or the gateway's own
+    // write from CCV coming back, costs no CCV request
+    const hash = await ecwidFingerprint(rt, p);
+    const categories = await ccvCategoriesOf(rt, p);
+    if (link && link.hashToCcv === hash)
+      return {
+        action: "SKIP",
+        sku,
+        targetId: link.ccvId,
+        reason: ["Unchanged since the last sync.", unlinkedNote(categories)].filter(Boolean).join(" "),
+      };
     let matched: CcvProduct | null = null;
     if (!link) {
       const hits = await skuHits(rt, sku);
@@ -165,30 +177,12 @@ export const productsEcwidToCcv: FlowDefinition = {
           reason: `SKU ${sku} is used twice in CCV SalesPOS: ${describeRefs("CCV SalesPOS", hits.ccv)}. Give each its own article number; the gateway does not guess which one Ecwid product ${p.id} is.`,
         };
       }
-      if (hits.ccv.length === 1) matched = await rt.clients.ccv.getProduct(hits.ccv[0].productId);
+      if (hits.ccv.length === 1) matched = await readCcvProduct(rt, hits.ccv[0].productId);
     }
 
     const ctx = await productContext(rt, p, true);
-    const bindings = { ctx };
-    // the hash covers what an update writes, so an unchanged product costs no CCV request
-    const steady = await rt.mappings.apply(p, { isCreate: false, bindings });
-    if (steady.errors.length) throw new ItemFailure("MAPPING", steady.errors.join("; "));
-    const categories = await ccvCategoriesOf(rt, p);
-    const hash = hashOf({
-      product: steady.payload,
-      variants: ecwidVariantAxes(p),
-      categories: categories.ccvIds,
-    });
-
     if (!link && !matched) return create(rt, record.id, p, sku, ctx, categories, hash);
     const ccvId = link ? link.ccvId : String(matched!.id);
-    if (link && link.hashToCcv === hash)
-      return {
-        action: "SKIP",
-        sku,
-        targetId: ccvId,
-        reason: ["Unchanged since the last sync.", unlinkedNote(categories)].filter(Boolean).join(" "),
-      };
     const linkWrite: LinkWrite = {
       entity: "PRODUCT",
       ecwidId: record.id,
@@ -196,6 +190,7 @@ export const productsEcwidToCcv: FlowDefinition = {
       createdBy: link ? (link.createdBy as LinkWrite["createdBy"]) : "MATCHED",
       sku,
       hashToCcv: hash,
+      ...(matched ? { hashToEcwid: ccvFingerprint(matched) } : {}),
     };
     if (!rt.settings.updateExisting) {
       return {
@@ -299,6 +294,8 @@ async function create(
   const variants = await syncVariantsToCcv(rt, p, created.id, ctx);
   links.push(...variants.links);
   const cats = await syncCategoriesToCcv(rt, created.id, categories);
+  // the CCV product as the gateway left it: PRODUCTS_CCV_TO_ECWID will not send it back
+  links[0].hashToEcwid = ccvFingerprint(await readCcvProduct(rt, created.id));
   return {
     action: "CREATE",
     sku,
@@ -321,7 +318,7 @@ async function update(
   categories: CategoryTargets,
   linkWrite: LinkWrite,
 ): Promise<ItemResult> {
-  const current = matched ?? (await rt.clients.ccv.getProduct(ccvId));
+  const current = matched ?? (await readCcvProduct(rt, ccvId));
   const before = currentFields(current);
   const { payload, errors } = await rt.mappings.apply(p, {
     isCreate: false,
@@ -338,6 +335,8 @@ async function update(
   const allChanges = [...changes, ...variants.changes, ...cats.changes];
   const links = rt.dryRun ? [] : [linkWrite, ...variants.links];
   if (!allChanges.length) {
+    if (!variants.planned) linkWrite.hashToEcwid = ccvFingerprint(current);
+    else if (!rt.dryRun) linkWrite.hashToEcwid = ccvFingerprint(await readCcvProduct(rt, ccvId));
     return {
       action: "SKIP",
       sku,
@@ -354,6 +353,7 @@ async function update(
   }
   if (!rt.dryRun && Object.keys(patch).length)
     await rt.clients.ccv.updateProduct(ccvId, patch as CcvProductPatch);
+  if (!rt.dryRun) linkWrite.hashToEcwid = ccvFingerprint(await readCcvProduct(rt, ccvId));
   return {
     action: "UPDATE",
     sku,
@@ -391,7 +391,7 @@ async function deactivate(rt: FlowRuntime, ecwidId: string): Promise<ItemResult>
   }
   let current: CcvProduct;
   try {
-    current = await rt.clients.ccv.getProduct(link.ccvId);
+    current = await readCcvProduct(rt, link.ccvId);
   } catch (e) {
     if ((e as { code?: string }).code === "NOT_FOUND")
       return {
@@ -412,6 +412,7 @@ async function deactivate(rt: FlowRuntime, ecwidId: string): Promise<ItemResult>
   }
   const patch = { active: false };
   if (!rt.dryRun) await rt.clients.ccv.updateProduct(link.ccvId, patch);
+  const after = rt.dryRun ? null : ccvFingerprint(await readCcvProduct(rt, link.ccvId));
   return {
     action: "UPDATE",
     targetId: link.ccvId,
@@ -428,6 +429,7 @@ async function deactivate(rt: FlowRuntime, ecwidId: string): Promise<ItemResult>
             ccvId: link.ccvId,
             createdBy: link.createdBy as LinkWrite["createdBy"],
             hashToCcv: "deleted",
+            ...(after ? { hashToEcwid: after } : {}),
           },
         ],
   };
