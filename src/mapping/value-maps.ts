@@ -73,6 +73,19 @@ export class ValueMaps {
     return v;
   }
 
+  /**
+   * The codes that map to `to` (the reverse direction of a map, e.g. a CCV tax tariff back to the
+   * Ecwid rate); exact first, then case-insensitive; the default entry ("*") is not a code.
+   */
+  reverse(kind: ValueMapKindName, to: string | null | undefined): string[] {
+    const m = this.maps.get(kind);
+    if (!m) return [];
+    const key = (to ?? "").trim();
+    const exact = [...m].filter(([k, v]) => k !== "*" && v === key).map(([k]) => k);
+    if (exact.length) return exact;
+    return [...m].filter(([k, v]) => k !== "*" && v.toLowerCase() === key.toLowerCase()).map(([k]) => k);
+  }
+
   has(kind: ValueMapKindName): boolean {
     return (this.maps.get(kind)?.size ?? 0) > 0;
   }

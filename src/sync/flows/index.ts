@@ -2,6 +2,7 @@ import type { FlowDefinition } from "../engine/flow-definition";
 import { categoriesEcwidToCcv } from "./categories-ecwid-to-ccv.flow";
 import { ordersCcvToEcwid } from "./orders-ccv-to-ecwid.flow";
 import { ordersEcwidToCcv } from "./orders-ecwid-to-ccv.flow";
+import { productsCcvToEcwid } from "./products-ccv-to-ecwid.flow";
 import { productsEcwidToCcv } from "./products-ecwid-to-ccv.flow";
 
 /** Every flow the gateway ships. */
@@ -10,4 +11,5 @@ export const ALL_FLOWS: FlowDefinition[] = [
   ordersCcvToEcwid,
   ordersEcwidToCcv,
   productsEcwidToCcv,
+  productsCcvToEcwid,
 ];

@@ -1,0 +1,391 @@
+import { CCV_PRICES_INCLUDE_VAT_WHEN_UNSET } from "../../connectors/ccv-salespos/ccv.vendor-facts";
+import type { CcvProduct } from "../../connectors/ccv-salespos";
+import type { EcwidProduct, EcwidProductWrite } from "../../connectors/ecwid";
+import { dec, toNumber } from "../../domain/money";
+import { diffFields } from "../engine/hash";
+import {
+  ItemFailure,
+  type FlowDefinition,
+  type FlowRuntime,
+  type ItemResult,
+  type LinkWrite,
+  type SourceRecord,
+} from "../engine/flow-definition";
+import { convertPrice } from "./products/product-tax";
+import { ccvFingerprint, ecwidFingerprint, readCcvProduct } from "./products/fingerprints";
+import { describeRefs, skuHits } from "./products/sku-resolution";
+
+/**
+ * PRODUCTS_CCV_TO_ECWID (ARCHITECTURE §4): CCV SalesPOS products are created or updated in Ecwid,
+ * matched by their PRODUCT link, else by SKU (CCV `productnumber`); the same rules as the other
+ * direction: no SKU or a SKU used twice → skipped with a reason naming the products; per-field
+ * write policies; a product deleted in CCV is disabled in Ecwid (never deleted). With both
+ * directions on, the per-direction fingerprints on the link (./products/fingerprints.ts) make a
+ * change travel once. Variants (attribute combinations) are not written to Ecwid by this version.
+ */
+
+interface DeletedProduct {
+  id: number;
+  deleted: true;
+}
+type Payload = CcvProduct | DeletedProduct;
+const isDeleted = (p: Payload): p is DeletedProduct => (p as DeletedProduct).deleted === true;
+
+export interface CcvProductContext {
+  /** the VAT rate (percent) the TAX_RATE value map gives for the product's CCV tax tariff */
+  vatRate: string | null;
+  /** the Ecwid `tax` object for that rate (null when it cannot be told: a preview) */
+  tax: { taxable: boolean; enabledManualTaxes?: number[] } | null;
+  /** the CCV sell price (price − discount) on Ecwid's tax basis, exact */
+  price: number | null;
+  manageStock: boolean;
+}
+
+export const productsCcvToEcwid: FlowDefinition = {
+  kind: "PRODUCTS_CCV_TO_ECWID",
+  entity: "PRODUCT",
+  source: "CCV_SALESPOS",
+  target: "ECWID",
+  cost: { requestsPerItem: 3, lanePerMinute: 150 },
+  webhooks: { system: "CCV_SALESPOS", events: ["products.created", "products.updated", "products.deleted"] },
+  defaultMappings: [
+    { target: "name", source: "name", policy: "ALWAYS" },
+    { target: "sku", source: "productnumber", policy: "ALWAYS" },
+    // CCV gives "" or null for a text never set, Ecwid leaves the field out: no value is no write
+    { target: "description", expression: "description ? description : undefined", policy: "ALWAYS" },
+    { target: "subtitle", expression: "shortdescription ? shortdescription : undefined", policy: "ALWAYS" },
+    { target: "price", expression: "$ctx.price", policy: "ALWAYS" },
+    { target: "tax", expression: "$ctx.tax ? $ctx.tax : undefined", policy: "ALWAYS" },
+    { target: "enabled", expression: "is_active = true", policy: "ALWAYS" },
+    { target: "weight", expression: "weight ? weight : undefined", policy: "ALWAYS" },
+    // Ecwid keeps the barcode as the UPC attribute, written by alias (Ecwid §6.5)
+    {
+      target: "attributes",
+      expression: 'eannumber ? [{"alias": "UPC", "value": eannumber}] : undefined',
+      policy: "ALWAYS",
+    },
+    { target: "unlimited", expression: "$ctx.manageStock ? stockenabled = false : true", policy: "ALWAYS" },
+    // the starting quantity (Ecwid counts whole units); afterwards the stock flows own the figure
+    {
+      target: "quantity",
+      expression: "$ctx.manageStock and stockenabled != false ? $floor(stock ? stock : 0) : undefined",
+      policy: "CREATE_ONLY",
+    },
+  ],
+  valueMapCodes: {
+    TAX_RATE: (payload) => {
+      const p = payload as Payload | null;
+      return p && !isDeleted(p) ? (p.taxtariff ?? null) : null;
+    },
+  },
+
+  async *discover(rt, opts) {
+    // CCV has no changed-since filter: newest changes first, until one older than the window (CCV §3.3)
+    for await (const p of rt.clients.ccv.paginateProducts({
+      orderby: "modifydate_desc",
+      expand: ["attributecombinations"],
+    })) {
+      if (opts.since && p.modifydate && new Date(p.modifydate) < opts.since) break;
+      yield { record: toRecord(p) };
+    }
+  },
+
+  async fetchOne(rt, sourceId) {
+    try {
+      return toRecord(await readCcvProduct(rt, sourceId));
+    } catch (e) {
+      if ((e as { code?: string }).code === "NOT_FOUND")
+        return toRecord({ id: Number(sourceId), deleted: true });
+      throw e;
+    }
+  },
+
+  async mappingInput(rt, record) {
+    const p = record.payload as Payload;
+    if (isDeleted(p)) return { input: p, bindings: {} };
+    return { input: p, bindings: { ctx: await ccvProductContext(rt, p, false) } };
+  },
+
+  async syncItem(rt, record): Promise<ItemResult> {
+    const c = record.payload as Payload;
+    if (isDeleted(c)) return disable(rt, record.id);
+    const sku = c.productnumber?.trim() ?? "";
+    if (!sku) {
+      return {
+        action: "SKIP",
+        reason: `CCV SalesPOS product ${c.id} ("${c.name}") has no article number (SKU); products are matched by SKU, so it is not synced.`,
+      };
+    }
+    const hash = ccvFingerprint(c);
+    const link = await rt.links.byCcv("PRODUCT", record.id);
+    if (link && link.hashToEcwid === hash) {
+      return {
+        action: "SKIP",
+        sku,
+        targetId: link.ecwidId,
+        reason: "Unchanged since the last sync (or the gateway's own write from Ecwid).",
+      };
+    }
+    let matched: EcwidProduct | null = null;
+    if (!link) {
+      const hits = await skuHits(rt, sku);
+      const otherCcv = hits.ccv.filter((r) => r.productId !== record.id);
+      if (otherCcv.length) {
+        return {
+          action: "SKIP",
+          sku,
+          reason: `SKU ${sku} is used twice in CCV SalesPOS: product ${c.id} and ${describeRefs("CCV SalesPOS", otherCcv)}. Give each its own article number; the gateway does not guess.`,
+        };
+      }
+      if (hits.ecwid.length > 1 || hits.ecwid.some((r) => r.combinationId)) {
+        return {
+          action: "SKIP",
+          sku,
+          reason: `SKU ${sku} is used in Ecwid by ${describeRefs("Ecwid", hits.ecwid)}; the gateway does not guess which one CCV SalesPOS product ${c.id} is.`,
+        };
+      }
+      if (hits.ecwid.length === 1)
+        matched = await rt.clients.ecwid.getProduct(Number(hits.ecwid[0].productId));
+    }
+    const ctx = await ccvProductContext(rt, c, true);
+    const variantNote = (c.attributecombinations?.collection ?? []).length
+      ? `Its ${c.attributecombinations!.collection!.length} attribute combination(s) are not synced to Ecwid by this version.`
+      : null;
+
+    if (!link && !matched) {
+      const { payload, errors } = await rt.mappings.apply(c, { isCreate: true, bindings: { ctx } });
+      if (errors.length) throw new ItemFailure("MAPPING", errors.join("; "));
+      if (!payload.name)
+        throw new ItemFailure(
+          "MAPPING",
+          "The mappings give no name, which Ecwid requires to create a product.",
+        );
+      const changes = diffFields(null, payload);
+      if (rt.dryRun) return { action: "CREATE", sku, changes, sentPayload: payload, reason: variantNote };
+      const created = await rt.clients.ecwid.createProduct(payload as EcwidProductWrite);
+      const after = await rt.clients.ecwid.getProduct(created.id);
+      return {
+        action: "CREATE",
+        sku,
+        targetId: String(created.id),
+        changes,
+        sentPayload: payload,
+        reason: variantNote,
+        links: [
+          {
+            entity: "PRODUCT",
+            ecwidId: String(created.id),
+            ccvId: record.id,
+            createdBy: "ECWID",
+            sku,
+            hashToEcwid: hash,
+            hashToCcv: await ecwidFingerprint(rt, after),
+          },
+        ],
+      };
+    }
+
+    const ecwidId = link ? link.ecwidId : String(matched!.id);
+    const linkWrite: LinkWrite = {
+      entity: "PRODUCT",
+      ecwidId,
+      ccvId: record.id,
+      createdBy: link ? (link.createdBy as LinkWrite["createdBy"]) : "MATCHED",
+      sku,
+      hashToEcwid: hash,
+    };
+    if (!rt.settings.updateExisting) {
+      if (matched) linkWrite.hashToCcv = await ecwidFingerprint(rt, matched);
+      return {
+        action: "SKIP",
+        sku,
+        targetId: ecwidId,
+        reason: link
+          ? "Already in Ecwid; updating existing records is off."
+          : `Found in Ecwid by SKU ${sku} and linked; updating existing records is off.`,
+        links: rt.dryRun ? [] : [linkWrite],
+      };
+    }
+    const current = matched ?? (await rt.clients.ecwid.getProduct(Number(ecwidId)));
+    const before = currentFields(current);
+    const { payload, errors } = await rt.mappings.apply(c, {
+      isCreate: false,
+      current: before,
+      bindings: { ctx },
+    });
+    if (errors.length) throw new ItemFailure("MAPPING", errors.join("; "));
+    const changes = diffFields(before, payload);
+    const patch: Record<string, unknown> = {};
+    for (const ch of changes) patch[ch.field.split(".")[0]] = payload[ch.field.split(".")[0]];
+    if (!changes.length) {
+      linkWrite.hashToCcv = await ecwidFingerprint(rt, current);
+      return {
+        action: "SKIP",
+        sku,
+        targetId: ecwidId,
+        reason: [
+          link
+            ? "Ecwid already has these values."
+            : `Found in Ecwid by SKU ${sku} with the same values; linked.`,
+          variantNote,
+        ]
+          .filter(Boolean)
+          .join(" "),
+        links: rt.dryRun ? [] : [linkWrite],
+      };
+    }
+    if (!rt.dryRun) {
+      await rt.clients.ecwid.updateProduct(Number(ecwidId), patch as EcwidProductWrite);
+      // the Ecwid product as the gateway left it: PRODUCTS_ECWID_TO_CCV will not send it back
+      linkWrite.hashToCcv = await ecwidFingerprint(rt, await rt.clients.ecwid.getProduct(Number(ecwidId)));
+    }
+    return {
+      action: "UPDATE",
+      sku,
+      targetId: ecwidId,
+      changes,
+      sentPayload: patch,
+      reason:
+        [link ? null : `Found in Ecwid by SKU ${sku}; linked.`, variantNote].filter(Boolean).join(" ") ||
+        null,
+      links: rt.dryRun ? [] : [linkWrite],
+    };
+  },
+};
+
+const toRecord = (p: Payload): SourceRecord => ({
+  id: String(p.id),
+  entity: "PRODUCT",
+  sku: isDeleted(p) ? null : (p.productnumber ?? null),
+  payload: p,
+});
+
+const ecwidProfile = (rt: FlowRuntime) => rt.memo("ecwid:profile", () => rt.clients.ecwid.getProfile());
+const ccvProfile = (rt: FlowRuntime) => rt.memo("ccv:store-profile", () => rt.clients.ccv.getStoreProfile());
+
+/**
+ * $ctx: the product's VAT rate is its CCV tariff translated back through the TAX_RATE value map
+ * (the entries whose `to` is the tariff); the Ecwid tax is the store tax with that rate (Ecwid
+ * §10.1 `taxSettings.taxes`). `strict`: what cannot be told fails the item (a preview shows the rest).
+ */
+export async function ccvProductContext(
+  rt: FlowRuntime,
+  c: CcvProduct,
+  strict: boolean,
+): Promise<CcvProductContext> {
+  const fail = (message: string) => {
+    if (strict) throw new ItemFailure("VALUE_MAPPING", message);
+  };
+  const [ecwid, ccv] = await Promise.all([ecwidProfile(rt), ccvProfile(rt)]);
+  const tariff = c.taxtariff ?? "";
+  const rates = [...new Set(rt.valueMaps.reverse("TAX_RATE", tariff).map((r) => dec(r).toString()))];
+  let vatRate: string | null = null;
+  if (rates.length === 1) vatRate = rates[0];
+  else if (rates.length === 0)
+    fail(
+      `The CCV tax tariff "${tariff}" has no TAX_RATE value mapping: add one with setValueMappings(kind: TAX_RATE, entries: [{from: "<VAT %>", to: "${tariff}"}]).`,
+    );
+  else
+    fail(
+      `The CCV tax tariff "${tariff}" is the target of several TAX_RATE mappings (${rates.join(", ")}); keep one.`,
+    );
+  let tax: CcvProductContext["tax"] = null;
+  if (vatRate !== null) {
+    const enabledTaxes = (ecwid.taxSettings?.taxes ?? []).filter((t) => t.enabled !== false);
+    const byDefault = enabledTaxes
+      .filter((t) => t.appliedByDefault === true)
+      .reduce((sum, t) => sum.plus(dec(t.defaultTax ?? 0)), dec(0));
+    if (dec(vatRate).isZero()) tax = { taxable: false };
+    // the store's default taxes give that rate: no manual tax (what Ecwid gives a new product)
+    else if (byDefault.equals(dec(vatRate))) tax = { taxable: true, enabledManualTaxes: [] };
+    else {
+      const taxes = (ecwid.taxSettings?.taxes ?? []).filter(
+        (t) => t.enabled !== false && dec(t.defaultTax ?? 0).equals(dec(vatRate!)),
+      );
+      if (taxes.length) tax = { taxable: true, enabledManualTaxes: [taxes[0].id] };
+      else
+        fail(
+          `Ecwid has no enabled tax of ${vatRate}% for the CCV tax tariff "${tariff}"; add it in Ecwid's tax settings.`,
+        );
+    }
+  }
+  const sell = dec(c.price ?? 0).minus(dec(c.discount ?? 0));
+  const price =
+    vatRate === null
+      ? null
+      : toNumber(
+          convertPrice(
+            sell.toString(),
+            vatRate,
+            ccv.pricesIncludeTax ?? CCV_PRICES_INCLUDE_VAT_WHEN_UNSET,
+            ecwid.taxSettings?.pricesIncludeTax ?? false,
+          ),
+        );
+  return { vatRate, tax, price, manageStock: rt.settings.manageStock };
+}
+
+/** the Ecwid product in the shape of the mapped payload (diffs, FILL_IF_EMPTY) */
+function currentFields(p: EcwidProduct): Record<string, unknown> {
+  const upc = (p.attributes ?? []).find((a) => a.type === "UPC" && a.value)?.value;
+  return {
+    ...p,
+    attributes: upc ? [{ alias: "UPC", value: upc }] : undefined,
+    tax: p.tax ? { taxable: p.tax.taxable, enabledManualTaxes: p.tax.enabledManualTaxes } : undefined,
+  };
+}
+
+/** deleted in CCV → disabled in Ecwid (never deleted) */
+async function disable(rt: FlowRuntime, ccvId: string): Promise<ItemResult> {
+  const link = await rt.links.byCcv("PRODUCT", ccvId);
+  if (!link)
+    return {
+      action: "SKIP",
+      reason: `CCV SalesPOS product ${ccvId} no longer exists and was never synced; nothing to disable.`,
+    };
+  let current: EcwidProduct;
+  try {
+    current = await rt.clients.ecwid.getProduct(Number(link.ecwidId));
+  } catch (e) {
+    if ((e as { code?: string }).code === "NOT_FOUND")
+      return {
+        action: "SKIP",
+        sku: link.sku,
+        targetId: link.ecwidId,
+        reason: `Deleted in CCV SalesPOS; Ecwid product ${link.ecwidId} no longer exists either.`,
+      };
+    throw e;
+  }
+  if (current.enabled === false)
+    return {
+      action: "SKIP",
+      sku: link.sku,
+      targetId: link.ecwidId,
+      reason: `Deleted in CCV SalesPOS; Ecwid product ${link.ecwidId} is already disabled.`,
+    };
+  const patch = { enabled: false };
+  let after: string | undefined;
+  if (!rt.dryRun) {
+    await rt.clients.ecwid.updateProduct(Number(link.ecwidId), patch);
+    after = await ecwidFingerprint(rt, await rt.clients.ecwid.getProduct(Number(link.ecwidId)));
+  }
+  return {
+    action: "UPDATE",
+    sku: link.sku,
+    targetId: link.ecwidId,
+    changes: [{ field: "enabled", before: true, after: false }],
+    sentPayload: patch,
+    reason: "Deleted in CCV SalesPOS; disabled in Ecwid (products are never deleted there).",
+    links: rt.dryRun
+      ? []
+      : [
+          {
+            entity: "PRODUCT",
+            ecwidId: link.ecwidId,
+            ccvId,
+            createdBy: link.createdBy as LinkWrite["createdBy"],
+            hashToEcwid: "deleted",
+            ...(after ? { hashToCcv: after } : {}),
+          },
+        ],
+  };
+}
