@@ -86,6 +86,11 @@ export class ValueMaps {
     return [...m].filter(([k, v]) => k !== "*" && v.toLowerCase() === key.toLowerCase()).map(([k]) => k);
   }
 
+  /** every (from, to) entry of a kind, including internal kinds that are no ValueMapKind */
+  entries(kind: string): [string, string][] {
+    return [...(this.maps.get(kind) ?? new Map<string, string>())];
+  }
+
   has(kind: ValueMapKindName): boolean {
     return (this.maps.get(kind)?.size ?? 0) > 0;
   }

@@ -150,6 +150,16 @@ export const AUDITED: Record<string, AuditSpec> = {
     },
     summary: (a) => `value map ${String(a.kind)} replaced`,
   },
+  setFeatureMappings: {
+    action: "FEATURE_MAPPINGS_SET",
+    targetType: "FEATURE_MAP",
+    target: (a) => ({ id: `${String(a.integrationId)}:features`, integrationId: String(a.integrationId) }),
+    state: async (s, ws, a) => {
+      if (!(await s.integrations.find(ws, String(a.integrationId)))) return null;
+      return s.features.list(ws, String(a.integrationId));
+    },
+    summary: () => "product feature mapping replaced",
+  },
   createAlertChannel: {
     action: "ALERT_CHANNEL_CREATED",
     targetType: "ALERT_CHANNEL",

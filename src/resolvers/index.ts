@@ -1,4 +1,5 @@
 import { EventResolver } from "./event.resolver";
+import { FeatureMappingResolver } from "./feature-mapping.resolver";
 import { FlowResolver } from "./flow.resolver";
 import { IntegrationResolver } from "./integration.resolver";
 import { IntegrationHealthResolver, OpsResolver } from "./ops.resolver";
@@ -15,4 +16,5 @@ export const RESOLVERS = [
   EventResolver,
   OpsResolver,
   IntegrationHealthResolver,
+  FeatureMappingResolver,
 ] as const;

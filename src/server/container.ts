@@ -31,6 +31,7 @@ import { RecordsService } from "../sync/records/records.service";
 import { WebhookService, type WebhookAnswer } from "../sync/webhook.service";
 import { WebhookRegistrar } from "../sync/webhook-registration";
 import { ALL_FLOWS } from "../sync/flows";
+import { FeatureMappingService } from "../sync/feature-mapping.service";
 import type { GatewayMetrics } from "./metrics";
 import { OPS_JOB_TYPES } from "../ops/alerts/alert-kinds";
 import { Operations, type OpsObserver, type OpsOptions } from "../ops/ops-runtime";
@@ -224,6 +225,7 @@ export function createEngine(args: {
     alertDispatch: ops.dispatch,
     audit: ops.audit,
     privacy: new PrivacyService(ds, logger),
+    features: new FeatureMappingService(ds),
   };
   let workerStarted = false;
   return {

@@ -2,6 +2,7 @@ import type { EventBus } from "../events/event-bus";
 import type { EventLog } from "../events/event-log";
 import type { ActivityService } from "../sync/activity.service";
 import type { ConnectionService } from "../sync/connection.service";
+import type { FeatureMappingService } from "../sync/feature-mapping.service";
 import type { FlowService } from "../sync/flow.service";
 import type { RecordsService } from "../sync/records/records.service";
 import type { RunService } from "../sync/run.service";
@@ -29,4 +30,6 @@ export interface Services {
   alertDispatch: AlertDispatch;
   audit: AuditService;
   privacy: PrivacyService;
+  /** the product feature mapping (Ecwid attributes ⇄ CCV product properties) */
+  features: FeatureMappingService;
 }

@@ -265,8 +265,8 @@ const ccvProfile = (rt: FlowRuntime) => rt.memo("ccv:store-profile", () => rt.cl
 
 /**
  * $ctx: the product's VAT rate is its CCV tariff translated back through the TAX_RATE value map
- * (the entries whose `to` is the tariff); the Ecwid tax is the store tax with that rate (Ecwid
- * §10.1 `taxSettings.taxes`). `strict`: what cannot be told fails the item (a preview shows the rest).
+ * (the entries whose `to` is the tariff); the Ecwid tax is the store tax with that rate
+ * (Ecwid §10.1 `taxSettings.taxes`). `strict`: what cannot be told fails the item (a preview shows the rest).
  */
 export async function ccvProductContext(
   rt: FlowRuntime,

@@ -5,6 +5,13 @@ import { toNumber } from "../../domain/money";
 import { diffFields } from "../engine/hash";
 import { ccvFingerprint, ecwidFingerprint, readCcvProduct } from "./products/fingerprints";
 import {
+  ecwidFeatures,
+  syncFeaturesToCcv,
+  unmappedNote,
+  type FeatureSync,
+  type FeatureValues,
+} from "./products/features";
+import {
   ItemFailure,
   type FlowDefinition,
   type FlowRuntime,
@@ -152,12 +159,15 @@ export const productsEcwidToCcv: FlowDefinition = {
     // write from CCV coming back, costs no CCV request
     const hash = await ecwidFingerprint(rt, p);
     const categories = await ccvCategoriesOf(rt, p);
+    const features = await ecwidFeatures(rt, p);
     if (link && link.hashToCcv === hash)
       return {
         action: "SKIP",
         sku,
         targetId: link.ccvId,
-        reason: ["Unchanged since the last sync.", unlinkedNote(categories)].filter(Boolean).join(" "),
+        reason: ["Unchanged since the last sync.", unlinkedNote(categories), unmappedNote(features.unmapped)]
+          .filter(Boolean)
+          .join(" "),
       };
     let matched: CcvProduct | null = null;
     if (!link) {
@@ -181,7 +191,7 @@ export const productsEcwidToCcv: FlowDefinition = {
     }
 
     const ctx = await productContext(rt, p, true);
-    if (!link && !matched) return create(rt, record.id, p, sku, ctx, categories, hash);
+    if (!link && !matched) return create(rt, record.id, p, sku, ctx, { categories, features }, hash);
     const ccvId = link ? link.ccvId : String(matched!.id);
     const linkWrite: LinkWrite = {
       entity: "PRODUCT",
@@ -203,7 +213,7 @@ export const productsEcwidToCcv: FlowDefinition = {
         links: rt.dryRun ? [] : [linkWrite],
       };
     }
-    return update(rt, p, sku, ccvId, matched, link, ctx, categories, linkWrite);
+    return update(rt, p, sku, ccvId, matched, link, ctx, { categories, features }, linkWrite);
   },
 };
 
@@ -255,7 +265,7 @@ async function create(
   p: EcwidProduct,
   sku: string,
   ctx: ProductContext,
-  categories: CategoryTargets,
+  extras: Extras,
   hash: string,
 ): Promise<ItemResult> {
   const { payload, errors } = await rt.mappings.apply(p, { isCreate: true, bindings: { ctx } });
@@ -271,13 +281,14 @@ async function create(
   const changes = diffFields(null, payload);
   if (rt.dryRun) {
     const variants = await syncVariantsToCcv(rt, p, null, ctx);
-    const cats = await syncCategoriesToCcv(rt, null, categories);
+    const cats = await syncCategoriesToCcv(rt, null, extras.categories);
+    const feats = await syncFeaturesToCcv(rt, null, extras.features);
     return {
       action: "CREATE",
       sku,
-      changes: [...changes, ...variants.changes, ...cats.changes],
-      sentPayload: sent(payload, variants, cats),
-      reason: notes(null, variants, cats),
+      changes: [...changes, ...variants.changes, ...cats.changes, ...feats.changes],
+      sentPayload: sent(payload, variants, cats, feats),
+      reason: notes(null, variants, cats, feats),
     };
   }
   const created = await rt.clients.ccv.createProduct(payload as unknown as CcvProductCreate);
@@ -293,16 +304,17 @@ async function create(
   ];
   const variants = await syncVariantsToCcv(rt, p, created.id, ctx);
   links.push(...variants.links);
-  const cats = await syncCategoriesToCcv(rt, created.id, categories);
+  const cats = await syncCategoriesToCcv(rt, created.id, extras.categories);
+  const feats = await syncFeaturesToCcv(rt, created.id, extras.features);
   // the CCV product as the gateway left it: PRODUCTS_CCV_TO_ECWID will not send it back
   links[0].hashToEcwid = ccvFingerprint(await readCcvProduct(rt, created.id));
   return {
     action: "CREATE",
     sku,
     targetId: String(created.id),
-    changes: [...changes, ...variants.changes, ...cats.changes],
-    sentPayload: sent(payload, variants, cats),
-    reason: notes(null, variants, cats),
+    changes: [...changes, ...variants.changes, ...cats.changes, ...feats.changes],
+    sentPayload: sent(payload, variants, cats, feats),
+    reason: notes(null, variants, cats, feats),
     links,
   };
 }
@@ -315,7 +327,7 @@ async function update(
   matched: CcvProduct | null,
   link: LinkEntity | null,
   ctx: ProductContext,
-  categories: CategoryTargets,
+  extras: Extras,
   linkWrite: LinkWrite,
 ): Promise<ItemResult> {
   const current = matched ?? (await readCcvProduct(rt, ccvId));
@@ -331,8 +343,9 @@ async function update(
   const patch: Record<string, unknown> = {};
   for (const c of changes) patch[c.field.split(".")[0]] = payload[c.field.split(".")[0]];
   const variants = await syncVariantsToCcv(rt, p, Number(ccvId), ctx);
-  const cats = await syncCategoriesToCcv(rt, Number(ccvId), categories);
-  const allChanges = [...changes, ...variants.changes, ...cats.changes];
+  const cats = await syncCategoriesToCcv(rt, Number(ccvId), extras.categories);
+  const feats = await syncFeaturesToCcv(rt, Number(ccvId), extras.features);
+  const allChanges = [...changes, ...variants.changes, ...cats.changes, ...feats.changes];
   const links = rt.dryRun ? [] : [linkWrite, ...variants.links];
   if (!allChanges.length) {
     if (!variants.planned) linkWrite.hashToEcwid = ccvFingerprint(current);
@@ -347,6 +360,7 @@ async function update(
           : `Found in CCV SalesPOS by SKU ${sku} with the same values; linked.`,
         variants,
         cats,
+        feats,
       ),
       links,
     };
@@ -359,25 +373,43 @@ async function update(
     sku,
     targetId: ccvId,
     changes: allChanges,
-    sentPayload: sent(patch, variants, cats),
-    reason: notes(link ? null : `Found in CCV SalesPOS by SKU ${sku}; linked.`, variants, cats),
+    sentPayload: sent(patch, variants, cats, feats),
+    reason: notes(link ? null : `Found in CCV SalesPOS by SKU ${sku}; linked.`, variants, cats, feats),
     links,
   };
 }
 
 /** the product payload alone, or with what is (to be) written for variants and categories */
-function sent(product: Record<string, unknown>, variants: VariantSync, cats: CategorySync): unknown {
+function sent(
+  product: Record<string, unknown>,
+  variants: VariantSync,
+  cats: CategorySync,
+  feats: FeatureSync,
+): unknown {
   const withCategories = cats.planned.add.length || cats.planned.remove.length;
-  if (!variants.planned && !withCategories) return product;
+  const withFeatures = feats.changes.length > 0;
+  if (!variants.planned && !withCategories && !withFeatures) return product;
   return {
     product,
     ...(variants.planned ? { variants: variants.planned } : {}),
     ...(withCategories ? { categories: cats.planned } : {}),
+    ...(withFeatures ? { features: feats.changes.map((c) => ({ field: c.field, value: c.after })) } : {}),
   };
 }
 
-function notes(first: string | null, variants: VariantSync, cats: CategorySync): string | null {
-  return [first, variants.note, cats.note].filter(Boolean).join(" ") || null;
+function notes(
+  first: string | null,
+  variants: VariantSync,
+  cats: CategorySync,
+  feats: FeatureSync,
+): string | null {
+  return [first, variants.note, cats.note, feats.note].filter(Boolean).join(" ") || null;
+}
+
+/** what a product brings beyond its own fields */
+interface Extras {
+  categories: CategoryTargets;
+  features: FeatureValues;
 }
 
 /** deleted in Ecwid → deactivated in CCV (never deleted: its sales history stays) */

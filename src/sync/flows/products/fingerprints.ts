@@ -3,6 +3,7 @@ import type { EcwidProduct } from "../../../connectors/ecwid";
 import { hashOf } from "../../engine/hash";
 import type { FlowRuntime } from "../../engine/flow-definition";
 import { ccvCategoriesOf } from "./ecwid-to-ccv-categories";
+import { ecwidFeatures } from "./features";
 
 /**
  * Per-direction content hashes of a PRODUCT link (echo suppression, "unchanged" skips). Each is a
@@ -25,6 +26,7 @@ const upcOf = (attrs: EcwidProduct["attributes"]) =>
 
 export async function ecwidFingerprint(rt: FlowRuntime, p: EcwidProduct): Promise<string> {
   const categories = await ccvCategoriesOf(rt, p);
+  const features = await ecwidFeatures(rt, p);
   return hashOf({
     sku: p.sku ?? null,
     name: p.name,
@@ -54,6 +56,9 @@ export async function ecwidFingerprint(rt: FlowRuntime, p: EcwidProduct): Promis
     // the CCV categories the product's categories are linked to: a category linked later changes it
     categories: categories.ccvIds,
     unlinkedCategories: categories.unlinked,
+    // the attribute values as the feature mapping places them: a new mapping changes it too
+    features: features.mapped,
+    unmappedFeatures: features.unmapped,
   });
 }
 
