@@ -44,6 +44,8 @@ import type {
   CcvProductAttributeValue,
   CcvProductAttributeValueCreate,
   CcvProductCreate,
+  CcvProductPhoto,
+  CcvProductPhotoCreate,
   CcvProductExpand,
   CcvProductFilter,
   CcvProductPatch,
@@ -654,6 +656,22 @@ export class CcvClient {
 
   async setCombinationStock(combinationId: Id, quantity: DecimalInput): Promise<void> {
     await this.updateAttributeCombination(combinationId, { stock: toNumber(quantity) });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Product photos (§5.2)
+
+  async listProductPhotos(productId: Id): Promise<CcvProductPhoto[]> {
+    return this.list<CcvProductPhoto>(`/products/${productId}/productphotos`);
+  }
+
+  async createProductPhoto(productId: Id, input: CcvProductPhotoCreate): Promise<CcvProductPhoto> {
+    return this.create<CcvProductPhoto>(`/products/${productId}/productphotos`, input);
+  }
+
+  /** PUT: replaces all photos of the product (an empty list deletes them all) */
+  async replaceProductPhotos(productId: Id, photos: CcvProductPhotoCreate[]): Promise<void> {
+    await this.write("PUT", `/products/${productId}/productphotos`, { productphotos: photos });
   }
 
   // -------------------------------------------------------------------------------------------

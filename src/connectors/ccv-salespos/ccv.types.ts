@@ -219,6 +219,26 @@ export interface CcvCategoryTree {
   root_categories: CcvCategoryTreeNode[];
 }
 
+/** §5.2 product photo as read */
+export interface CcvProductPhoto {
+  href: string;
+  id: number;
+  filename?: string;
+  alttext?: string | null;
+  is_mainphoto: boolean;
+  /** the image URL */
+  deeplink?: string;
+  [k: string]: unknown;
+}
+
+/** §5.2 product photo as written: `source` is base64 without a `data:` prefix */
+export interface CcvProductPhotoCreate {
+  file_type: string;
+  source: string;
+  alttext?: string;
+  is_mainphoto?: boolean;
+}
+
 export interface CcvProductToCategory {
   href: string;
   id: number;

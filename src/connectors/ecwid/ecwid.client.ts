@@ -5,8 +5,10 @@ import {
   credentialFingerprint,
   HttpTransport,
   isConnectorError,
+  STRICT_UPSTREAMS,
   type ConnectorDeps,
   type HttpMethod,
+  type UpstreamPolicy,
 } from "../http";
 import { toUnixSeconds } from "./ecwid.dates";
 import { classifyEcwidResponse, isEcwidMissingScope } from "./ecwid.errors";
@@ -256,8 +258,14 @@ export class EcwidClient {
   private readonly transport: HttpTransport;
   private readonly batchPollIntervalMs: number;
   private readonly batchTimeoutMs: number;
+  /**
+   * which addresses this gateway connects to (its vendor transports' policy): anything else the
+   * gateway fetches for this store, such as product image bytes, is judged by the same rule
+   */
+  readonly upstreams: UpstreamPolicy;
 
   constructor(conn: EcwidConnection, deps: ConnectorDeps, opts: EcwidClientOptions = {}) {
+    this.upstreams = deps.transport?.upstreams ?? STRICT_UPSTREAMS;
     this.storeId = conn.storeId;
     this.token = conn.token;
     const apiBase = (conn.apiBaseUrl ?? ECWID_DEFAULT_API_BASE_URL).replace(/\/+$/, "");

@@ -5,3 +5,4 @@ export * from "./transport";
 export * from "./fingerprint";
 export * from "./connector-deps";
 export * from "./upstream-guard";
+export * from "./image-fetch";

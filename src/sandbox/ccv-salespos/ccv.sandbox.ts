@@ -40,6 +40,7 @@ import { productsRoutes } from "./resources/products.resource";
 import { propertiesRoutes } from "./resources/properties.resource";
 import { usersRoutes } from "./resources/users.resource";
 import { webhooksRoutes } from "./resources/webhooks.resource";
+import { photosRoutes } from "./resources/photos.resource";
 import { webshopsRoutes } from "./resources/webshops.resource";
 
 /**
@@ -107,6 +108,7 @@ const RESOURCE_ROUTES: ((api: CcvRouter, store: CcvStore) => void)[] = [
   ordersRoutes,
   usersRoutes,
   webhooksRoutes,
+  photosRoutes,
 ];
 
 /** The resource names of the API root listing (`GET /`). */
@@ -143,7 +145,6 @@ const NOT_SIMULATED = new Set([
   "apicredentialdevices",
   "apicredentialdevicesettings",
   "status",
-  "productphotos",
   "productvariations",
   "productkeywords",
   "productreviews",

@@ -20,6 +20,7 @@ import {
 import { CcvUsers, type UserRec } from "./resources/users.resource";
 import { CcvPackages, CcvPaymethods, CcvWebshop, type CcvSandboxSeed } from "./resources/webshops.resource";
 import { CcvWebhooks } from "./resources/webhooks.resource";
+import { CcvProductPhotos } from "./resources/photos.resource";
 
 /**
  * The CCV sandbox's in-memory shop: one table per resource (each defined with its behaviour,
@@ -46,6 +47,7 @@ export type {
   PropertyValueRec,
 } from "./resources/properties.resource";
 export type { UserRec } from "./resources/users.resource";
+export type { PhotoRec } from "./resources/photos.resource";
 export type { WebhookRec } from "./resources/webhooks.resource";
 export type { CcvSandboxSeed, PackageRec, PaymethodRec } from "./resources/webshops.resource";
 
@@ -90,6 +92,7 @@ export class CcvStore {
   readonly orders: CcvOrders;
   readonly users: CcvUsers;
   readonly webhooks: CcvWebhooks;
+  readonly productPhotos: CcvProductPhotos;
 
   private sink: Emit = () => undefined;
   private muted = false;
@@ -113,6 +116,7 @@ export class CcvStore {
     this.orders = new CcvOrders(this);
     this.users = new CcvUsers(this);
     this.webhooks = new CcvWebhooks(this);
+    this.productPhotos = new CcvProductPhotos(this);
   }
 
   /** The server wires webhook delivery here. */

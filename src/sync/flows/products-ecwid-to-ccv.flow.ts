@@ -4,6 +4,7 @@ import type { EcwidProduct, EcwidProductFilters } from "../../connectors/ecwid";
 import { toNumber } from "../../domain/money";
 import { diffFields } from "../engine/hash";
 import { ccvFingerprint, ecwidFingerprint, readCcvProduct } from "./products/fingerprints";
+import { syncImagesToCcv, type ImageSync } from "./products/images";
 import {
   ecwidFeatures,
   syncFeaturesToCcv,
@@ -280,43 +281,44 @@ async function create(
   if (payload.discount === undefined) payload.discount = 0;
   const changes = diffFields(null, payload);
   if (rt.dryRun) {
-    const variants = await syncVariantsToCcv(rt, p, null, ctx);
-    const cats = await syncCategoriesToCcv(rt, null, extras.categories);
-    const feats = await syncFeaturesToCcv(rt, null, extras.features);
-    return {
-      action: "CREATE",
-      sku,
-      changes: [...changes, ...variants.changes, ...cats.changes, ...feats.changes],
-      sentPayload: sent(payload, variants, cats, feats),
-      reason: notes(null, variants, cats, feats),
-    };
+    const parts = await syncParts(rt, p, null, ctx, extras);
+    return withImageOutcome(
+      {
+        action: "CREATE",
+        sku,
+        changes: [...changes, ...partChanges(parts)],
+        sentPayload: sent(payload, parts),
+        reason: notes(null, parts),
+      },
+      parts,
+      null,
+    );
   }
   const created = await rt.clients.ccv.createProduct(payload as unknown as CcvProductCreate);
-  const links: LinkWrite[] = [
-    {
-      entity: "PRODUCT",
-      ecwidId,
-      ccvId: String(created.id),
-      createdBy: "CCV_SALESPOS",
-      sku,
-      hashToCcv: hash,
-    },
-  ];
-  const variants = await syncVariantsToCcv(rt, p, created.id, ctx);
-  links.push(...variants.links);
-  const cats = await syncCategoriesToCcv(rt, created.id, extras.categories);
-  const feats = await syncFeaturesToCcv(rt, created.id, extras.features);
-  // the CCV product as the gateway left it: PRODUCTS_CCV_TO_ECWID will not send it back
-  links[0].hashToEcwid = ccvFingerprint(await readCcvProduct(rt, created.id));
-  return {
-    action: "CREATE",
+  const link: LinkWrite = {
+    entity: "PRODUCT",
+    ecwidId,
+    ccvId: String(created.id),
+    createdBy: "CCV_SALESPOS",
     sku,
-    targetId: String(created.id),
-    changes: [...changes, ...variants.changes, ...cats.changes, ...feats.changes],
-    sentPayload: sent(payload, variants, cats, feats),
-    reason: notes(null, variants, cats, feats),
-    links,
+    hashToCcv: hash,
   };
+  const parts = await syncParts(rt, p, created.id, ctx, extras);
+  // the CCV product as the gateway left it: PRODUCTS_CCV_TO_ECWID will not send it back
+  link.hashToEcwid = ccvFingerprint(await readCcvProduct(rt, created.id));
+  return withImageOutcome(
+    {
+      action: "CREATE",
+      sku,
+      targetId: String(created.id),
+      changes: [...changes, ...partChanges(parts)],
+      sentPayload: sent(payload, parts),
+      reason: notes(null, parts),
+      links: [link, ...parts.variants.links],
+    },
+    parts,
+    link,
+  );
 }
 
 async function update(
@@ -342,74 +344,115 @@ async function update(
   // a partial PATCH with only what differs (CCV §5.1): fields edited in CCV that no mapping writes stay
   const patch: Record<string, unknown> = {};
   for (const c of changes) patch[c.field.split(".")[0]] = payload[c.field.split(".")[0]];
-  const variants = await syncVariantsToCcv(rt, p, Number(ccvId), ctx);
-  const cats = await syncCategoriesToCcv(rt, Number(ccvId), extras.categories);
-  const feats = await syncFeaturesToCcv(rt, Number(ccvId), extras.features);
-  const allChanges = [...changes, ...variants.changes, ...cats.changes, ...feats.changes];
-  const links = rt.dryRun ? [] : [linkWrite, ...variants.links];
-  if (!allChanges.length) {
-    if (!variants.planned) linkWrite.hashToEcwid = ccvFingerprint(current);
-    else if (!rt.dryRun) linkWrite.hashToEcwid = ccvFingerprint(await readCcvProduct(rt, ccvId));
-    return {
-      action: "SKIP",
-      sku,
-      targetId: ccvId,
-      reason: notes(
-        link
-          ? "CCV SalesPOS already has these values."
-          : `Found in CCV SalesPOS by SKU ${sku} with the same values; linked.`,
-        variants,
-        cats,
-        feats,
-      ),
-      links,
-    };
-  }
   if (!rt.dryRun && Object.keys(patch).length)
     await rt.clients.ccv.updateProduct(ccvId, patch as CcvProductPatch);
+  const parts = await syncParts(rt, p, Number(ccvId), ctx, extras);
+  const allChanges = [...changes, ...partChanges(parts)];
+  const links = rt.dryRun ? [] : [linkWrite, ...parts.variants.links];
+  if (!allChanges.length) {
+    if (!parts.variants.planned) linkWrite.hashToEcwid = ccvFingerprint(current);
+    else if (!rt.dryRun) linkWrite.hashToEcwid = ccvFingerprint(await readCcvProduct(rt, ccvId));
+    return withImageOutcome(
+      {
+        action: "SKIP",
+        sku,
+        targetId: ccvId,
+        reason: notes(
+          link
+            ? "CCV SalesPOS already has these values."
+            : `Found in CCV SalesPOS by SKU ${sku} with the same values; linked.`,
+          parts,
+        ),
+        links,
+      },
+      parts,
+      rt.dryRun ? null : linkWrite,
+    );
+  }
   if (!rt.dryRun) linkWrite.hashToEcwid = ccvFingerprint(await readCcvProduct(rt, ccvId));
-  return {
-    action: "UPDATE",
-    sku,
-    targetId: ccvId,
-    changes: allChanges,
-    sentPayload: sent(patch, variants, cats, feats),
-    reason: notes(link ? null : `Found in CCV SalesPOS by SKU ${sku}; linked.`, variants, cats, feats),
-    links,
-  };
-}
-
-/** the product payload alone, or with what is (to be) written for variants and categories */
-function sent(
-  product: Record<string, unknown>,
-  variants: VariantSync,
-  cats: CategorySync,
-  feats: FeatureSync,
-): unknown {
-  const withCategories = cats.planned.add.length || cats.planned.remove.length;
-  const withFeatures = feats.changes.length > 0;
-  if (!variants.planned && !withCategories && !withFeatures) return product;
-  return {
-    product,
-    ...(variants.planned ? { variants: variants.planned } : {}),
-    ...(withCategories ? { categories: cats.planned } : {}),
-    ...(withFeatures ? { features: feats.changes.map((c) => ({ field: c.field, value: c.after })) } : {}),
-  };
-}
-
-function notes(
-  first: string | null,
-  variants: VariantSync,
-  cats: CategorySync,
-  feats: FeatureSync,
-): string | null {
-  return [first, variants.note, cats.note, feats.note].filter(Boolean).join(" ") || null;
+  return withImageOutcome(
+    {
+      action: "UPDATE",
+      sku,
+      targetId: ccvId,
+      changes: allChanges,
+      sentPayload: sent(patch, parts),
+      reason: notes(link ? null : `Found in CCV SalesPOS by SKU ${sku}; linked.`, parts),
+      links,
+    },
+    parts,
+    rt.dryRun ? null : linkWrite,
+  );
 }
 
 /** what a product brings beyond its own fields */
 interface Extras {
   categories: CategoryTargets;
   features: FeatureValues;
+}
+
+/** the parts of a product beyond its own fields, as synced (or planned in a dry run) */
+interface Parts {
+  variants: VariantSync;
+  cats: CategorySync;
+  feats: FeatureSync;
+  imgs: ImageSync;
+}
+
+async function syncParts(
+  rt: FlowRuntime,
+  p: EcwidProduct,
+  ccvId: number | null,
+  ctx: ProductContext,
+  extras: Extras,
+): Promise<Parts> {
+  return {
+    variants: await syncVariantsToCcv(rt, p, ccvId, ctx),
+    cats: await syncCategoriesToCcv(rt, ccvId, extras.categories),
+    feats: await syncFeaturesToCcv(rt, ccvId, extras.features),
+    imgs: await syncImagesToCcv(rt, ccvId, String(p.id), p),
+  };
+}
+
+const partChanges = (x: Parts) => [
+  ...x.variants.changes,
+  ...x.cats.changes,
+  ...x.feats.changes,
+  ...x.imgs.changes,
+];
+
+/** the product payload alone, or with what is (to be) written for its other parts */
+function sent(product: Record<string, unknown>, x: Parts): unknown {
+  const withCategories = x.cats.planned.add.length || x.cats.planned.remove.length;
+  const withFeatures = x.feats.changes.length > 0;
+  const withImages = x.imgs.planned !== undefined;
+  if (!x.variants.planned && !withCategories && !withFeatures && !withImages) return product;
+  return {
+    product,
+    ...(x.variants.planned ? { variants: x.variants.planned } : {}),
+    ...(withCategories ? { categories: x.cats.planned } : {}),
+    ...(withFeatures ? { features: x.feats.changes.map((c) => ({ field: c.field, value: c.after })) } : {}),
+    ...(withImages ? { images: x.imgs.planned } : {}),
+  };
+}
+
+function notes(first: string | null, x: Parts): string | null {
+  return [first, x.variants.note, x.cats.note, x.feats.note, x.imgs.note].filter(Boolean).join(" ") || null;
+}
+
+/**
+ * An image that could not be fetched fails the item (the rest is written and linked); the link
+ * keeps no hash, so the next run tries the product again.
+ */
+function withImageOutcome(r: ItemResult, x: Parts, link: LinkWrite | null): ItemResult {
+  if (!x.imgs.failure) return r;
+  if (link) link.hashToCcv = "";
+  return {
+    ...r,
+    status: "FAILED",
+    errorCode: "IMAGE",
+    reason: [x.imgs.failure, r.reason].filter(Boolean).join(" "),
+  };
 }
 
 /** deleted in Ecwid → deactivated in CCV (never deleted: its sales history stays) */

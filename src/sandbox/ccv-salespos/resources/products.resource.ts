@@ -193,6 +193,7 @@ export class CcvProducts extends CcvTable<ProductRec> {
       s.productToCategories,
       s.productToPropertyGroups,
       s.propertyValues,
+      s.productPhotos,
     ] as Map<number, { product_id: number }>[]) {
       for (const [k, v] of table) if (v.product_id === id) table.delete(k);
     }
@@ -267,12 +268,16 @@ export class CcvProducts extends CcvTable<ProductRec> {
       ordering_without_stock: p.ordering_without_stock,
       weight: p.weight,
       ...p.extra,
-      productmainphoto: null,
+      productmainphoto: s.productPhotos.mainOf(p.id)
+        ? s.productPhotos.url(s.productPhotos.mainOf(p.id)!)
+        : null,
       deeplink: `${s.shopRoot()}/p/${p.id}`,
       is_visible: p.active,
       can_be_ordered: p.active,
       package: pkg ? { href: this.href(`/packages/${pkg.id}`), id: pkg.id } : null,
-      productphotos: sub("productphotos", () => []),
+      productphotos: sub("productphotos", () =>
+        s.productPhotos.ofProduct(p.id).map((x) => s.productPhotos.render(x)),
+      ),
       producttocategories: sub("producttocategories", () =>
         s.productToCategories.ofProduct(p.id).map((l) => s.productToCategories.render(l)),
       ),

@@ -4,6 +4,7 @@ import { hashOf } from "../../engine/hash";
 import type { FlowRuntime } from "../../engine/flow-definition";
 import { ccvCategoriesOf } from "./ecwid-to-ccv-categories";
 import { ecwidFeatures } from "./features";
+import { ecwidImageUrls } from "./images";
 
 /**
  * Per-direction content hashes of a PRODUCT link (echo suppression, "unchanged" skips). Each is a
@@ -59,6 +60,7 @@ export async function ecwidFingerprint(rt: FlowRuntime, p: EcwidProduct): Promis
     // the attribute values as the feature mapping places them: a new mapping changes it too
     features: features.mapped,
     unmappedFeatures: features.unmapped,
+    images: ecwidImageUrls(p).map((i) => [i.url, i.main, i.alt]),
   });
 }
 
