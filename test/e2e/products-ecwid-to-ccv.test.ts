@@ -319,6 +319,43 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     expect(categoriesOf(pot.id)).toEqual([byHand.id, ccvGarden, await ccvCat(shed)].sort((a, b) => a - b));
   });
 
+  it("categories: a rename and a move follow; a category deleted in Ecwid is hidden in CCV, not deleted", async () => {
+    const runCategories = async (sourceIds?: string[]) => {
+      const q = await w.gql(RunSyncDocument, {
+        integrationId: w.integrationId,
+        flow: "CATEGORIES_ECWID_TO_CCV",
+        options: sourceIds ? { sourceIds } : undefined,
+      });
+      return w.waitRun(q.runSync.id);
+    };
+    const home = w.ecwid.store.createCategory({ name: "Home" });
+    const lamps = w.ecwid.store.createCategory({ name: "Lamps" });
+    await runCategories();
+    const ccvOf = async (id: number) =>
+      w.ccv.store.categories.require(Number((await links().byEcwid("CATEGORY", String(id)))!.ccvId));
+    w.ecwid.store.updateCategory(lamps, { name: "Lighting", parentId: home });
+    await runCategories([String(lamps)]);
+    const moved = await ccvOf(lamps);
+    expect(moved.name).toBe("Lighting");
+    expect(moved.parentcategory_id).toBe((await ccvOf(home)).id);
+
+    const id = ecwidProduct(w, { sku: "LAMP-9", name: "Lamp", price: 12.1, categoryIds: [lamps] });
+    await run(w, { sourceIds: [String(id)] });
+    const [lamp] = ccvBySku(w, "LAMP-9");
+    w.ecwid.store.categories.remove(lamps);
+    const r = await runCategories([String(lamps)]);
+    const item = await itemOf(w, r.id, String(lamps));
+    expect(item).toMatchObject({ action: "UPDATE", status: "SUCCEEDED" });
+    expect(item.reason).toMatch(/Deleted in Ecwid; hidden in CCV SalesPOS/);
+    expect((await ccvOf(lamps)).show_on_website).toBe(false);
+    // the CCV product keeps its category link
+    expect(
+      [...w.ccv.store.productToCategories.values()].some(
+        (l) => l.product_id === lamp.id && l.category_id === moved.id,
+      ),
+    ).toBe(true);
+  });
+
   it("webhooks: product.updated syncs the record; product.deleted deactivates it in CCV (never deletes)", async () => {
     const id = ecwidProduct(w, { sku: "HOOK-1", name: "Hook", price: 1.21 });
     await run(w, { sourceIds: [String(id)] });

@@ -20,7 +20,7 @@ export const categoriesEcwidToCcv: FlowDefinition = {
   source: "ECWID",
   target: "CCV_SALESPOS",
   cost: { requestsPerItem: 1, lanePerMinute: 100 },
-  webhooks: { system: "ECWID", events: ["category.created", "category.updated"] },
+  webhooks: { system: "ECWID", events: ["category.created", "category.updated", "category.deleted"] },
   defaultMappings: [
     { target: "name", source: "name", policy: "ALWAYS" },
     { target: "description", source: "description", policy: "ALWAYS" },
@@ -37,15 +37,24 @@ export const categoriesEcwidToCcv: FlowDefinition = {
   },
 
   async fetchOne(rt, sourceId) {
-    return toRecord(await rt.clients.ecwid.getCategory(Number(sourceId)));
+    try {
+      return toRecord(await rt.clients.ecwid.getCategory(Number(sourceId)));
+    } catch (e) {
+      // a deleted category is hidden in CCV: the item needs a record
+      if ((e as { code?: string }).code === "NOT_FOUND")
+        return { id: sourceId, entity: "CATEGORY", payload: { id: Number(sourceId), deleted: true } };
+      throw e;
+    }
   },
 
   async mappingInput(rt, record) {
     const c = record.payload as EcwidCategory;
+    if ((record.payload as { deleted?: boolean }).deleted) return { input: c, bindings: {} };
     return { input: c, bindings: { ctx: { parentCcvId: await parentCcvId(rt, c) } } };
   },
 
   async syncItem(rt, record): Promise<ItemResult> {
+    if ((record.payload as { deleted?: boolean }).deleted) return hideDeleted(rt, record.id);
     const c = record.payload as EcwidCategory;
     const parent = await parentCcvId(rt, c);
     if (c.parentId && parent === undefined) {
@@ -139,6 +148,49 @@ export const categoriesEcwidToCcv: FlowDefinition = {
 };
 
 const toRecord = (c: EcwidCategory): SourceRecord => ({ id: String(c.id), entity: "CATEGORY", payload: c });
+
+/**
+ * Deleted in Ecwid → hidden in CCV (`show_on_website` false), never deleted: CCV products keep their
+ * category links, and a category deleted by mistake comes back by showing it again.
+ */
+async function hideDeleted(rt: FlowRuntime, ecwidId: string): Promise<ItemResult> {
+  const link = await rt.links.byEcwid("CATEGORY", ecwidId);
+  if (!link)
+    return {
+      action: "SKIP",
+      reason: `Ecwid category ${ecwidId} no longer exists and was never synced; nothing to hide.`,
+    };
+  let current: CcvCategory;
+  try {
+    current = await rt.clients.ccv.getCategory(link.ccvId);
+  } catch (e) {
+    if ((e as { code?: string }).code === "NOT_FOUND")
+      return {
+        action: "SKIP",
+        targetId: link.ccvId,
+        reason: `Deleted in Ecwid; CCV SalesPOS category ${link.ccvId} no longer exists either.`,
+      };
+    throw e;
+  }
+  if (current.show_on_website === false)
+    return {
+      action: "SKIP",
+      targetId: link.ccvId,
+      reason: `Deleted in Ecwid; CCV SalesPOS category ${link.ccvId} is already hidden.`,
+    };
+  const patch = { show_on_website: false };
+  if (!rt.dryRun) await rt.clients.ccv.updateCategory(link.ccvId, patch);
+  return {
+    action: "UPDATE",
+    targetId: link.ccvId,
+    changes: [{ field: "show_on_website", before: current.show_on_website ?? null, after: false }],
+    sentPayload: patch,
+    reason: "Deleted in Ecwid; hidden in CCV SalesPOS (categories are never deleted there).",
+    links: rt.dryRun
+      ? []
+      : [{ entity: "CATEGORY", ecwidId, ccvId: link.ccvId, createdBy: "MATCHED", hashToCcv: "deleted" }],
+  };
+}
 
 async function parentCcvId(rt: FlowRuntime, c: EcwidCategory): Promise<number | undefined> {
   if (!c.parentId) return undefined;
