@@ -1,0 +1,204 @@
+/**
+ * A first catalogue load, PRODUCTS_ECWID_TO_CCV: BENCH_PRODUCTS Ecwid products (default 10 000)
+ * with 3 variants each, against both sandboxes (in a child process) at their real rate limits
+ * multiplied by one time factor (BENCH_TIME_FACTOR, default 100: a minute of the vendors' limits
+ * passes in 0.6 s). Then a second, unchanged run.
+ *
+ *   npx tsc -p tsconfig.build.json && node dist/bench/catalog-sync.js
+ *
+ * Prints per vendor lane the achieved rate as a ratio of its (scaled) limit (target ≥ 0.9 on the
+ * busiest lane), upstream requests per product, the gateway's CPU per product (target < 5 ms), the
+ * wall time a real first load would take at the real limits, next to the ideal those limits allow
+ * (the busiest lane's requests ÷ its limit), and what the unchanged second run cost.
+ * Env: BENCH_PRODUCTS, BENCH_TIME_FACTOR, BENCH_TIMEOUT_S (stop and report after, default 110),
+ * DATABASE_URL (default: a temporary SQLite file).
+ */
+import "reflect-metadata";
+import { fork } from "node:child_process";
+import { CCV_RATE_LIMITS } from "../src/connectors/ccv-salespos/ccv.vendor-facts";
+import { ECWID_RATE_LIMIT_PER_MINUTE } from "../src/connectors/ecwid/ecwid.vendor-facts";
+import { closeSharedAgents } from "../src/connectors/http/transport";
+import type { EcwidProduct } from "../src/connectors/ecwid";
+import { SyncRunEntity } from "../src/db/entities/sync-run.entity";
+import { CcvSandbox } from "../src/sandbox/ccv-salespos/ccv.sandbox";
+import { EcwidSandbox } from "../src/sandbox/ecwid/ecwid.sandbox";
+import { startBenchGateway } from "./bench-gateway";
+
+const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 10_000);
+const FACTOR = Number(process.env.BENCH_TIME_FACTOR ?? 100);
+const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 110);
+const SIZES = ["S", "M", "L"];
+
+const LIMITS = {
+  ecwid: ECWID_RATE_LIMIT_PER_MINUTE,
+  get: CCV_RATE_LIMITS.GET,
+  write: CCV_RATE_LIMITS.WRITE,
+  productqueries: CCV_RATE_LIMITS.PRODUCTQUERIES,
+};
+type Lane = keyof typeof LIMITS;
+
+interface Ready {
+  type: "ready";
+  ecwid: { url: string; storeId: number; token: string };
+  ccv: { baseUrl: string; publicKey: string; secretKey: string };
+}
+type Stats = Record<Lane, number> & { products: number; combinations: number };
+
+function product(i: number): EcwidProduct {
+  const sku = `BENCH-${i}`;
+  return {
+    id: 10_000_000 + i,
+    sku,
+    name: `Bench product ${i}`,
+    price: 12.1,
+    enabled: true,
+    unlimited: true,
+    tax: { taxable: true, enabledManualTaxes: [] },
+    options: [{ type: "SIZE", name: "Size", choices: SIZES.map((text) => ({ text, priceModifier: 0 })) }],
+    combinations: SIZES.map((s, j) => ({
+      id: 20_000_000 + i * 3 + j,
+      options: [{ name: "Size", value: s }],
+      sku: `${sku}-${s}`,
+      quantity: 5,
+      unlimited: false,
+    })),
+  } as EcwidProduct;
+}
+
+async function child(): Promise<void> {
+  const ecwid = await EcwidSandbox.start({
+    rateLimitPerMinute: LIMITS.ecwid * FACTOR,
+    deliverWebhooks: false,
+    seed: { products: Array.from({ length: PRODUCTS }, (_, i) => product(i)) },
+  });
+  const ccv = await CcvSandbox.start({
+    limits: {
+      get: LIMITS.get * FACTOR,
+      write: LIMITS.write * FACTOR,
+      productqueries: LIMITS.productqueries * FACTOR,
+    },
+  });
+  const ready: Ready = {
+    type: "ready",
+    ecwid: { url: ecwid.url, storeId: ecwid.storeId, token: ecwid.token },
+    ccv: { baseUrl: ccv.baseUrl, publicKey: ccv.publicKey, secretKey: ccv.secretKey },
+  };
+  process.send!(ready);
+  process.on("message", (m: { type: string }) => {
+    if (m.type !== "stats") return;
+    const ccvEntries = ccv.log.entries;
+    const stats: Stats = {
+      ecwid: ecwid.log.entries.length,
+      productqueries: ccvEntries.filter((e) => /productqueries/.test(e.path)).length,
+      get: ccvEntries.filter((e) => e.method === "GET" && !/productqueries/.test(e.path)).length,
+      write: ccvEntries.filter((e) => e.method !== "GET").length,
+      products: ccv.store.products.size,
+      combinations: ccv.store.combinations.size,
+    };
+    process.send!({ type: "stats", stats });
+  });
+}
+
+async function main(): Promise<void> {
+  const proc = fork(__filename, ["child"], { stdio: "inherit" });
+  const ready = await new Promise<Ready>((resolve) => proc.once("message", (m) => resolve(m as Ready)));
+  const stats = () =>
+    new Promise<Stats>((resolve) => {
+      proc.once("message", (m) => resolve((m as { stats: Stats }).stats));
+      proc.send({ type: "stats" });
+    });
+  const { gw, remove } = await startBenchGateway(
+    { WORKER_CONCURRENCY: "1" },
+    {
+      engine: {
+        connectors: {
+          ecwid: { requestsPerMinute: LIMITS.ecwid * FACTOR },
+          ccv: {
+            laneLimits: {
+              get: LIMITS.get * FACTOR,
+              write: LIMITS.write * FACTOR,
+              productqueries: LIMITS.productqueries * FACTOR,
+            },
+          },
+        },
+        executor: { cancelCheckMs: 1_000 },
+        queue: { pollMs: 20 },
+      },
+    },
+  );
+  const s = gw.services;
+  const { workspace } = await s.tenancy.createWorkspace("bench");
+  const integration = await s.integrations.create(
+    workspace.id,
+    "bench",
+    { storeId: ready.ecwid.storeId, token: ready.ecwid.token, apiBaseUrl: ready.ecwid.url },
+    { baseUrl: ready.ccv.baseUrl, publicKey: ready.ccv.publicKey, secretKey: ready.ccv.secretKey },
+  );
+  await s.flows.configure(workspace.id, integration.id, "PRODUCTS_ECWID_TO_CCV", { enabled: true });
+  await s.flows.setValueMappings(workspace.id, integration.id, "TAX_RATE", [{ from: "21", to: "normal" }]);
+
+  const runOnce = async (label: string) => {
+    const before = await stats();
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    const run = await s.runs.runSync(workspace.id, integration.id, "PRODUCTS_ECWID_TO_CCV", {});
+    let final: SyncRunEntity;
+    const deadline = Date.now() + TIMEOUT_S * 1000;
+    for (;;) {
+      final = (await gw.dataSource.manager.findOneByOrFail(SyncRunEntity, { id: run.id }))!;
+      if (["SUCCEEDED", "PARTIAL", "FAILED", "CANCELLED"].includes(final.status)) break;
+      if (Date.now() > deadline) {
+        await s.runs.cancelRun(workspace.id, run.id).catch(() => undefined);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    const after = await stats();
+    const n = Math.max(1, final.total);
+    const used = Object.fromEntries(
+      (Object.keys(LIMITS) as Lane[]).map((l) => [l, after[l] - before[l]]),
+    ) as Record<Lane, number>;
+    console.log(
+      `${label}: ${final.total} of ${PRODUCTS} products in ${wallS.toFixed(1)} s, status ${final.status} ` +
+        `(${final.created} created, ${final.updated} updated, ${final.skipped} skipped, ${final.failed} failed); ` +
+        `CCV now has ${after.products} products, ${after.combinations} combinations`,
+    );
+    let busiest: Lane = "write";
+    for (const l of Object.keys(LIMITS) as Lane[]) {
+      const perMin = (used[l] / wallS) * 60;
+      const ratio = perMin / (LIMITS[l] * FACTOR);
+      if (used[l] / LIMITS[l] > used[busiest] / LIMITS[busiest]) busiest = l;
+      console.log(
+        `  lane ${l.padEnd(15)} ${String(used[l]).padStart(7)} requests  ${(used[l] / n).toFixed(2)}/product  ` +
+          `achieved ${ratio.toFixed(3)} of its limit`,
+      );
+    }
+    const total = Object.values(used).reduce((a, b) => a + b, 0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const idealMin = ((used[busiest] / n) * PRODUCTS) / LIMITS[busiest];
+    const realMin = (wallS * FACTOR * (PRODUCTS / n)) / 60;
+    console.log(`  upstream requests/product ${(total / n).toFixed(2)}`);
+    console.log(`  gateway CPU per product   ${(cpuMs / n).toFixed(2)} ms (target < 5 ms)`);
+    console.log(
+      `  busiest lane ${busiest}: a real load of ${PRODUCTS} products takes ≈ ${realMin.toFixed(0)} min at this pace; ` +
+        `the limits allow ${idealMin.toFixed(0)} min (ratio ${(idealMin / realMin).toFixed(3)})`,
+    );
+    return final;
+  };
+
+  await runOnce("first load");
+  await runOnce("second, unchanged run");
+  await gw.close();
+  await closeSharedAgents();
+  proc.kill();
+  remove();
+}
+
+if (process.argv[2] === "child") void child();
+else
+  void main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
