@@ -303,9 +303,12 @@ async function create(
     sku,
     hashToCcv: hash,
   };
-  const parts = await syncParts(rt, p, created.id, ctx, extras);
-  // the CCV product as the gateway left it: PRODUCTS_CCV_TO_ECWID will not send it back
-  link.hashToEcwid = ccvFingerprint(await readCcvProduct(rt, created.id));
+  const parts = await syncParts(rt, p, created.id, ctx, extras, true);
+  // the CCV product as the gateway left it: PRODUCTS_CCV_TO_ECWID will not send it back. The answer
+  // to the POST (CCV §4.1: the created resource) or the read after the variant writes is that
+  // state; categories, features and photos are not part of the fingerprint.
+  const leftAs = parts.variants.planned ? parts.variants.readBack : created;
+  link.hashToEcwid = ccvFingerprint(leftAs ?? (await readCcvProduct(rt, created.id)));
   return withImageOutcome(
     {
       action: "CREATE",
@@ -405,10 +408,12 @@ async function syncParts(
   ccvId: number | null,
   ctx: ProductContext,
   extras: Extras,
+  /** the CCV product was created in this item (nothing to read back about its parts) */
+  created = false,
 ): Promise<Parts> {
   return {
-    variants: await syncVariantsToCcv(rt, p, ccvId, ctx),
-    cats: await syncCategoriesToCcv(rt, ccvId, extras.categories),
+    variants: await syncVariantsToCcv(rt, p, ccvId, ctx, created),
+    cats: await syncCategoriesToCcv(rt, ccvId, extras.categories, created),
     feats: await syncFeaturesToCcv(rt, ccvId, extras.features),
     imgs: await syncImagesToCcv(rt, ccvId, String(p.id), p),
   };

@@ -36,8 +36,11 @@ export async function syncCategoriesToCcv(
   rt: FlowRuntime,
   ccvProductId: number | null,
   targets: CategoryTargets,
+  /** the CCV product was created just now: it is in no category yet */
+  created = false,
 ): Promise<CategorySync> {
-  const current = ccvProductId === null ? [] : await rt.clients.ccv.listProductToCategories(ccvProductId);
+  const current =
+    ccvProductId === null || created ? [] : await rt.clients.ccv.listProductToCategories(ccvProductId);
   const have = new Set(current.map((c) => c.category_id));
   const add = targets.ccvIds.filter((id) => !have.has(id));
   const remove: { id: number; category: number }[] = [];

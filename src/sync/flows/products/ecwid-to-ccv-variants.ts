@@ -1,4 +1,5 @@
 import type {
+  CcvProduct,
   CcvAttributeCombination,
   CcvAttributeCombinationPatch,
   CcvVariantAxis,
@@ -39,6 +40,8 @@ export interface VariantSync {
   planned?: { axes: CcvVariantAxis[]; variants: CcvVariantSpec[]; deactivate: number[] };
   /** words for the item (e.g. "2 variants deactivated") */
   note: string | null;
+  /** the CCV product with its combinations as read after the variant writes (saves a read) */
+  readBack?: CcvProduct;
 }
 
 const upc = (v: EcwidVariation): string | undefined =>
@@ -97,6 +100,8 @@ export async function syncVariantsToCcv(
   p: EcwidProduct,
   ccvProductId: number | null,
   ctx: { vatRate: string; ecwidPricesIncludeTax: boolean; ccvPricesIncludeTax: boolean },
+  /** the CCV product was created just now: it has no variants, and its values get their prices on attaching */
+  created = false,
 ): Promise<VariantSync> {
   const { axes: ecwidAxes, variants: ecwidVariants } = ecwidVariantAxes(p);
   if (!ecwidAxes.length) return { links: [], changes: [], note: null };
@@ -128,7 +133,8 @@ export async function syncVariantsToCcv(
   });
 
   // what CCV has now (nothing for a product not created yet)
-  const before = ccvProductId === null ? [] : await rt.clients.ccv.listAttributeCombinations(ccvProductId);
+  const before =
+    ccvProductId === null || created ? [] : await rt.clients.ccv.listAttributeCombinations(ccvProductId);
   const choices = new Map(ecwidAxes.map((a) => [norm(a.name), new Set(a.values.map((v) => norm(v.name)))]));
   // combinations using a value of a synced axis that is no longer among Ecwid's choices
   const removed = (list: CcvAttributeCombination[]) =>
@@ -154,13 +160,13 @@ export async function syncVariantsToCcv(
   );
   if (rt.dryRun || ccvProductId === null) return { links: [], changes, planned, note: null };
 
-  const { combinations } = await rt.clients.ccv.createVariantProduct({
+  const { product: readBack, combinations } = await rt.clients.ccv.createVariantProduct({
     product: { id: ccvProductId },
     axes,
     variants: specs,
   });
   // extra prices changed in Ecwid: the value is attached already, so its price is PATCHed (CCV §5.4)
-  const pavs = await rt.clients.ccv.listProductAttributeValues(ccvProductId);
+  const pavs = created ? [] : await rt.clients.ccv.listProductAttributeValues(ccvProductId);
   for (const axis of axes) {
     for (const v of axis.values) {
       const pav = pavs.find(
@@ -194,5 +200,11 @@ export async function syncVariantsToCcv(
     notes.push(
       `${toDeactivate.length} CCV variant(s) deactivated because their choice was removed in Ecwid (${toDeactivate.map((c) => c.id).join(", ")})`,
     );
-  return { links, changes, planned, note: notes.join("; ") + "." };
+  return {
+    links,
+    changes,
+    planned,
+    note: notes.join("; ") + ".",
+    readBack: toDeactivate.length ? undefined : readBack,
+  };
 }
