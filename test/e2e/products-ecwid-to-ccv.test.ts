@@ -10,6 +10,7 @@ import {
   type ItemFieldsFragment,
   type RunFieldsFragment,
 } from "../../sdk/generated/graphql";
+import { CatalogEntryEntity } from "../../src/db/entities/catalog.entity";
 import type { ProductRec } from "../../src/sandbox/ccv-salespos/ccv.store";
 import { LinkStore } from "../../src/sync/engine/links";
 import { eventually, startWorld, type World } from "../support/world";
@@ -400,3 +401,38 @@ function ccvLinkSource(w: World, sku: string): number {
   if (!p) throw new Error(`no Ecwid product ${sku}`);
   return p.data.id;
 }
+
+describe("PRODUCTS_ECWID_TO_CCV: SKUs resolved through the catalogue index", () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+    await w.gql(SetValueMappingsDocument, {
+      integrationId: w.integrationId,
+      kind: "TAX_RATE",
+      entries: [{ from: "21", to: "normal" }],
+    });
+  });
+  afterAll(() => w.stop());
+
+  it("a product the index knows is matched without a vendor SKU search; what the flow creates is noted in the index", async () => {
+    const existing = w.ccv.store.seedProduct({ name: "Old vase", productnumber: "IDX-1", price: 5 });
+    const matched = w.ecwid.store.products.create({ sku: "IDX-1", name: "Vase", price: 12.1 });
+    const fresh = w.ecwid.store.products.create({ sku: "IDX-2", name: "Bowl", price: 12.1 });
+    const r = await run(w, { sourceIds: [String(matched), String(fresh)] });
+    expect(await itemOf(w, r.id, String(matched))).toMatchObject({
+      action: "UPDATE",
+      targetId: String(existing.id),
+    });
+    expect((await itemOf(w, r.id, String(fresh))).action).toBe("CREATE");
+    const searches = w.ccv.log.find("GET", /\/products\/?$/).filter((e) => e.query.productnumber);
+    // the index (built in full on the run's first use) had IDX-1; only the unknown IDX-2 was searched
+    expect(searches.map((e) => e.query.productnumber)).toEqual(["IDX-2"]);
+    const created = ccvBySku(w, "IDX-2")[0];
+    const rows = await w.t.gw.dataSource.manager.findBy(CatalogEntryEntity, {
+      integrationId: w.integrationId,
+      sku: "IDX-2",
+      system: "CCV_SALESPOS",
+    });
+    expect(rows.map((x) => x.productId)).toEqual([String(created.id)]);
+  });
+});

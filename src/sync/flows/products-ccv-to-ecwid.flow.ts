@@ -13,7 +13,7 @@ import {
 } from "../engine/flow-definition";
 import { convertPrice } from "./products/product-tax";
 import { ccvFingerprint, ecwidFingerprint, readCcvProduct } from "./products/fingerprints";
-import { describeRefs, skuHits } from "./products/sku-resolution";
+import { describeRefs, ecwidRefsWithSku, indexedSku } from "./products/sku-resolution";
 
 /**
  * PRODUCTS_CCV_TO_ECWID (ARCHITECTURE §4): CCV SalesPOS products are created or updated in Ecwid,
@@ -128,8 +128,7 @@ export const productsCcvToEcwid: FlowDefinition = {
     }
     let matched: EcwidProduct | null = null;
     if (!link) {
-      const hits = await skuHits(rt, sku);
-      const otherCcv = hits.ccv.filter((r) => r.productId !== record.id);
+      const otherCcv = (await indexedSku(rt, sku)).ccv.filter((r) => r.productId !== record.id);
       if (otherCcv.length) {
         return {
           action: "SKIP",
@@ -137,15 +136,22 @@ export const productsCcvToEcwid: FlowDefinition = {
           reason: `SKU ${sku} is used twice in CCV SalesPOS: product ${c.id} and ${describeRefs("CCV SalesPOS", otherCcv)}. Give each its own article number; the gateway does not guess.`,
         };
       }
-      if (hits.ecwid.length > 1 || hits.ecwid.some((r) => r.combinationId)) {
+      let ecwidHits = await ecwidRefsWithSku(rt, sku);
+      if (ecwidHits.length === 1 && !ecwidHits[0].combinationId) {
+        matched = await ecwidProductIfSku(rt, ecwidHits[0].productId, sku);
+        if (!matched) {
+          ecwidHits = await ecwidRefsWithSku(rt, sku, true);
+          if (ecwidHits.length === 1 && !ecwidHits[0].combinationId)
+            matched = await rt.clients.ecwid.getProduct(Number(ecwidHits[0].productId));
+        }
+      }
+      if (ecwidHits.length > 1 || ecwidHits.some((r) => r.combinationId)) {
         return {
           action: "SKIP",
           sku,
-          reason: `SKU ${sku} is used in Ecwid by ${describeRefs("Ecwid", hits.ecwid)}; the gateway does not guess which one CCV SalesPOS product ${c.id} is.`,
+          reason: `SKU ${sku} is used in Ecwid by ${describeRefs("Ecwid", ecwidHits)}; the gateway does not guess which one CCV SalesPOS product ${c.id} is.`,
         };
       }
-      if (hits.ecwid.length === 1)
-        matched = await rt.clients.ecwid.getProduct(Number(hits.ecwid[0].productId));
     }
     const ctx = await ccvProductContext(rt, c, true);
     const variantNote = (c.attributecombinations?.collection ?? []).length
@@ -163,6 +169,7 @@ export const productsCcvToEcwid: FlowDefinition = {
       const changes = diffFields(null, payload);
       if (rt.dryRun) return { action: "CREATE", sku, changes, sentPayload: payload, reason: variantNote };
       const created = await rt.clients.ecwid.createProduct(payload as EcwidProductWrite);
+      await rt.catalog.noteEcwid({ productId: String(created.id) }, sku);
       const after = await rt.clients.ecwid.getProduct(created.id);
       return {
         action: "CREATE",
@@ -322,6 +329,17 @@ export async function ccvProductContext(
           ),
         );
   return { vatRate, tax, price, manageStock: rt.settings.manageStock };
+}
+
+/** the Ecwid product when it exists and still has this SKU, else null */
+async function ecwidProductIfSku(rt: FlowRuntime, id: string, sku: string): Promise<EcwidProduct | null> {
+  try {
+    const p = await rt.clients.ecwid.getProduct(Number(id));
+    return p.sku === sku ? p : null;
+  } catch (e) {
+    if ((e as { code?: string }).code === "NOT_FOUND") return null;
+    throw e;
+  }
 }
 
 /** the Ecwid product in the shape of the mapped payload (diffs, FILL_IF_EMPTY) */

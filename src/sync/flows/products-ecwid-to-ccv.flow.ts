@@ -22,7 +22,12 @@ import {
 } from "../engine/flow-definition";
 import type { LinkEntity } from "../../db/entities/link.entity";
 import { ccvTariffFor, convertPrice, ecwidVatRate } from "./products/product-tax";
-import { describeRefs, skuHits } from "./products/sku-resolution";
+import {
+  ccvProductsFromVendor,
+  ccvProductsWithSku,
+  describeRefs,
+  indexedSku,
+} from "./products/sku-resolution";
 import { syncVariantsToCcv, type VariantSync } from "./products/ecwid-to-ccv-variants";
 import {
   ccvCategoriesOf,
@@ -172,8 +177,9 @@ export const productsEcwidToCcv: FlowDefinition = {
       };
     let matched: CcvProduct | null = null;
     if (!link) {
-      const hits = await skuHits(rt, sku);
-      const otherEcwid = hits.ecwid.filter((r) => r.productId !== record.id || r.combinationId);
+      const otherEcwid = (await indexedSku(rt, sku)).ecwid.filter(
+        (r) => r.productId !== record.id || r.combinationId,
+      );
       if (otherEcwid.length) {
         return {
           action: "SKIP",
@@ -181,14 +187,22 @@ export const productsEcwidToCcv: FlowDefinition = {
           reason: `SKU ${sku} is used twice in Ecwid: product ${p.id} and ${describeRefs("Ecwid", otherEcwid)}. Give each its own SKU; the gateway does not guess.`,
         };
       }
-      if (hits.ccv.length > 1) {
+      let ccvHits = await ccvProductsWithSku(rt, sku);
+      if (ccvHits.length === 1) {
+        matched = await ccvProductIfSku(rt, ccvHits[0].productId, sku);
+        // the index's hit is gone or has another number now: CCV decides
+        if (!matched) {
+          ccvHits = await ccvProductsFromVendor(rt, sku);
+          if (ccvHits.length === 1) matched = await readCcvProduct(rt, ccvHits[0].productId);
+        }
+      }
+      if (ccvHits.length > 1) {
         return {
           action: "SKIP",
           sku,
-          reason: `SKU ${sku} is used twice in CCV SalesPOS: ${describeRefs("CCV SalesPOS", hits.ccv)}. Give each its own article number; the gateway does not guess which one Ecwid product ${p.id} is.`,
+          reason: `SKU ${sku} is used twice in CCV SalesPOS: ${describeRefs("CCV SalesPOS", ccvHits)}. Give each its own article number; the gateway does not guess which one Ecwid product ${p.id} is.`,
         };
       }
-      if (hits.ccv.length === 1) matched = await readCcvProduct(rt, hits.ccv[0].productId);
     }
 
     const ctx = await productContext(rt, p, true);
@@ -254,6 +268,17 @@ export async function productContext(
   };
 }
 
+/** the CCV product when it exists and still has this article number, else null */
+async function ccvProductIfSku(rt: FlowRuntime, id: string, sku: string): Promise<CcvProduct | null> {
+  try {
+    const c = await readCcvProduct(rt, id);
+    return c.productnumber === sku ? c : null;
+  } catch (e) {
+    if ((e as { code?: string }).code === "NOT_FOUND") return null;
+    throw e;
+  }
+}
+
 /** the CCV product in the shape of the mapped payload (diffs, FILL_IF_EMPTY) */
 function currentFields(c: CcvProduct): Record<string, unknown> {
   const { is_active, ...rest } = c;
@@ -304,6 +329,14 @@ async function create(
     hashToCcv: hash,
   };
   const parts = await syncParts(rt, p, created.id, ctx, extras, true);
+  // what the gateway created is in the catalogue index at once (orders and stock resolve it there)
+  await rt.catalog.noteCcv({ productId: String(created.id) }, sku, created.eannumber || null);
+  for (const c of parts.variants.readBack?.attributecombinations?.collection ?? [])
+    await rt.catalog.noteCcv(
+      { productId: String(created.id), combinationId: String(c.id) },
+      c.sku_number || null,
+      c.ean_number || null,
+    );
   // the CCV product as the gateway left it: PRODUCTS_CCV_TO_ECWID will not send it back. The answer
   // to the POST (CCV §4.1: the created resource) or the read after the variant writes is that
   // state; categories, features and photos are not part of the fingerprint.
