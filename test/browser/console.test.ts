@@ -177,9 +177,12 @@ describe("operator console in Chromium", () => {
     await plan.getByText("would create").first().waitFor();
     await plan.getByText("Payload it would send").first().click();
     await plan.locator("pre.json").first().waitFor();
-    await page
-      .locator(".card", { hasText: "Products to the till" })
-      .getByText(/not available/)
+    // the products' plan: their VAT rate has no TAX_RATE value mapping yet, and the plan says so
+    const productPlan = page.locator(".card", { hasText: "Products to the till" });
+    await productPlan.getByText("would fail").first().waitFor({ timeout: 60_000 });
+    await productPlan
+      .getByText(/TAX_RATE value mapping/)
+      .first()
       .waitFor();
     expect(w.ccv.store.orders.size).toBe(0);
     await screenshot(page, "05-wizard-dry-run");
@@ -195,7 +198,7 @@ describe("operator console in Chromium", () => {
     const switchList = page.locator(".switch-list");
     await switchList
       .locator("li", { hasText: "Products to the till" })
-      .getByText(/not available/)
+      .getByText("On", { exact: true })
       .waitFor();
     await switchList
       .locator("li", { hasText: "Web shop orders to the till" })
@@ -209,7 +212,7 @@ describe("operator console in Chromium", () => {
     const flow = created.flows.find((f) => f.kind === "ORDERS_ECWID_TO_CCV")!;
     expect(flow).toMatchObject({ enabled: true, schedule: "*/15 * * * *" });
     expect(flow.settings).toMatchObject({ orderStatuses: ["PAID"], useDefaultDebtor: false });
-    expect(created.flows.find((f) => f.kind === "PRODUCTS_ECWID_TO_CCV")!.enabled).toBe(false);
+    expect(created.flows.find((f) => f.kind === "PRODUCTS_ECWID_TO_CCV")!.enabled).toBe(true);
   });
 
   it("shows a run progressing live on the dashboard and finishing", async () => {
