@@ -245,7 +245,8 @@ describe("alerts: every kind arrives once, in words, by signed webhook and by e-
 
   it("RATE_BUDGET_EXHAUSTED after the lane stayed at its limit", async () => {
     const lane = { integrationId: w.integrationId, system: "CCV_SALESPOS", lane: "GET /products/{id}" };
-    const start = clock().getTime() - 16 * MIN;
+    // whole minutes: 140 requests written across a minute boundary would count as two quiet minutes
+    const start = Math.floor(clock().getTime() / MIN) * MIN - 16 * MIN;
     for (let m = 0; m < 16; m++)
       for (let k = 0; k < 140; k++) ops().pressure.started(lane, 150, new Date(start + m * MIN + k * 10));
     ops().pressure.throttled(lane, new Date(start + 5 * MIN));
