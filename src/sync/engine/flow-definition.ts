@@ -5,6 +5,7 @@ import type { FieldMappingDef, MappingSet } from "../../mapping/field-mapping";
 import type { ValueMapKindName, ValueMaps } from "../../mapping/value-maps";
 import type { EntityName, FlowKindName, FlowSettingsData, ItemActionName, SystemName } from "./flow-settings";
 import type { CatalogIndex } from "../catalog/catalog-index";
+import type { LinkKindName } from "./link-kinds";
 import type { LinkStore } from "./links";
 import type { WriteIntents } from "./create-once";
 
@@ -63,7 +64,8 @@ export interface DiscoverOptions {
 }
 
 export interface LinkWrite {
-  entity: EntityName;
+  /** what the two ids name: LINK_KINDS (link-kinds.ts) */
+  entity: LinkKindName;
   ecwidId: string;
   ccvId: string;
   /** which side the gateway created: ECWID, CCV_SALESPOS, or MATCHED (both existed) */

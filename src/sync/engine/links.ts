@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { LinkEntity } from "../../db/entities/link.entity";
 import { isDuplicateKeyError } from "../../db/data-source";
-import type { EntityName } from "./flow-settings";
+import type { LinkKindName } from "./link-kinds";
 import type { LinkWrite } from "./flow-definition";
 
 /**
@@ -15,7 +15,7 @@ export class LinkStore {
     readonly integrationId: string,
   ) {}
 
-  async byEcwid(entity: EntityName, ecwidId: string, em?: EntityManager): Promise<LinkEntity | null> {
+  async byEcwid(entity: LinkKindName, ecwidId: string, em?: EntityManager): Promise<LinkEntity | null> {
     return (em ?? this.ds.manager).findOneBy(LinkEntity, {
       integrationId: this.integrationId,
       entity,
@@ -23,7 +23,7 @@ export class LinkStore {
     });
   }
 
-  async byCcv(entity: EntityName, ccvId: string, em?: EntityManager): Promise<LinkEntity | null> {
+  async byCcv(entity: LinkKindName, ccvId: string, em?: EntityManager): Promise<LinkEntity | null> {
     return (em ?? this.ds.manager).findOneBy(LinkEntity, {
       integrationId: this.integrationId,
       entity,
@@ -31,7 +31,7 @@ export class LinkStore {
     });
   }
 
-  async bySku(entity: EntityName, sku: string): Promise<LinkEntity | null> {
+  async bySku(entity: LinkKindName, sku: string): Promise<LinkEntity | null> {
     return this.ds.manager.findOneBy(LinkEntity, { integrationId: this.integrationId, entity, sku });
   }
 
