@@ -4,6 +4,8 @@ import { ordersCcvToEcwid } from "./orders-ccv-to-ecwid.flow";
 import { ordersEcwidToCcv } from "./orders-ecwid-to-ccv.flow";
 import { productsCcvToEcwid } from "./products-ccv-to-ecwid.flow";
 import { productsEcwidToCcv } from "./products-ecwid-to-ccv.flow";
+import { stockCcvToEcwid } from "./stock-ccv-to-ecwid.flow";
+import { stockEcwidToCcv } from "./stock-ecwid-to-ccv.flow";
 
 /** Every flow the gateway ships. */
 export const ALL_FLOWS: FlowDefinition[] = [
@@ -12,4 +14,6 @@ export const ALL_FLOWS: FlowDefinition[] = [
   ordersEcwidToCcv,
   productsEcwidToCcv,
   productsCcvToEcwid,
+  stockEcwidToCcv,
+  stockCcvToEcwid,
 ];

@@ -1,0 +1,248 @@
+import {
+  ConfigureFlowDocument,
+  RunSyncDocument,
+  SyncRunDocument,
+  type ItemFieldsFragment,
+  type RunSyncOptions,
+} from "../../sdk/generated/graphql";
+import { CcvClient } from "../../src/connectors/ccv-salespos";
+import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../../src/connectors/http";
+import type { EcwidProduct } from "../../src/connectors/ecwid";
+import { ECWID_FIXTURE_PRODUCT } from "../../src/sandbox/ecwid/ecwid.fixtures";
+import { errorCode } from "../support/graphql-client";
+import { startWorld, type World } from "../support/world";
+
+type StockFlow = "STOCK_ECWID_TO_CCV" | "STOCK_CCV_TO_ECWID";
+
+/** Ecwid: the fixture T-shirt (variations with own SKUs), a mug, an unlimited cap. */
+const ECWID_PRODUCTS: EcwidProduct[] = [
+  ECWID_FIXTURE_PRODUCT,
+  { id: 700300, sku: "MUG-001", name: "Mok", price: 12.95, quantity: 10, unlimited: false, enabled: true },
+  { id: 700400, sku: "CAP-1", name: "Pet", price: 15, unlimited: true, enabled: true },
+];
+
+export interface StockWorld extends World {
+  ccvClient: CcvClient;
+  ccvId: Record<string, number>;
+  ccvCombination: Record<string, number>;
+  configure(flow: StockFlow, input: Record<string, unknown>): Promise<void>;
+  run(flow: StockFlow, options?: RunSyncOptions): Promise<{ id: string; items: ItemFieldsFragment[] }>;
+  ccvStock(sku: string): number | null;
+  ccvTracked(sku: string): boolean;
+  ecwidStock(sku: string): number | null;
+  ecwidUnlimited(sku: string): boolean;
+  /** upstream writes each sandbox received since `mark()` */
+  writes(): { ecwid: string[]; ccv: string[] };
+  mark(): void;
+}
+
+export async function startStockWorld(opts: Parameters<typeof startWorld>[0] = {}): Promise<StockWorld> {
+  const w = await startWorld({
+    ...opts,
+    ecwid: { seed: { products: ECWID_PRODUCTS }, ...(opts.ecwid ?? {}) },
+  });
+  const ccvClient = new CcvClient(
+    { baseUrl: w.ccv.baseUrl, publicKey: w.ccv.publicKey, secretKey: w.ccv.secretKey },
+    { budget: new SharedRateBudget(), circuit: new AuthCircuit(), transport: { upstreams: LOCAL_UPSTREAMS } },
+  );
+  const ccvId: Record<string, number> = {};
+  const ccvCombination: Record<string, number> = {};
+  ccvId["MUG-001"] = w.ccv.store.seedProduct({
+    name: "Mok",
+    productnumber: "MUG-001",
+    price: 12.95,
+    stockenabled: true,
+    stock: 38,
+  }).id;
+  ccvId["CAP-1"] = w.ccv.store.seedProduct({
+    name: "Pet",
+    productnumber: "CAP-1",
+    price: 15,
+    stockenabled: true,
+    stock: 4,
+  }).id;
+  const shirt = await ccvClient.createVariantProduct({
+    product: {
+      name: "T-Shirt",
+      productnumber: "TSHIRT-BASE",
+      price: 20,
+      discount: 0,
+      taxtariff: "normal",
+      stockenabled: true,
+      stock: 14,
+    },
+    axes: [
+      { name: "Size", values: [{ name: "M" }] },
+      { name: "Color", values: [{ name: "Black" }, { name: "White" }] },
+    ],
+    variants: [
+      { options: { Size: "M", Color: "Black" }, sku: "TSHIRT-M-BLK", stock: 2 },
+      { options: { Size: "M", Color: "White" }, sku: "TSHIRT-M-WHT", stock: 7 },
+    ],
+  });
+  ccvId["TSHIRT-BASE"] = shirt.product.id;
+  for (const c of shirt.combinations) ccvCombination[c.sku_number!] = c.id;
+
+  let ecwidMark = 0;
+  let ccvMark = 0;
+  const ecwidLine = (sku: string) => {
+    for (const row of [...ECWID_PRODUCTS.map((p) => p.id)].map((id) => w.ecwid.store.getProduct(id))) {
+      if (row.sku === sku) return row as { quantity?: number; unlimited?: boolean };
+      const c = (row.combinations ?? []).find((x) => x.sku === sku);
+      if (c) return c as { quantity?: number; unlimited?: boolean };
+    }
+    throw new Error(`no Ecwid SKU ${sku}`);
+  };
+  const ccvLine = (sku: string) => {
+    if (ccvCombination[sku] !== undefined) {
+      const c = w.ccv.store.combinationsOf(ccvId["TSHIRT-BASE"]).find((x) => x.id === ccvCombination[sku])!;
+      return {
+        stock: c.stock as number,
+        tracked: w.ccv.store.getProduct(ccvId["TSHIRT-BASE"]).stockenabled !== false,
+      };
+    }
+    const p = w.ccv.store.getProduct(ccvId[sku]);
+    return { stock: p.stock as number, tracked: p.stockenabled !== false };
+  };
+  const writesOf = (entries: { method: string; path: string; body: string }[]) =>
+    entries
+      .filter((e) => e.method !== "GET" && e.method !== "HEAD")
+      .map((e) => `${e.method} ${e.path} ${e.body}`);
+
+  return {
+    ...w,
+    ccvClient,
+    ccvId,
+    ccvCombination,
+    async configure(flow, input) {
+      await w.gql(ConfigureFlowDocument, { integrationId: w.integrationId, flow, input });
+    },
+    async run(flow, options = {}) {
+      const r = await w.waitRun(
+        (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow, options })).runSync.id,
+      );
+      const items = (await w.gql(SyncRunDocument, { id: r.id, first: 100 })).syncRun!.items.edges.map(
+        (e) => e.node,
+      );
+      return { id: r.id, items };
+    },
+    ccvStock: (sku) => (ccvLine(sku).tracked ? ccvLine(sku).stock : null),
+    ccvTracked: (sku) => ccvLine(sku).tracked,
+    ecwidStock: (sku) => (ecwidLine(sku).unlimited ? null : (ecwidLine(sku).quantity ?? null)),
+    ecwidUnlimited: (sku) => ecwidLine(sku).unlimited === true,
+    mark() {
+      ecwidMark = w.ecwid.log.entries.length;
+      ccvMark = w.ccv.log.entries.length;
+    },
+    writes() {
+      return {
+        ecwid: writesOf(w.ecwid.log.entries.slice(ecwidMark)),
+        ccv: writesOf(w.ccv.log.entries.slice(ccvMark)),
+      };
+    },
+  };
+}
+
+describe("stock flows: one master, absolute figures written only when they differ", () => {
+  let w: StockWorld;
+  beforeAll(async () => {
+    w = await startStockWorld();
+  });
+  afterAll(() => w.stop());
+
+  it("one stock master per integration: enabling the second stock flow is refused with a clear error", async () => {
+    await w.configure("STOCK_ECWID_TO_CCV", { enabled: true });
+    const r = await w.raw(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: "STOCK_CCV_TO_ECWID",
+      input: { enabled: true },
+    });
+    expect(errorCode(r)).toBe("BAD_USER_INPUT");
+    expect(r.errors![0].message).toMatch(
+      /STOCK_ECWID_TO_CCV is enabled: one system is the stock master, so only one stock flow may be on/,
+    );
+    await w.configure("STOCK_ECWID_TO_CCV", { enabled: false });
+  });
+
+  it("Ecwid master: a dry run shows the figures and writes nothing; the run writes each differing SKU once, unlimited stock untracked; a second run touches nothing", async () => {
+    w.mark();
+    const dry = await w.run("STOCK_ECWID_TO_CCV", { dryRun: true });
+    expect(w.writes().ccv).toEqual([]);
+    const shirt = dry.items.find((i) => i.sku === "TSHIRT-BASE")!;
+    expect(shirt).toMatchObject({ action: "UPDATE", status: "PENDING" });
+    expect(shirt.changes).toEqual(
+      expect.arrayContaining([
+        { field: "stock[TSHIRT-M-BLK]", before: "2", after: "5" },
+        { field: "stock[TSHIRT-M-WHT]", before: "7", after: "9" },
+      ]),
+    );
+    expect(shirt.reason).toMatch(/TSHIRT-L-BLK: not in CCV SalesPOS\./);
+    expect(dry.items.find((i) => i.sku === "MUG-001")!.changes).toEqual([
+      { field: "stock[MUG-001]", before: "38", after: "10" },
+    ]);
+    expect(dry.items.find((i) => i.sku === "CAP-1")!.changes).toEqual([
+      { field: "stock[CAP-1]", before: "4", after: "not tracked" },
+    ]);
+    expect(w.ccvStock("MUG-001")).toBe(38);
+
+    w.mark();
+    const real = await w.run("STOCK_ECWID_TO_CCV");
+    expect(real.items.map((i) => [i.sku, i.action, i.status]).sort()).toEqual([
+      ["CAP-1", "UPDATE", "SUCCEEDED"],
+      ["MUG-001", "UPDATE", "SUCCEEDED"],
+      ["TSHIRT-BASE", "UPDATE", "SUCCEEDED"],
+    ]);
+    expect(w.ccvStock("MUG-001")).toBe(10);
+    expect(w.ccvStock("TSHIRT-M-BLK")).toBe(5);
+    expect(w.ccvStock("TSHIRT-M-WHT")).toBe(9);
+    expect(w.ccvTracked("CAP-1")).toBe(false);
+    // one PATCH per differing figure; the T-shirt's own figure (14) was already right
+    expect(w.writes().ccv.sort()).toEqual(
+      [
+        `PATCH /api/rest/v1/products/${w.ccvId["MUG-001"]} {"stock":10}`,
+        `PATCH /api/rest/v1/products/${w.ccvId["CAP-1"]} {"stockenabled":false}`,
+        `PATCH /api/rest/v1/attributecombinations/${w.ccvCombination["TSHIRT-M-BLK"]} {"stock":5}`,
+        `PATCH /api/rest/v1/attributecombinations/${w.ccvCombination["TSHIRT-M-WHT"]} {"stock":9}`,
+      ].sort(),
+    );
+    expect(w.writes().ecwid).toEqual([]);
+
+    w.mark();
+    const again = await w.run("STOCK_ECWID_TO_CCV");
+    expect(again.items).toEqual([]);
+    expect(w.writes()).toEqual({ ecwid: [], ccv: [] });
+  });
+
+  it("CCV master: decimals are rounded down for Ecwid, a variant and a simple product, untracked stock becomes unlimited, tracked again gets its figure", async () => {
+    w.ccv.store.patchProduct(w.ccvId["MUG-001"], { stock: 7.5 });
+    w.ccv.store.patchCombination(w.ccvCombination["TSHIRT-M-WHT"], { stock: 3 });
+    w.mark();
+    const r = await w.run("STOCK_CCV_TO_ECWID");
+    expect(r.items.find((i) => i.sku === "MUG-001")).toMatchObject({
+      action: "UPDATE",
+      status: "SUCCEEDED",
+      changes: [{ field: "stock[MUG-001]", before: "10", after: "7" }],
+    });
+    expect(r.items.find((i) => i.sku === "MUG-001")!.reason).toMatch(
+      /CCV SalesPOS 7\.5 = 7\.5 \(7 in Ecwid: whole numbers only\)/,
+    );
+    expect(w.ecwidStock("MUG-001")).toBe(7);
+    expect(w.ecwidStock("TSHIRT-M-WHT")).toBe(3);
+    // CAP-1 is not tracked in CCV (the last run untracked it): unlimited in Ecwid already, left alone
+    expect(w.ecwidUnlimited("CAP-1")).toBe(true);
+    // Ecwid's absolute write is read, delta, verifying re-read (Ecwid §6.6)
+    expect(w.writes().ecwid.sort()).toEqual(
+      [
+        `PUT /api/v3/${w.ecwid.storeId}/products/700300/inventory {"quantityDelta":-3}`,
+        `PUT /api/v3/${w.ecwid.storeId}/products/700100200/combinations/422488003/inventory {"quantityDelta":-6}`,
+      ].sort(),
+    );
+
+    w.ccv.store.patchProduct(w.ccvId["CAP-1"], { stockenabled: true, stock: 6 });
+    w.ccv.store.patchProduct(w.ccvId["MUG-001"], { stockenabled: false });
+    const r2 = await w.run("STOCK_CCV_TO_ECWID");
+    expect(r2.items.map((i) => i.sku).sort()).toEqual(["CAP-1", "MUG-001"]);
+    expect(w.ecwidStock("CAP-1")).toBe(6);
+    expect(w.ecwidUnlimited("MUG-001")).toBe(true);
+  });
+});
