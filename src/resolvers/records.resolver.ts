@@ -13,20 +13,31 @@ import type {
   OrderView,
   ProductRecordView,
   ProductView,
+  StockLevelView,
 } from "../sync/records/records.service";
 import { principalOf, type GatewayContext } from "./context";
 import { toItemFromData } from "./mappers";
-import type { SystemKind } from "../schema/enums";
+import type { StockReservationState, SystemKind } from "../schema/enums";
 import type { Customer, Order, ProductRecord } from "../schema/records.type";
 
 const sys = (s: string) => s as SystemKind;
 const rec = (r: ProductRecordView | null): ProductRecord | null =>
   r ? { ...r, system: sys(r.system) } : null;
+const toStock = (s: StockLevelView): StockLevel => ({
+  ...s,
+  master: s.master ? sys(s.master) : null,
+  reservedOrders: s.reservedOrders.map((o) => ({
+    ...o,
+    system: sys(o.system),
+    state: o.state as StockReservationState,
+  })),
+});
 const toProduct = (p: ProductView): Product => ({
   ...p,
   ecwid: rec(p.ecwid),
   ccv: rec(p.ccv),
-  variants: p.variants.map((v) => ({ ...v, ecwid: rec(v.ecwid), ccv: rec(v.ccv) })),
+  stock: toStock(p.stock),
+  variants: p.variants.map((v) => ({ ...v, ecwid: rec(v.ecwid), ccv: rec(v.ccv), stock: toStock(v.stock) })),
 });
 const toOrder = (o: OrderView): Order => ({
   ...o,
@@ -115,6 +126,6 @@ export class RecordsResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<StockLevel[]> {
     await ctx.services.integrations.get(requireRole(principalOf(ctx), "VIEWER"), integrationId);
-    return ctx.services.records.stockLevels(ctx.loaders(), integrationId, skus);
+    return (await ctx.services.records.stockLevels(ctx.loaders(), integrationId, skus)).map(toStock);
   }
 }

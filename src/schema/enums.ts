@@ -56,6 +56,21 @@ registerEnumType(StockCalculation, {
   },
 });
 
+export enum StockReservationState {
+  QUEUED = "QUEUED",
+  RUNNING = "RUNNING",
+  FAILED = "FAILED",
+}
+registerEnumType(StockReservationState, {
+  name: "StockReservationState",
+  description: "where an order of the other system is on its way to the stock master",
+  valuesConfig: {
+    QUEUED: { description: "in a queued run of the order flow" },
+    RUNNING: { description: "in a running run of the order flow, not booked yet" },
+    FAILED: { description: "its booking failed and waits for a retry" },
+  },
+});
+
 export enum FieldWritePolicy {
   ALWAYS = "ALWAYS",
   CREATE_ONLY = "CREATE_ONLY",

@@ -1,5 +1,5 @@
 import { Field, Float, ID, ObjectType } from "type-graphql";
-import { SystemKind } from "./enums";
+import { StockReservationState, SystemKind } from "./enums";
 import { FieldChange, PageInfo, SyncItem } from "./run.type";
 
 @ObjectType()
@@ -12,6 +12,14 @@ export class Money {
 export class OptionValue {
   @Field() name!: string;
   @Field() value!: string;
+}
+
+@ObjectType({ description: "an order of the other system that the stock master has not booked yet" })
+export class StockReservation {
+  @Field(() => SystemKind, { description: "the system the sale happened in" }) system!: SystemKind;
+  @Field(() => ID, { description: "the order's id in that system" }) orderId!: string;
+  @Field(() => Float, { description: "the quantity of this SKU in the order" }) quantity!: number;
+  @Field(() => StockReservationState) state!: StockReservationState;
 }
 
 @ObjectType()
@@ -37,6 +45,19 @@ export class StockLevel {
   })
   computed!: number | null;
   @Field() inSync!: boolean;
+  @Field(() => SystemKind, {
+    nullable: true,
+    description:
+      "the stock master: the system whose stock flow is enabled (null: none is; the figures are then explained as if Ecwid were)",
+  })
+  master!: SystemKind | null;
+  @Field(() => [StockReservation], { description: "the orders `reserved` comes from" })
+  reservedOrders!: StockReservation[];
+  @Field(() => Float, {
+    description:
+      "quantity in Ecwid's open checkouts (unfinished orders of the last day): not sold yet, so not reserved, but shown",
+  })
+  ecwidOpenCheckouts!: number;
 }
 
 @ObjectType()

@@ -27,6 +27,7 @@ import { FlowService } from "../sync/flow.service";
 import { RUN_JOB, RunService } from "../sync/run.service";
 import { ActivityService } from "../sync/activity.service";
 import { CatalogCache } from "../sync/records/catalog";
+import { SnapshotCache } from "../sync/records/snapshot-cache";
 import { RecordsService } from "../sync/records/records.service";
 import { WebhookService, type WebhookAnswer } from "../sync/webhook.service";
 import { WebhookRegistrar } from "../sync/webhook-registration";
@@ -81,6 +82,8 @@ export interface EngineOptions {
   ops?: OpsOptions;
   /** how often a worker looks for failed items due for their automatic attempt */
   itemRetries?: { intervalMs?: number; now?: () => Date };
+  /** how long unified reads reuse a catalogue snapshot (default 60 s; tests that watch stock move use 0) */
+  recordsCacheMs?: number;
 }
 
 export interface Engine {
@@ -216,7 +219,13 @@ export function createEngine(args: {
     connections,
     flows,
     runs,
-    records: new RecordsService(ds, hub.clients, new CatalogCache()),
+    records: new RecordsService(
+      ds,
+      hub.clients,
+      new CatalogCache(o.recordsCacheMs),
+      undefined,
+      o.recordsCacheMs === undefined ? undefined : new SnapshotCache(o.recordsCacheMs),
+    ),
     activity: new ActivityService(ds, registry),
     webhooks: instrumentWebhooks(webhooks, metrics),
     eventLog,

@@ -156,14 +156,19 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
         { field: "quantity", before: 40, after: 38 },
       ]),
     );
+    // no stock flow is on: explained as if Ecwid were the master; the open checkout is shown, not
+    // reserved (nothing is sold yet), and the POS sale is in no run of the order flow
     expect(mug.stock).toEqual({
       sku: "MUG-001",
       ecwid: 40,
       ecwidUnlimited: false,
       ccv: 38,
-      reserved: 2,
-      computed: 38,
-      inSync: true,
+      reserved: 0,
+      computed: 40,
+      inSync: false,
+      master: null,
+      reservedOrders: [],
+      ecwidOpenCheckouts: 2,
     });
     expect(all.edges[0].node).toMatchObject({ ecwid: null, ccv: { name: "Tas" } });
     expect(all.edges[2].node).toMatchObject({
@@ -210,8 +215,19 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
         skus: ["MUG-001", "TSHIRT-M-WHT", "NOPE"],
       })
     ).stockLevels;
+    const none = { master: null, reservedOrders: [] };
     expect(levels).toEqual([
-      { sku: "MUG-001", ecwid: 40, ecwidUnlimited: false, ccv: 38, reserved: 2, computed: 38, inSync: true },
+      {
+        sku: "MUG-001",
+        ecwid: 40,
+        ecwidUnlimited: false,
+        ccv: 38,
+        reserved: 0,
+        computed: 40,
+        inSync: false,
+        ecwidOpenCheckouts: 2,
+        ...none,
+      },
       {
         sku: "TSHIRT-M-WHT",
         ecwid: 9,
@@ -220,6 +236,8 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
         reserved: 0,
         computed: 9,
         inSync: false,
+        ecwidOpenCheckouts: 0,
+        ...none,
       },
       {
         sku: "NOPE",
@@ -229,6 +247,8 @@ describe("unified Product, Order, Customer and Stock reads across both systems",
         reserved: 0,
         computed: null,
         inSync: false,
+        ecwidOpenCheckouts: 0,
+        ...none,
       },
     ]);
   });

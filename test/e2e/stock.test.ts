@@ -1,6 +1,7 @@
 import {
   ConfigureFlowDocument,
   RunSyncDocument,
+  StockLevelsDocument,
   SyncRunDocument,
   type ItemFieldsFragment,
   type RunSyncOptions,
@@ -10,9 +11,10 @@ import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../../src/connec
 import type { EcwidProduct } from "../../src/connectors/ecwid";
 import { ECWID_FIXTURE_PRODUCT } from "../../src/sandbox/ecwid/ecwid.fixtures";
 import { errorCode } from "../support/graphql-client";
+import { webOrder } from "../support/web-orders";
 import { startWorld, type World } from "../support/world";
 
-type StockFlow = "STOCK_ECWID_TO_CCV" | "STOCK_CCV_TO_ECWID";
+type StockFlow = "STOCK_ECWID_TO_CCV" | "STOCK_CCV_TO_ECWID" | "ORDERS_CCV_TO_ECWID" | "ORDERS_ECWID_TO_CCV";
 
 /** Ecwid: the fixture T-shirt (variations with own SKUs), a mug, an unlimited cap. */
 const ECWID_PRODUCTS: EcwidProduct[] = [
@@ -39,6 +41,8 @@ export interface StockWorld extends World {
 export async function startStockWorld(opts: Parameters<typeof startWorld>[0] = {}): Promise<StockWorld> {
   const w = await startWorld({
     ...opts,
+    // unified reads see every stock move at once (no catalogue snapshot reuse)
+    engine: { recordsCacheMs: 0, ...(opts.engine ?? {}) },
     ecwid: { seed: { products: ECWID_PRODUCTS }, ...(opts.ecwid ?? {}) },
   });
   const ccvClient = new CcvClient(
@@ -244,5 +248,121 @@ describe("stock flows: one master, absolute figures written only when they diffe
     expect(r2.items.map((i) => i.sku).sort()).toEqual(["CAP-1", "MUG-001"]);
     expect(w.ecwidStock("CAP-1")).toBe(6);
     expect(w.ecwidUnlimited("MUG-001")).toBe(true);
+  });
+});
+
+describe("reservations: the other side's sales the master has not booked yet are not un-sold", () => {
+  let w: StockWorld;
+  beforeAll(async () => {
+    w = await startStockWorld();
+  });
+  afterAll(() => w.stop());
+
+  const level = async (sku: string) =>
+    (await w.gql(StockLevelsDocument, { integrationId: w.integrationId, skus: [sku] })).stockLevels[0];
+
+  it("Ecwid master: a POS sale whose booking in Ecwid fails is reserved (CCV keeps its lower figure); AVAILABLE would un-sell it; once booked nothing is written", async () => {
+    await w.configure("STOCK_ECWID_TO_CCV", { enabled: true });
+    await w.run("STOCK_ECWID_TO_CCV");
+    expect(w.ccvStock("MUG-001")).toBe(10);
+
+    // a sale of 2 mugs at the till: the till lowers its own figure
+    w.ccv.store.patchProduct(w.ccvId["MUG-001"], { stock: 8 });
+    const sale = w.ccv.store.createOrder({
+      customer: { email: "pos@example.com", billingaddress: { first_name: "Piet", last_name: "Kassa" } },
+      orderrows: [{ product_id: w.ccvId["MUG-001"], count: 2 }],
+      is_completed: true,
+      paid: true,
+      status: 7,
+    });
+    w.ecwid.faults.add({
+      method: "POST",
+      path: w.ecwid.path("/orders"),
+      kind: "status",
+      status: 400,
+      times: Infinity,
+    });
+    const booking = await w.run("ORDERS_CCV_TO_ECWID", { full: true });
+    expect(booking.items.find((i) => i.sourceId === String(sale.id))).toMatchObject({ status: "FAILED" });
+
+    expect(await level("MUG-001")).toEqual({
+      sku: "MUG-001",
+      master: "ECWID",
+      ecwid: 10,
+      ecwidUnlimited: false,
+      ccv: 8,
+      reserved: 2,
+      reservedOrders: [{ system: "CCV_SALESPOS", orderId: String(sale.id), quantity: 2, state: "FAILED" }],
+      computed: 8,
+      inSync: true,
+      ecwidOpenCheckouts: 0,
+    });
+    w.mark();
+    expect((await w.run("STOCK_ECWID_TO_CCV")).items).toEqual([]);
+    expect(w.writes().ccv).toEqual([]);
+    expect(w.ccvStock("MUG-001")).toBe(8);
+
+    // AVAILABLE writes the master's figure as it is: the dry run shows the sale would be un-sold
+    await w.configure("STOCK_ECWID_TO_CCV", { settings: { stockCalculation: "AVAILABLE" } });
+    expect(await level("MUG-001")).toMatchObject({ reserved: 2, computed: 10, inSync: false });
+    const dry = await w.run("STOCK_ECWID_TO_CCV", { dryRun: true });
+    expect(dry.items.find((i) => i.sku === "MUG-001")!.changes).toEqual([
+      { field: "stock[MUG-001]", before: "8", after: "10" },
+    ]);
+    await w.configure("STOCK_ECWID_TO_CCV", { settings: { stockCalculation: "AVAILABLE_MINUS_RESERVED" } });
+
+    // the booking succeeds on retry: Ecwid takes the 2 mugs itself; nothing left to reserve or write
+    w.ecwid.faults.clear();
+    const retried = await w.run("ORDERS_CCV_TO_ECWID", { sourceIds: [String(sale.id)] });
+    expect(retried.items[0]).toMatchObject({ action: "CREATE", status: "SUCCEEDED" });
+    expect(w.ecwidStock("MUG-001")).toBe(8);
+    expect(await level("MUG-001")).toMatchObject({
+      reserved: 0,
+      reservedOrders: [],
+      computed: 8,
+      inSync: true,
+    });
+    w.mark();
+    expect((await w.run("STOCK_ECWID_TO_CCV")).items).toEqual([]);
+    expect(w.writes().ccv).toEqual([]);
+  });
+
+  it("CCV master: a web sale of a variant whose booking in CCV fails is reserved, so Ecwid keeps its lower figure", async () => {
+    await w.configure("STOCK_ECWID_TO_CCV", { enabled: false });
+    await w.configure("STOCK_CCV_TO_ECWID", { enabled: true });
+    await w.run("STOCK_CCV_TO_ECWID");
+    expect(w.ecwidStock("TSHIRT-M-BLK")).toBe(5);
+
+    const web = w.ecwid.store.createOrder({
+      ...webOrder("web@example.com", "TSHIRT-M-BLK", 700100200),
+      items: [
+        { ...webOrder("web@example.com", "TSHIRT-M-BLK", 700100200).items![0], combinationId: 422488001 },
+      ],
+    });
+    expect(w.ecwidStock("TSHIRT-M-BLK")).toBe(4);
+    w.ccv.faults.add({
+      method: "POST",
+      path: "/api/rest/v1/orders",
+      kind: "status",
+      status: 400,
+      times: Infinity,
+    });
+    const booking = await w.run("ORDERS_ECWID_TO_CCV", { sourceIds: [web.orderId] });
+    expect(booking.items[0]).toMatchObject({ status: "FAILED" });
+
+    expect(await level("TSHIRT-M-BLK")).toMatchObject({
+      master: "CCV_SALESPOS",
+      ccv: 5,
+      ecwid: 4,
+      reserved: 1,
+      reservedOrders: [{ system: "ECWID", orderId: web.orderId, quantity: 1, state: "FAILED" }],
+      computed: 4,
+      inSync: true,
+    });
+    w.mark();
+    const r = await w.run("STOCK_CCV_TO_ECWID");
+    expect(r.items).toEqual([]);
+    expect(w.writes().ecwid).toEqual([]);
+    w.ccv.faults.clear();
   });
 });

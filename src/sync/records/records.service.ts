@@ -14,6 +14,10 @@ import type { SyncItemData } from "../../events/event.types";
 import { itemData } from "../engine/records";
 import type { IntegrationClients } from "../engine/flow-definition";
 import { loadSettings, type ClientProvider } from "../engine/runtime";
+import { FlowConfigEntity } from "../../db/entities/flow-config.entity";
+import { computeFigure, forSide } from "../flows/stock/stock-flow";
+import { pendingOrders, reservedBySku, type Reserved } from "../flows/stock/stock-reservations";
+import { sideOf } from "../flows/stock/stock-sides";
 import { z } from "zod";
 import { cursorOffset, cursorText, decodeCursor, encodeCursor, pageSize } from "../pagination";
 import type { Catalog, CatalogCache } from "./catalog";
@@ -34,6 +38,9 @@ export interface StockLevelView {
   reserved: number;
   computed: number | null;
   inSync: boolean;
+  master: "ECWID" | "CCV_SALESPOS" | null;
+  reservedOrders: { system: string; orderId: string; quantity: number; state: string }[];
+  ecwidOpenCheckouts: number;
 }
 export interface ProductRecordView {
   system: string;
@@ -190,6 +197,16 @@ function orderRecord(o: Order): OrderRecordView {
   };
 }
 
+interface StockContext {
+  /** the enabled stock flow's master; null when no stock flow is enabled */
+  master: "ECWID" | "CCV_SALESPOS" | null;
+  /** the master the figures are explained with (Ecwid when none is enabled) */
+  masterSystem: "ECWID" | "CCV_SALESPOS";
+  calc: "AVAILABLE" | "AVAILABLE_MINUS_RESERVED";
+  reserved: Map<string, Reserved>;
+  openCheckouts: Map<string, number>;
+}
+
 /** Unified Product, Order, Customer and Stock reads backed by both systems. Reads only. */
 export class RecordsService {
   constructor(
@@ -282,7 +299,7 @@ export class RecordsService {
    * A snapshot as old as the catalogue's at most: read per request, it cost an Ecwid call per
    * page and held every unified read to Ecwid's rate limit (bench/api-load).
    */
-  private async reserved(l: RecordLoaders, integrationId: string): Promise<Map<string, number>> {
+  private async openCheckouts(l: RecordLoaders, integrationId: string): Promise<Map<string, number>> {
     const clients = await l.clients.load(integrationId);
     return this.reservations.get(integrationId, async () => {
       const since = Math.floor(Date.now() / 1000) - 24 * 3600;
@@ -299,34 +316,78 @@ export class RecordsService {
     });
   }
 
+  /**
+   * How the stock flows see the integration's stock (ARCHITECTURE §4): the master (the enabled
+   * stock flow; Ecwid when none is), its calculation, and what the master has not booked yet.
+   */
+  private async stockContext(l: RecordLoaders, integrationId: string): Promise<StockContext> {
+    const enabled = await this.ds.manager.findBy(FlowConfigEntity, { integrationId, enabled: true });
+    const flow = enabled.some((f) => f.kind === "STOCK_CCV_TO_ECWID")
+      ? "STOCK_CCV_TO_ECWID"
+      : enabled.some((f) => f.kind === "STOCK_ECWID_TO_CCV")
+        ? "STOCK_ECWID_TO_CCV"
+        : null;
+    const masterSystem = flow === "STOCK_CCV_TO_ECWID" ? "CCV_SALESPOS" : "ECWID";
+    const clients = await l.clients.load(integrationId);
+    const [settings, openCheckouts, pending] = await Promise.all([
+      loadSettings(this.ds, integrationId, flow ?? "STOCK_ECWID_TO_CCV"),
+      this.openCheckouts(l, integrationId),
+      pendingOrders({ ds: this.ds, integrationId, clients }, masterSystem),
+    ]);
+    return {
+      master: flow ? masterSystem : null,
+      masterSystem,
+      calc: settings.stockCalculation,
+      reserved: reservedBySku(pending),
+      openCheckouts,
+    };
+  }
+
   private stockOf(
     sku: string,
     e: { product: Product; variant?: Variant } | undefined,
     c: { product: Product; variant?: Variant } | undefined,
-    reserved: Map<string, number>,
-    calc: "AVAILABLE" | "AVAILABLE_MINUS_RESERVED",
+    s: StockContext,
   ): StockLevelView {
     const eUnlimited = e ? (e.variant ? e.variant.unlimited : e.product.unlimited) : false;
     const eQty = e && !eUnlimited ? num(e.variant ? e.variant.quantity : e.product.quantity) : null;
     const cQty = c ? num(c.variant ? c.variant.quantity : c.product.quantity) : null;
-    const r = reserved.get(sku) ?? 0;
-    const computed = eQty === null ? null : calc === "AVAILABLE" ? eQty : Math.max(0, eQty - r);
+    // reserved is what it is; only AVAILABLE_MINUS_RESERVED subtracts it (computeFigure)
+    const r: Reserved | undefined = s.reserved.get(sku);
+    const masterQty = s.masterSystem === "ECWID" ? eQty : cQty;
+    const targetQty = s.masterSystem === "ECWID" ? cQty : eQty;
+    const computed =
+      masterQty === null
+        ? null
+        : num(
+            forSide(
+              sideOf(s.masterSystem === "ECWID" ? "CCV_SALESPOS" : "ECWID"),
+              computeFigure(String(masterQty), r?.quantity ?? "0", s.calc),
+            ),
+          );
     return {
       sku,
       ecwid: eQty,
       ecwidUnlimited: eUnlimited,
       ccv: cQty,
-      reserved: r,
+      reserved: r ? num(r.quantity)! : 0,
       computed,
-      inSync: computed !== null && cQty !== null && computed === cQty,
+      inSync: computed !== null && targetQty !== null && computed === targetQty,
+      master: s.master,
+      reservedOrders: (r?.orders ?? []).map((o) => ({
+        system: o.system,
+        orderId: o.orderId,
+        quantity: num(o.quantity)!,
+        state: o.state,
+      })),
+      ecwidOpenCheckouts: s.openCheckouts.get(sku) ?? 0,
     };
   }
 
   private async unify(l: RecordLoaders, integrationId: string, skus: string[]): Promise<ProductView[]> {
-    const [{ e, c }, reserved, settings] = await Promise.all([
+    const [{ e, c }, stock] = await Promise.all([
       this.catalogsOf(l, integrationId),
-      this.reserved(l, integrationId),
-      loadSettings(this.ds, integrationId, "STOCK_ECWID_TO_CCV"),
+      this.stockContext(l, integrationId),
     ]);
     const out: ProductView[] = [];
     for (const sku of skus) {
@@ -367,7 +428,7 @@ export class RecordsService {
           options: (ev?.variant ?? cv?.variant)?.options ?? [],
           ecwid: ev?.variant ? productRecord(ev.product, e.currency, ev.variant) : null,
           ccv: cv?.variant ? productRecord(cv.product, c.currency, cv.variant) : null,
-          stock: this.stockOf(vs, ev, cv, reserved, settings.stockCalculation),
+          stock: this.stockOf(vs, ev, cv, stock),
         };
       });
       out.push({
@@ -378,7 +439,7 @@ export class RecordsService {
         linked: !!link && (!ep || link.ecwidId === ep.id) && (!cp || link.ccvId === cp.id),
         differences,
         variants,
-        stock: this.stockOf(sku, eh, ch, reserved, settings.stockCalculation),
+        stock: this.stockOf(sku, eh, ch, stock),
       });
     }
     return out;
@@ -420,14 +481,11 @@ export class RecordsService {
 
   async stockLevels(l: RecordLoaders, integrationId: string, skus: string[]): Promise<StockLevelView[]> {
     if (skus.length > 500) throw badInput("stockLevels takes at most 500 SKUs per call.");
-    const [{ e, c }, reserved, settings] = await Promise.all([
+    const [{ e, c }, stock] = await Promise.all([
       this.catalogsOf(l, integrationId),
-      this.reserved(l, integrationId),
-      loadSettings(this.ds, integrationId, "STOCK_ECWID_TO_CCV"),
+      this.stockContext(l, integrationId),
     ]);
-    return skus.map((sku) =>
-      this.stockOf(sku, e.bySku.get(sku), c.bySku.get(sku), reserved, settings.stockCalculation),
-    );
+    return skus.map((sku) => this.stockOf(sku, e.bySku.get(sku), c.bySku.get(sku), stock));
   }
 
   // ------------------------------------------------------------------ orders
