@@ -366,3 +366,67 @@ describe("reservations: the other side's sales the master has not booked yet are
     w.ccv.faults.clear();
   });
 });
+
+describe("manageStock: off, the target does not track stock and no figures are written; on again, tracking and figures come back", () => {
+  let w: StockWorld;
+  beforeAll(async () => {
+    w = await startStockWorld();
+  });
+  afterAll(() => w.stop());
+
+  it("Ecwid master: CCV stops tracking (stockenabled) per product, then tracks again with Ecwid's figures", async () => {
+    await w.configure("STOCK_ECWID_TO_CCV", { enabled: true, settings: { manageStock: false } });
+    w.mark();
+    const off = await w.run("STOCK_ECWID_TO_CCV");
+    expect(off.items.map((i) => i.sku).sort()).toEqual(["CAP-1", "MUG-001", "TSHIRT-BASE"]);
+    expect(w.ccvTracked("MUG-001")).toBe(false);
+    expect(w.ccvTracked("TSHIRT-M-BLK")).toBe(false);
+    // only tracking was switched off: one PATCH per product, no figure
+    expect(w.writes().ccv.sort()).toEqual(
+      ["CAP-1", "MUG-001", "TSHIRT-BASE"]
+        .map((s) => `PATCH /api/rest/v1/products/${w.ccvId[s]} {"stockenabled":false}`)
+        .sort(),
+    );
+    expect(w.ccv.store.getProduct(w.ccvId["MUG-001"]).stock).toBe(38);
+    expect((await w.run("STOCK_ECWID_TO_CCV")).items).toEqual([]);
+
+    await w.configure("STOCK_ECWID_TO_CCV", { settings: { manageStock: true } });
+    w.mark();
+    const on = await w.run("STOCK_ECWID_TO_CCV");
+    expect(on.items.map((i) => i.sku).sort()).toEqual(["MUG-001", "TSHIRT-BASE"]);
+    expect(w.ccvStock("MUG-001")).toBe(10);
+    expect(w.ccvStock("TSHIRT-BASE")).toBe(14);
+    expect(w.ccvStock("TSHIRT-M-BLK")).toBe(5);
+    expect(w.ccvStock("TSHIRT-M-WHT")).toBe(9);
+    // the cap is unlimited in Ecwid: CCV keeps not tracking it
+    expect(w.ccvTracked("CAP-1")).toBe(false);
+    expect(w.writes().ccv).toEqual(
+      expect.arrayContaining([
+        `PATCH /api/rest/v1/products/${w.ccvId["MUG-001"]} {"stockenabled":true}`,
+        `PATCH /api/rest/v1/products/${w.ccvId["MUG-001"]} {"stock":10}`,
+      ]),
+    );
+    await w.configure("STOCK_ECWID_TO_CCV", { enabled: false });
+  });
+
+  it("CCV master: Ecwid products and variations become unlimited, then tracked again with CCV's figures", async () => {
+    await w.configure("STOCK_CCV_TO_ECWID", { enabled: true, settings: { manageStock: false } });
+    const off = await w.run("STOCK_CCV_TO_ECWID");
+    expect(off.items.map((i) => i.sku).sort()).toEqual(["MUG-001", "TSHIRT-BASE"]);
+    expect(w.ecwidUnlimited("MUG-001")).toBe(true);
+    expect(w.ecwidUnlimited("TSHIRT-BASE")).toBe(true);
+    expect(w.ecwidUnlimited("TSHIRT-M-BLK")).toBe(true);
+    expect(w.ecwidUnlimited("TSHIRT-M-WHT")).toBe(true);
+    // the variation CCV does not have is not the flow's to change
+    expect(w.ecwidUnlimited("TSHIRT-L-BLK")).toBe(false);
+
+    w.ccv.store.patchProduct(w.ccvId["MUG-001"], { stock: 12 });
+    await w.configure("STOCK_CCV_TO_ECWID", { settings: { manageStock: true } });
+    const on = await w.run("STOCK_CCV_TO_ECWID");
+    expect(on.items.map((i) => i.sku).sort()).toEqual(["MUG-001", "TSHIRT-BASE"]);
+    expect(w.ecwidStock("MUG-001")).toBe(12);
+    expect(w.ecwidStock("TSHIRT-M-BLK")).toBe(5);
+    expect(w.ecwidStock("TSHIRT-M-WHT")).toBe(9);
+    expect(w.ecwidStock("TSHIRT-BASE")).toBe(14);
+  });
+});
