@@ -28,6 +28,7 @@ import { RUN_JOB, RunService } from "../sync/run.service";
 import { ActivityService } from "../sync/activity.service";
 import { CatalogCache } from "../sync/records/catalog";
 import { SnapshotCache } from "../sync/records/snapshot-cache";
+import { StockTriggers } from "../sync/flows/stock/stock-triggers";
 import { RecordsService } from "../sync/records/records.service";
 import { WebhookService, type WebhookAnswer } from "../sync/webhook.service";
 import { WebhookRegistrar } from "../sync/webhook-registration";
@@ -201,6 +202,8 @@ export function createEngine(args: {
   const runs = new RunService(ds, queue, eventLog, registry, executor, logger);
   const itemRetries: ItemRetries = new ItemRetries(ds, runs, logger, o.itemRetries);
   const flows = new FlowService(ds, registry, hub.clients, logger);
+  // an order booked by either order flow moves stock: the stock flow follows for its products
+  eventLog.tap(new StockTriggers(ds, runs, eventLog, queue, logger).listener);
   const webhooks = new WebhookService(ds, secrets, box, registry, runs, eventLog, queue, logger, {
     ecwidMaxAgeSeconds: config.ecwidWebhookMaxAgeSeconds,
     // the gateway registers every CCV webhook itself and keeps its key: unsigned deliveries are refused

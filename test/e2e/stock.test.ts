@@ -12,7 +12,8 @@ import type { EcwidProduct } from "../../src/connectors/ecwid";
 import { ECWID_FIXTURE_PRODUCT } from "../../src/sandbox/ecwid/ecwid.fixtures";
 import { errorCode } from "../support/graphql-client";
 import { webOrder } from "../support/web-orders";
-import { startWorld, type World } from "../support/world";
+import { eventually, startWorld, type World } from "../support/world";
+import { SyncRunEntity } from "../../src/db/entities/sync-run.entity";
 
 type StockFlow = "STOCK_ECWID_TO_CCV" | "STOCK_CCV_TO_ECWID" | "ORDERS_CCV_TO_ECWID" | "ORDERS_ECWID_TO_CCV";
 
@@ -428,5 +429,104 @@ describe("manageStock: off, the target does not track stock and no figures are w
     expect(w.ecwidStock("TSHIRT-M-BLK")).toBe(5);
     expect(w.ecwidStock("TSHIRT-M-WHT")).toBe(9);
     expect(w.ecwidStock("TSHIRT-BASE")).toBe(14);
+  });
+});
+
+/** waits until webhook deliveries are answered and no run is queued or running, twice in a row */
+async function settled(w: StockWorld): Promise<void> {
+  let quiet = 0;
+  let last = -1;
+  await eventually(
+    async () => {
+      await w.ecwid.webhooks.flush();
+      const runs = await w.t.gw.dataSource.manager.find(SyncRunEntity, {
+        where: { integrationId: w.integrationId },
+      });
+      const active = runs.filter((r) => r.status === "QUEUED" || r.status === "RUNNING").length;
+      quiet = active === 0 && runs.length === last ? quiet + 1 : 0;
+      last = runs.length;
+      if (quiet < 3) await new Promise((r) => setTimeout(r, 150));
+      return quiet >= 3;
+    },
+    "webhooks and runs to settle",
+    30_000,
+  );
+}
+
+const stockPatches = (w: StockWorld) =>
+  w
+    .writes()
+    .ccv.filter((x) => /^PATCH \/api\/rest\/v1\/(products|attributecombinations)\/\d+ \{"stock"/.test(x));
+const ecwidStockWrites = (w: StockWorld) =>
+  w.writes().ecwid.filter((x) => /\/inventory |^PUT \/api\/v3\/\d+\/products\//.test(x));
+
+describe("near real time: stock changes reach the other side through webhooks and jobs", () => {
+  let w: StockWorld;
+  beforeAll(async () => {
+    w = await startStockWorld({ ccv: { decrementStockOnOrder: true } });
+    w.ecwid.registerWebhook(`${w.t.url}/webhooks/ecwid/${w.integrationId}`, [
+      "product.updated",
+      "order.created",
+      "order.updated",
+    ]);
+    await w.configure("STOCK_ECWID_TO_CCV", { enabled: true });
+    await w.run("STOCK_ECWID_TO_CCV");
+    await settled(w);
+  });
+  afterAll(() => w.stop());
+
+  it("Ecwid master: 10 → 5 → 6 → 5 reaches CCV each time (ABA is not an echo), one write per change", async () => {
+    expect(w.ccvStock("MUG-001")).toBe(10);
+    w.mark();
+    for (const [delta, expected] of [
+      [-5, 5],
+      [1, 6],
+      [-1, 5],
+    ]) {
+      w.ecwid.store.inventory.adjustProduct(700300, { quantityDelta: delta });
+      await eventually(async () => w.ccvStock("MUG-001") === expected, `CCV at ${expected}`);
+      await settled(w);
+    }
+    expect(stockPatches(w)).toEqual(
+      [5, 6, 5].map((n) => `PATCH /api/rest/v1/products/${w.ccvId["MUG-001"]} {"stock":${n}}`),
+    );
+  });
+
+  it("a burst of changes to one SKU coalesces into one write", async () => {
+    w.mark();
+    for (let i = 0; i < 5; i++) w.ecwid.store.inventory.adjustProduct(700300, { quantityDelta: -1 });
+    await eventually(async () => w.ccvStock("MUG-001") === 0, "CCV at 0");
+    await settled(w);
+    expect(stockPatches(w)).toEqual([`PATCH /api/rest/v1/products/${w.ccvId["MUG-001"]} {"stock":0}`]);
+  });
+
+  it("a POS sale and a web sale of the same SKU in the same second end at initial − 2 on both sides, without write ping-pong", async () => {
+    w.ecwid.store.inventory.adjustProduct(700300, { quantityDelta: 10 });
+    await eventually(async () => w.ccvStock("MUG-001") === 10, "CCV at 10");
+    await w.configure("ORDERS_ECWID_TO_CCV", { enabled: true });
+    await w.configure("ORDERS_CCV_TO_ECWID", { enabled: true });
+    await settled(w);
+    await eventually(async () => w.ccv.store.webhooks.size >= 3 || undefined, "CCV webhooks registered");
+    w.mark();
+
+    w.ecwid.store.createOrder(webOrder("web@example.com", "MUG-001", 700300));
+    w.ccv.store.createOrder({
+      customer: { email: "pos@example.com", billingaddress: { first_name: "Piet", last_name: "Kassa" } },
+      orderrows: [{ product_id: w.ccvId["MUG-001"], count: 1 }],
+      is_completed: true,
+      paid: true,
+      status: 7,
+    });
+    await eventually(
+      async () =>
+        w.ecwidStock("MUG-001") === 8 && w.ccvStock("MUG-001") === 8 && w.ccv.store.orders.size === 2,
+      "both sales booked on both sides",
+    );
+    await settled(w);
+    expect(w.ecwidStock("MUG-001")).toBe(8);
+    expect(w.ccvStock("MUG-001")).toBe(8);
+    // the master is never written; CCV gets at most one correction (none when the bookings land first)
+    expect(ecwidStockWrites(w)).toEqual([]);
+    expect(stockPatches(w).length).toBeLessThanOrEqual(1);
   });
 });

@@ -10,6 +10,7 @@ import type {
 import type { FlowKindName, SystemName } from "../../engine/flow-settings";
 import { indexSnapshot, resolveBySku } from "./stock-resolve";
 import {
+  ordersOnTheirWay,
   pendingIds,
   pendingOrders,
   reservedBySku,
@@ -43,6 +44,13 @@ interface StockPayload {
   fresh?: boolean;
   /** the pending orders' ids read just before the product (to notice a booking in between) */
   pendingBefore?: string[];
+}
+
+interface Reservations {
+  pending: PendingOrder[];
+  bySku: Map<string, Reserved>;
+  /** the master's own orders on their way to the target, by SKU */
+  waiting: Map<string, PendingOrder[]>;
 }
 
 /** What the flow decided for one line of the master product. */
@@ -193,7 +201,7 @@ export function defineStockFlow(args: {
     product: StockProduct,
     line: StockLine,
     match: { product: StockProduct; line: StockLine } | string | undefined,
-    reserved: Map<string, Reserved>,
+    res: Reservations,
   ): LinePlan {
     const base = { line, reserved: null, op: null, want: null } as LinePlan;
     if (match === undefined || typeof match === "string")
@@ -221,7 +229,7 @@ export function defineStockFlow(args: {
       return plan;
     }
     const r =
-      rt.settings.stockCalculation === "AVAILABLE_MINUS_RESERVED" ? (reserved.get(line.sku) ?? null) : null;
+      rt.settings.stockCalculation === "AVAILABLE_MINUS_RESERVED" ? (res.bySku.get(line.sku) ?? null) : null;
     const computed = computeFigure(line.quantity, r?.quantity ?? "0", rt.settings.stockCalculation);
     const want = forSide(target, computed);
     plan.want = want;
@@ -229,6 +237,12 @@ export function defineStockFlow(args: {
     const why = `${M} ${line.quantity}${describeReserved(r)} = ${computed}${want !== computed ? ` (${want} in ${T}: whole numbers only)` : ""}`;
     if (tracked && same(t.quantity, want)) {
       plan.note = `${line.sku}: ${why}; ${T} has it already.`;
+      return plan;
+    }
+    const waiting = res.waiting.get(line.sku);
+    if (waiting) {
+      // booking it there moves the target's stock as well: written once it has landed
+      plan.note = `${line.sku}: ${why}; ${T} has ${tracked ? (t.quantity ?? "none") : "no tracked stock"}, but ${waiting.map((o) => `${M} order ${o.orderId}`).join(", ")} is on its way to ${T} and moves its stock when booked, so the figure is written after that.`;
       return plan;
     }
     plan.op = "set";
@@ -240,21 +254,24 @@ export function defineStockFlow(args: {
     rt: FlowRuntime,
     product: StockProduct,
     readTarget: TargetReader,
-    reserved: Map<string, Reserved>,
+    res: Reservations,
   ): Promise<LinePlan[]> {
     const matches = await matchLines(rt, product, readTarget);
     // the master product's own line without a SKU and without a link has nothing to go by
     return product.lines
       .filter((l) => l.sku !== "" || matches.has(l))
-      .map((l) => planLine(rt, product, l, matches.get(l), reserved));
+      .map((l) => planLine(rt, product, l, matches.get(l), res));
   }
 
-  const reservations = async (
-    rt: FlowRuntime,
-  ): Promise<{ pending: PendingOrder[]; bySku: Map<string, Reserved> }> => {
-    if (rt.settings.stockCalculation !== "AVAILABLE_MINUS_RESERVED") return { pending: [], bySku: new Map() };
+  const reservations = async (rt: FlowRuntime): Promise<Reservations> => {
+    const onTheirWay = await ordersOnTheirWay(ctxOf(rt), master.system);
+    const waiting = new Map<string, PendingOrder[]>();
+    for (const o of onTheirWay)
+      for (const l of o.lines) waiting.set(l.sku, [...(waiting.get(l.sku) ?? []), o]);
+    if (rt.settings.stockCalculation !== "AVAILABLE_MINUS_RESERVED")
+      return { pending: [], bySku: new Map(), waiting };
     const pending = await pendingOrders(ctxOf(rt), master.system);
-    return { pending, bySku: reservedBySku(pending) };
+    return { pending, bySku: reservedBySku(pending), waiting };
   };
 
   const toRecord = (p: StockProduct, extra: Omit<StockPayload, "product"> = {}): SourceRecord => ({
@@ -284,10 +301,10 @@ export function defineStockFlow(args: {
       for await (const p of target.all(rt.clients)) targets.push(p);
       indexSnapshot(rt, target.system, targets);
       const byId = new Map(targets.map((p) => [p.id, p]));
-      const { bySku } = await reservations(rt);
+      const res = await reservations(rt);
       const differing: StockProduct[] = [];
       for (const p of masters) {
-        const plans = await plan(rt, p, async (id) => byId.get(id) ?? null, bySku);
+        const plans = await plan(rt, p, async (id) => byId.get(id) ?? null, res);
         if (plans.some((x) => x.op !== null)) differing.push(p);
       }
       opts.setExpectedTotal(differing.length);
@@ -324,7 +341,7 @@ export function defineStockFlow(args: {
         }
         return p;
       };
-      const plans = await plan(rt, product, readTarget, res.bySku);
+      const plans = await plan(rt, product, readTarget, res);
       const todo = plans.filter((p) => p.op !== null);
       const sku = product.sku ?? plans[0]?.line.sku ?? null;
       const targetIds = [...new Set(plans.flatMap((p) => (p.target ? [p.target.product.id] : [])))];

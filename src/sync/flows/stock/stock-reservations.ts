@@ -133,9 +133,25 @@ async function orderLines(
  * order flow and not recorded there yet, or whose latest item failed; an order with an ORDER link
  * is booked and never counts. Dry runs book nothing and are left out.
  */
-export async function pendingOrders(ctx: ReservationContext, master: SystemName): Promise<PendingOrder[]> {
-  const flow = reverseOrderFlow(master);
-  const source: SystemName = master === "ECWID" ? "CCV_SALESPOS" : "ECWID";
+export function pendingOrders(ctx: ReservationContext, master: SystemName): Promise<PendingOrder[]> {
+  return pendingOf(ctx, reverseOrderFlow(master), master === "ECWID" ? "CCV_SALESPOS" : "ECWID", true);
+}
+
+/**
+ * The master's own sales on their way to the other side (queued or running in the forward order
+ * flow): booking one there moves that side's stock too (an API order with product ids, Ecwid §8.7),
+ * so a figure written before it lands would be lowered a second time. Failed ones are not waited for.
+ */
+export function ordersOnTheirWay(ctx: ReservationContext, master: SystemName): Promise<PendingOrder[]> {
+  return pendingOf(ctx, master === "ECWID" ? "ORDERS_ECWID_TO_CCV" : "ORDERS_CCV_TO_ECWID", master, false);
+}
+
+async function pendingOf(
+  ctx: ReservationContext,
+  flow: FlowKindName,
+  source: SystemName,
+  withFailed: boolean,
+): Promise<PendingOrder[]> {
   const { ds, integrationId } = ctx;
   const settings = await loadSettings(ds, integrationId, flow);
   const candidates = new Map<string, { state: ReservationState; payload: unknown; recorded: Set<string> }>();
@@ -159,19 +175,21 @@ export async function pendingOrders(ctx: ReservationContext, master: SystemName)
   }
 
   // the latest item of each order, when it failed (a later success or skip ends the reservation)
-  const failed = await ds.manager
-    .createQueryBuilder(SyncItemEntity, "s")
-    .innerJoin(SyncRunEntity, "r", "r.id = s.run_id AND r.dry_run = :dry", { dry: false })
-    .where("s.integration_id = :iid AND s.flow = :flow AND s.status = :failed", {
-      iid: integrationId,
-      flow,
-      failed: "FAILED",
-    })
-    .andWhere(
-      `NOT EXISTS (SELECT 1 FROM sync_item t INNER JOIN sync_run r2 ON r2.id = t.run_id AND r2.dry_run = :dry
+  const failed = !withFailed
+    ? []
+    : await ds.manager
+        .createQueryBuilder(SyncItemEntity, "s")
+        .innerJoin(SyncRunEntity, "r", "r.id = s.run_id AND r.dry_run = :dry", { dry: false })
+        .where("s.integration_id = :iid AND s.flow = :flow AND s.status = :failed", {
+          iid: integrationId,
+          flow,
+          failed: "FAILED",
+        })
+        .andWhere(
+          `NOT EXISTS (SELECT 1 FROM sync_item t INNER JOIN sync_run r2 ON r2.id = t.run_id AND r2.dry_run = :dry
         WHERE t.integration_id = s.integration_id AND t.flow = s.flow AND t.source_id = s.source_id AND t.id > s.id)`,
-    )
-    .getMany();
+        )
+        .getMany();
   for (const f of failed) {
     if (!candidates.has(f.sourceId))
       candidates.set(f.sourceId, { state: "FAILED", payload: f.sourcePayload, recorded: new Set() });
