@@ -1,4 +1,5 @@
 import {
+  CancelRunDocument,
   ConfigureFlowDocument,
   RunSyncDocument,
   StockLevelsDocument,
@@ -14,6 +15,7 @@ import { errorCode } from "../support/graphql-client";
 import { webOrder } from "../support/web-orders";
 import { eventually, startWorld, type World } from "../support/world";
 import { SyncRunEntity } from "../../src/db/entities/sync-run.entity";
+import { CcvWebhookEntity } from "../../src/db/entities/infra.entity";
 
 type StockFlow = "STOCK_ECWID_TO_CCV" | "STOCK_CCV_TO_ECWID" | "ORDERS_CCV_TO_ECWID" | "ORDERS_ECWID_TO_CCV";
 
@@ -364,7 +366,55 @@ describe("reservations: the other side's sales the master has not booked yet are
     const r = await w.run("STOCK_CCV_TO_ECWID");
     expect(r.items).toEqual([]);
     expect(w.writes().ecwid).toEqual([]);
+
+    // AVAILABLE takes CCV's figure as it is: the web sale would be un-sold
+    await w.configure("STOCK_CCV_TO_ECWID", { settings: { stockCalculation: "AVAILABLE" } });
+    const dry = await w.run("STOCK_CCV_TO_ECWID", { dryRun: true });
+    expect(dry.items[0].changes).toEqual([{ field: "stock[TSHIRT-M-BLK]", before: "4", after: "5" }]);
+    await w.configure("STOCK_CCV_TO_ECWID", { settings: { stockCalculation: "AVAILABLE_MINUS_RESERVED" } });
     w.ccv.faults.clear();
+  });
+
+  it("a sale whose booking is still queued is reserved too", async () => {
+    const ecwidBefore = w.ecwidStock("MUG-001")!;
+    const ccvBefore = w.ccvStock("MUG-001")!;
+    await w.t.gw.engine.stopWorker();
+    try {
+      const web = w.ecwid.store.createOrder(webOrder("queued@example.com", "MUG-001", 700300));
+      const booking = (
+        await w.gql(RunSyncDocument, {
+          integrationId: w.integrationId,
+          flow: "ORDERS_ECWID_TO_CCV",
+          options: { sourceIds: [web.orderId] },
+        })
+      ).runSync;
+      expect(booking.status).toBe("QUEUED");
+      expect(await level("MUG-001")).toMatchObject({
+        master: "CCV_SALESPOS",
+        ccv: ccvBefore,
+        ecwid: ecwidBefore - 1,
+        reserved: 1,
+        reservedOrders: [{ system: "ECWID", orderId: web.orderId, quantity: 1, state: "QUEUED" }],
+        computed: ecwidBefore - 1,
+        inSync: true,
+      });
+      w.mark();
+      const stock = (
+        await w.gql(RunSyncDocument, {
+          integrationId: w.integrationId,
+          flow: "STOCK_CCV_TO_ECWID",
+          options: { sourceIds: [String(w.ccvId["MUG-001"])] },
+        })
+      ).runSync;
+      await w.t.gw.engine.executor.execute(stock.id, new AbortController().signal);
+      expect((await w.gql(SyncRunDocument, { id: stock.id })).syncRun!.items.edges[0].node).toMatchObject({
+        action: "SKIP",
+      });
+      expect(w.writes().ecwid).toEqual([]);
+      await w.gql(CancelRunDocument, { id: booking.id });
+    } finally {
+      await w.t.gw.engine.startWorker();
+    }
   });
 });
 
@@ -453,6 +503,19 @@ async function settled(w: StockWorld): Promise<void> {
   );
 }
 
+/** the gateway registered these CCV webhooks and keeps their keys (deliveries before that are refused) */
+async function ccvWebhooksReady(w: StockWorld, events: string[]): Promise<void> {
+  await eventually(
+    async () => {
+      const keys = await w.t.gw.dataSource.manager.findBy(CcvWebhookEntity, {
+        integrationId: w.integrationId,
+      });
+      return events.every((e) => keys.some((k) => k.event === e && k.keyEnc)) || undefined;
+    },
+    `the CCV webhooks ${events.join(", ")}`,
+  );
+}
+
 const stockPatches = (w: StockWorld) =>
   w
     .writes()
@@ -506,7 +569,7 @@ describe("near real time: stock changes reach the other side through webhooks an
     await w.configure("ORDERS_ECWID_TO_CCV", { enabled: true });
     await w.configure("ORDERS_CCV_TO_ECWID", { enabled: true });
     await settled(w);
-    await eventually(async () => w.ccv.store.webhooks.size >= 3 || undefined, "CCV webhooks registered");
+    await ccvWebhooksReady(w, ["orders.created", "orders.updated.status", "orders.updated.ispaid"]);
     w.mark();
 
     w.ecwid.store.createOrder(webOrder("web@example.com", "MUG-001", 700300));
@@ -528,5 +591,108 @@ describe("near real time: stock changes reach the other side through webhooks an
     // the master is never written; CCV gets at most one correction (none when the bookings land first)
     expect(ecwidStockWrites(w)).toEqual([]);
     expect(stockPatches(w).length).toBeLessThanOrEqual(1);
+  });
+  it("the master's own sale on its way to CCV holds the write until it has landed there (its booking moves CCV's stock too)", async () => {
+    await settled(w);
+    const before = w.ecwidStock("MUG-001")!;
+    expect(w.ccvStock("MUG-001")).toBe(before);
+    await w.t.gw.engine.stopWorker();
+    w.mark();
+    try {
+      const web = w.ecwid.store.createOrder(webOrder("late@example.com", "MUG-001", 700300));
+      await w.ecwid.webhooks.flush();
+      await eventually(
+        async () =>
+          (
+            await w.t.gw.dataSource.manager.findBy(SyncRunEntity, {
+              integrationId: w.integrationId,
+              status: "QUEUED",
+            })
+          ).some((r) => r.flow === "ORDERS_ECWID_TO_CCV") || undefined,
+        "the web order's booking queued",
+      );
+      const stock = (
+        await w.gql(RunSyncDocument, {
+          integrationId: w.integrationId,
+          flow: "STOCK_ECWID_TO_CCV",
+          options: { sourceIds: ["700300"] },
+        })
+      ).runSync;
+      await w.t.gw.engine.executor.execute(stock.id, new AbortController().signal);
+      const item = (await w.gql(SyncRunDocument, { id: stock.id })).syncRun!.items.edges[0].node;
+      expect(item).toMatchObject({ action: "SKIP", status: "SKIPPED" });
+      expect(item.reason).toContain(`Ecwid order ${web.orderId} is on its way to CCV SalesPOS`);
+      expect(stockPatches(w)).toEqual([]);
+    } finally {
+      await w.t.gw.engine.startWorker();
+    }
+    await eventually(async () => w.ccvStock("MUG-001") === before - 1, "the web order booked in CCV");
+    await settled(w);
+    expect(w.ecwidStock("MUG-001")).toBe(before - 1);
+    expect(w.ccvStock("MUG-001")).toBe(before - 1);
+    expect(stockPatches(w)).toEqual([]);
+  });
+});
+
+describe("near real time with CCV SalesPOS as the stock master", () => {
+  let w: StockWorld;
+  beforeAll(async () => {
+    w = await startStockWorld({ ccv: { decrementStockOnOrder: true } });
+    w.ecwid.registerWebhook(`${w.t.url}/webhooks/ecwid/${w.integrationId}`, [
+      "order.created",
+      "order.updated",
+    ]);
+    w.ccv.store.patchProduct(w.ccvId["MUG-001"], { stock: 10 });
+    await w.configure("STOCK_CCV_TO_ECWID", { enabled: true });
+    await ccvWebhooksReady(w, ["products.created", "products.updated"]);
+    await w.run("STOCK_CCV_TO_ECWID");
+    await settled(w);
+  });
+  afterAll(() => w.stop());
+
+  it("a stock edit at the till (products.updated) reaches Ecwid: 10 → 5 → 6 → 5, each written as a delta", async () => {
+    expect(w.ecwidStock("MUG-001")).toBe(10);
+    w.mark();
+    for (const n of [5, 6, 5]) {
+      w.ccv.store.patchProduct(w.ccvId["MUG-001"], { stock: n });
+      await eventually(async () => w.ecwidStock("MUG-001") === n, `Ecwid at ${n}`);
+      await settled(w);
+    }
+    expect(ecwidStockWrites(w)).toEqual(
+      [-5, 1, -1].map(
+        (d) => `PUT /api/v3/${w.ecwid.storeId}/products/700300/inventory {"quantityDelta":${d}}`,
+      ),
+    );
+    expect(stockPatches(w)).toEqual([]);
+  });
+
+  it("a POS sale and a web sale of the same SKU in the same second end at initial − 2 on both sides, without write ping-pong", async () => {
+    w.ccv.store.patchProduct(w.ccvId["MUG-001"], { stock: 10 });
+    await eventually(async () => w.ecwidStock("MUG-001") === 10, "Ecwid at 10");
+    await w.configure("ORDERS_ECWID_TO_CCV", { enabled: true });
+    await w.configure("ORDERS_CCV_TO_ECWID", { enabled: true });
+    await ccvWebhooksReady(w, ["orders.created", "orders.updated.status", "orders.updated.ispaid"]);
+    await settled(w);
+    w.mark();
+
+    w.ecwid.store.createOrder(webOrder("web@example.com", "MUG-001", 700300));
+    w.ccv.store.createOrder({
+      customer: { email: "pos@example.com", billingaddress: { first_name: "Piet", last_name: "Kassa" } },
+      orderrows: [{ product_id: w.ccvId["MUG-001"], count: 1 }],
+      is_completed: true,
+      paid: true,
+      status: 7,
+    });
+    await eventually(
+      async () =>
+        w.ecwidStock("MUG-001") === 8 && w.ccvStock("MUG-001") === 8 && w.ccv.store.orders.size === 2,
+      "both sales booked on both sides",
+    );
+    await settled(w);
+    expect(w.ecwidStock("MUG-001")).toBe(8);
+    expect(w.ccvStock("MUG-001")).toBe(8);
+    // the master (CCV) is never written a figure; Ecwid gets at most one correction
+    expect(stockPatches(w)).toEqual([]);
+    expect(ecwidStockWrites(w).length).toBeLessThanOrEqual(1);
   });
 });
