@@ -415,6 +415,8 @@ describe("reservations: the other side's sales the master has not booked yet are
     } finally {
       await w.t.gw.engine.startWorker();
     }
+    // the jobs left in the queue finish before the world stops
+    await settled(w);
   });
 });
 
