@@ -5,6 +5,7 @@ import { ConsoleActivity1765300000000 } from "./1765300000000-console-activity";
 import { Operations1765400000000 } from "./1765400000000-operations";
 import { CatalogIndex1765500100000 } from "./1765500100000-catalog-index";
 import { IntentsAndRetries1765500200000 } from "./1765500200000-intents-and-retries";
+import { StockReservations1765500500000 } from "./1765500500000-stock-reservations";
 
 /** Every migration, in order. Listed explicitly (no globs) so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Operations1765400000000,
   CatalogIndex1765500100000,
   IntentsAndRetries1765500200000,
+  StockReservations1765500500000,
 ];
