@@ -128,14 +128,6 @@ export class FlowService {
         "useDefaultDebtor needs defaultDebtor: the e-mail address or CCV user id of the debtor to book orders on.",
       );
     }
-    if (enabled && STOCK_FLOWS.includes(kind)) {
-      const other = STOCK_FLOWS.find((k) => k !== kind)!;
-      if ((await this.flow(integrationId, other)).enabled) {
-        throw badInput(
-          `${other} is enabled: one system is the stock master, so only one stock flow may be on (mirroring both ways loses concurrent sales). Disable ${other} first.`,
-        );
-      }
-    }
     const row: FlowConfigEntity = {
       integrationId,
       kind,
@@ -144,10 +136,26 @@ export class FlowService {
       settings: settings as unknown as Record<string, unknown>,
       updatedAt: new Date(),
     };
-    await this.ds.manager.upsert(FlowConfigEntity, { ...row, settings: json(row.settings) }, [
-      "integrationId",
-      "kind",
-    ]);
+    await this.ds.transaction(async (em) => {
+      if (enabled && STOCK_FLOWS.includes(kind)) {
+        // One stock master: two requests enabling both stock flows at once must not both pass. On
+        // MySQL/MariaDB the integration row is locked for the check; SQLite has one writer at a time.
+        if (this.ds.options.type === "mysql") {
+          await em
+            .createQueryBuilder(IntegrationEntity, "i")
+            .setLock("pessimistic_write")
+            .where("i.id = :id", { id: integrationId })
+            .getOne();
+        }
+        const other = STOCK_FLOWS.find((k) => k !== kind)!;
+        if ((await em.findOneBy(FlowConfigEntity, { integrationId, kind: other, enabled: true })) !== null) {
+          throw badInput(
+            `${other} is enabled: one system is the stock master, so only one stock flow may be on (mirroring both ways loses concurrent sales). Disable ${other} first.`,
+          );
+        }
+      }
+      await em.upsert(FlowConfigEntity, { ...row, settings: json(row.settings) }, ["integrationId", "kind"]);
+    });
     const v = view(integrationId, kind, row);
     for (const l of this.listeners) l(v);
     return v;

@@ -16,6 +16,7 @@ import { webOrder } from "../support/web-orders";
 import { eventually, startWorld, type World } from "../support/world";
 import { SyncRunEntity } from "../../src/db/entities/sync-run.entity";
 import { CcvWebhookEntity } from "../../src/db/entities/infra.entity";
+import { FlowConfigEntity } from "../../src/db/entities/flow-config.entity";
 
 type StockFlow = "STOCK_ECWID_TO_CCV" | "STOCK_CCV_TO_ECWID" | "ORDERS_CCV_TO_ECWID" | "ORDERS_ECWID_TO_CCV";
 
@@ -169,6 +170,21 @@ describe("stock flows: one master, absolute figures written only when they diffe
       /STOCK_ECWID_TO_CCV is enabled: one system is the stock master, so only one stock flow may be on/,
     );
     await w.configure("STOCK_ECWID_TO_CCV", { enabled: false });
+
+    // both at once: exactly one becomes the master
+    const both = await Promise.all(
+      (["STOCK_ECWID_TO_CCV", "STOCK_CCV_TO_ECWID"] as const).map((flow) =>
+        w.raw(ConfigureFlowDocument, { integrationId: w.integrationId, flow, input: { enabled: true } }),
+      ),
+    );
+    expect(both.filter((x) => !x.errors).length).toBe(1);
+    const flows = await w.t.gw.dataSource.manager.findBy(FlowConfigEntity, {
+      integrationId: w.integrationId,
+      enabled: true,
+    });
+    expect(flows.filter((f) => f.kind.startsWith("STOCK_"))).toHaveLength(1);
+    await w.configure("STOCK_ECWID_TO_CCV", { enabled: false });
+    await w.configure("STOCK_CCV_TO_ECWID", { enabled: false });
   });
 
   it("Ecwid master: a dry run shows the figures and writes nothing; the run writes each differing SKU once, unlimited stock untracked; a second run touches nothing", async () => {
