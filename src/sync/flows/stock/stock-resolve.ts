@@ -1,3 +1,4 @@
+import { freshCatalog } from "../../catalog/catalog-index";
 import type { FlowRuntime } from "../../engine/flow-definition";
 import type { SystemName } from "../../engine/flow-settings";
 import type { StockProduct } from "./stock-sides";
@@ -26,32 +27,38 @@ export function indexSnapshot(rt: FlowRuntime, system: SystemName, products: Sto
 
 /**
  * SKU → ids on one side: THE one place the stock flows resolve a SKU (links are consulted by the
- * caller first). To be switched to the catalogue index (`rt.catalog.bySku`) once it exists. Until
- * then: the run's snapshot of the side when a reconcile read it whole, else the vendors' own
- * lookups (Ecwid's exact SKU filter; CCV's products filter, then productqueries), once per run.
- * More than one ref means the SKU is used twice on that side.
+ * caller first). The run's snapshot of the side when a reconcile read it whole; else the catalogue
+ * index (`rt.catalog`, refreshed once per run); only on an index miss the vendors' own lookups
+ * (Ecwid's exact SKU filter; CCV's products filter, then productqueries), once per run, with what
+ * they find noted in the index. More than one ref means the SKU is used twice on that side.
  */
 export async function resolveBySku(rt: FlowRuntime, system: SystemName, sku: string): Promise<StockRef[]> {
   const v = sku.trim();
   if (v === "") return [];
   const snapshot = snapshots.get(rt)?.get(system);
   if (snapshot) return snapshot.get(v) ?? [];
+  const hits = await (await freshCatalog(rt)).bySku(v);
+  const indexed = system === "ECWID" ? hits.ecwid : hits.ccv;
+  if (indexed.length > 0) return indexed.map((r) => ({ ...r }));
   return rt.memo(`stock:sku:${system}:${v}`, async () => {
+    const out: StockRef[] = [];
     if (system === "ECWID") {
-      const out: StockRef[] = [];
       for (const p of await rt.clients.ecwid.findProductsBySku(v)) {
         if (p.sku === v) out.push({ productId: String(p.id) });
         for (const c of p.combinations ?? [])
           if (c.sku === v) out.push({ productId: String(p.id), combinationId: String(c.id) });
       }
+      for (const r of out) await rt.catalog.noteEcwid(r, v);
       return out;
     }
     const hit = await rt.clients.ccv.findBySku(v);
-    if (!hit) return [];
-    return [
+    if (!hit) return out;
+    out.push(
       hit.combination
-        ? { productId: String(hit.product.id), combinationId: String(hit.combination.id) }
-        : { productId: String(hit.product.id) },
-    ];
+        ? { productId: String(hit.productId), combinationId: String(hit.combination.id) }
+        : { productId: String(hit.productId) },
+    );
+    for (const r of out) await rt.catalog.noteCcv(r, v);
+    return out;
   });
 }
