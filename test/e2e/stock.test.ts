@@ -602,6 +602,7 @@ describe("near real time: stock changes reach the other side through webhooks an
       async () =>
         w.ecwidStock("MUG-001") === 8 && w.ccvStock("MUG-001") === 8 && w.ccv.store.orders.size === 2,
       "both sales booked on both sides",
+      45_000,
     );
     await settled(w);
     expect(w.ecwidStock("MUG-001")).toBe(8);
@@ -705,6 +706,7 @@ describe("near real time with CCV SalesPOS as the stock master", () => {
       async () =>
         w.ecwidStock("MUG-001") === 8 && w.ccvStock("MUG-001") === 8 && w.ccv.store.orders.size === 2,
       "both sales booked on both sides",
+      45_000,
     );
     await settled(w);
     expect(w.ecwidStock("MUG-001")).toBe(8);
