@@ -565,7 +565,7 @@ describe("near real time: stock changes reach the other side through webhooks an
       [-1, 5],
     ]) {
       w.ecwid.store.inventory.adjustProduct(700300, { quantityDelta: delta });
-      await eventually(async () => w.ccvStock("MUG-001") === expected, `CCV at ${expected}`);
+      await eventually(async () => w.ccvStock("MUG-001") === expected, `CCV at ${expected}`, 45_000);
       await settled(w);
     }
     expect(stockPatches(w)).toEqual(
@@ -674,7 +674,7 @@ describe("near real time with CCV SalesPOS as the stock master", () => {
     w.mark();
     for (const n of [5, 6, 5]) {
       w.ccv.store.patchProduct(w.ccvId["MUG-001"], { stock: n });
-      await eventually(async () => w.ecwidStock("MUG-001") === n, `Ecwid at ${n}`);
+      await eventually(async () => w.ecwidStock("MUG-001") === n, `Ecwid at ${n}`, 45_000);
       await settled(w);
     }
     expect(ecwidStockWrites(w)).toEqual(
