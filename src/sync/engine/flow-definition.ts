@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
 import type { CcvClient } from "../../connectors/ccv-salespos";
 import type { EcwidClient } from "../../connectors/ecwid";
 import type { FieldMappingDef, MappingSet } from "../../mapping/field-mapping";
@@ -46,6 +47,11 @@ export interface FlowRuntime {
   intents: WriteIntents;
   logger: Logger;
   signal: AbortSignal;
+  /**
+   * the gateway's database, for steps that read the engine's own records (the stock flows'
+   * reservations read the reverse order flow's items); absent in the test runtime
+   */
+  db?: DataSource;
   /** per-run memo for things read once per run (store profiles, tax settings, indexes) */
   memo<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** key/value state of the integration that outlives runs (e.g. a CCV customer index marker) */

@@ -99,6 +99,7 @@ export async function buildRuntime(args: {
     intents: new WriteIntents(dbIntentRepo(ds), integrationId, args.runId, args.intentHooks),
     logger: args.logger.child({ integrationId, flow: def.kind, runId: args.runId }),
     signal: args.signal,
+    db: ds,
     memo<T>(key: string, load: () => Promise<T>): Promise<T> {
       let p = memo.get(key) as Promise<T> | undefined;
       if (!p) {

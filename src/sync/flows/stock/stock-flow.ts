@@ -65,12 +65,10 @@ interface LinePlan {
   note: string;
 }
 
-/**
- * The database behind the runtime: reservations read the order flow's runs and items. FlowRuntime
- * carries no database handle yet; its LinkStore holds the integration's DataSource.
- */
+/** The database behind the runtime: reservations read the order flow's runs and items. */
 function dbOf(rt: FlowRuntime): DataSource {
-  return (rt.links as unknown as { ds: DataSource }).ds;
+  if (!rt.db) throw new Error("The stock flows read reservations from the database; this runtime has none.");
+  return rt.db;
 }
 
 const ctxOf = (rt: FlowRuntime): ReservationContext => ({
