@@ -280,10 +280,17 @@ async function scenario(name: Scenario): Promise<void> {
   // time the gateway spends waiting on each vendor operation during the run (latency, not budget waits)
   let timing = false;
   const upstreamMs = new Map<string, number>();
+  // database statements during the run, by statement shape (BENCH_SQL=1 prints the top ones)
+  const statements = new Map<string, number>();
   const ready = await new Promise<Ready>((resolve) => proc.once("message", (m) => resolve(m as Ready)));
   const { gw, remove } = await startBenchGateway(
     { WORKER_CONCURRENCY: "2" },
     {
+      onQuery: (sql) => {
+        if (!timing) return;
+        const shape = sql.replace(/\s+/g, " ").slice(0, Number(process.env.BENCH_SQL_WIDTH ?? 90));
+        statements.set(shape, (statements.get(shape) ?? 0) + 1);
+      },
       engine: {
         connectors: {
           observe: (o) => {
@@ -392,6 +399,13 @@ async function scenario(name: Scenario): Promise<void> {
   console.log(
     `  writes                    CCV: ${writes(stats.ccv) || "none"}; Ecwid: ${writes(stats.ecwid) || "none"}`,
   );
+  const stmts = [...statements].reduce((a, [, c]) => a + c, 0);
+  console.log(
+    `  DB statements per order   ${f(stmts / n, 1)} (the queue's and the bench's polling included)`,
+  );
+  if (process.env.BENCH_SQL)
+    for (const [shape, c] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      console.log(`      ${f(c / n, 2)}  ${shape}`);
   const waited = [...upstreamMs].sort((a, b) => b[1] - a[1]);
   console.log(
     `  wall time per order       ${f(wallMs / n, 1)} ms (one item at a time); in vendor requests: ` +
