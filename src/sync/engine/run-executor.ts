@@ -194,7 +194,7 @@ export class RunExecutor {
         await ds.manager.update(
           SyncRunEntity,
           { id: runId },
-          { state: json({ ...state, discovered: true }) },
+          { state: json({ ...(run.state ?? state), discovered: true }) },
         );
         if (run.expectedTotal === null || run.expectedTotal < run.total)
           await this.setExpected(run, Math.max(seen, run.total));
