@@ -194,7 +194,15 @@ export class RunExecutor {
         await ds.manager.update(
           SyncRunEntity,
           { id: runId },
-          { state: json({ ...(run.state ?? state), discovered: true }) },
+          {
+            state: json({
+              ...(run.state ?? state),
+              // every item is recorded now: the checkpoint of the whole discovery (items recorded
+              // in flight may have committed older ones last)
+              ...(checkpoints.recordedUpTo() !== undefined ? { checkpoint: checkpoints.recordedUpTo() } : {}),
+              discovered: true,
+            }),
+          },
         );
         if (run.expectedTotal === null || run.expectedTotal < run.total)
           await this.setExpected(run, Math.max(seen, run.total));
@@ -396,6 +404,7 @@ export class RunExecutor {
       result.status ?? (result.action === "SKIP" ? "SKIPPED" : run.dryRun ? "PENDING" : "SUCCEEDED");
     const now = new Date();
     let published: SyncEventData | undefined;
+    let undo: (() => void) | undefined;
     try {
       published = await ds.transaction(async (em: EntityManager) => {
         const fields = {
@@ -418,21 +427,9 @@ export class RunExecutor {
           createdAt: now,
           updatedAt: now,
         };
-        const retry = await this.nextAttempt(em, run, fields, now);
-        const inserted = await em.insert(SyncItemEntity, {
-          ...fields,
-          ...retry,
-          changes: json(fields.changes),
-          sourcePayload: json(fields.sourcePayload),
-          sentPayload: json(fields.sentPayload),
-        });
-        const item = Object.assign(new SyncItemEntity(), fields, retry, {
-          id: Number(inserted.identifiers[0]?.id),
-        });
-        if (!run.dryRun) {
-          const links = new LinkStore(ds, run.integrationId);
-          for (const l of result.links ?? []) await links.upsert(em, l);
-        }
+        // the run's row first: with items in flight, concurrent records of one run queue on its lock
+        // here (MariaDB), instead of deadlocking after the item insert's foreign key check took a
+        // shared lock on it in each of them
         const inc = {
           created: status !== "FAILED" && status !== "SKIPPED" && result.action === "CREATE" ? 1 : 0,
           updated: status !== "FAILED" && status !== "SKIPPED" && result.action === "UPDATE" ? 1 : 0,
@@ -461,7 +458,17 @@ export class RunExecutor {
           })
           .where("id = :id", { id: run.id })
           .execute();
-        // the run's counters are kept in memory too (one executor per run), saving a read per item
+        // the run's counters are kept in memory too (one executor per run), saving a read per item;
+        // taken back when the transaction does not commit
+        const stateBefore = run.state;
+        undo = () => {
+          run.total -= 1;
+          run.created -= inc.created;
+          run.updated -= inc.updated;
+          run.skipped -= inc.skipped;
+          run.failed -= inc.failed;
+          if (run.state === state) run.state = stateBefore;
+        };
         run.total += 1;
         run.created += inc.created;
         run.updated += inc.updated;
@@ -469,6 +476,21 @@ export class RunExecutor {
         run.failed += inc.failed;
         const counts = run;
         run.state = state;
+        const retry = await this.nextAttempt(em, run, fields, now);
+        const inserted = await em.insert(SyncItemEntity, {
+          ...fields,
+          ...retry,
+          changes: json(fields.changes),
+          sourcePayload: json(fields.sourcePayload),
+          sentPayload: json(fields.sentPayload),
+        });
+        const item = Object.assign(new SyncItemEntity(), fields, retry, {
+          id: Number(inserted.identifiers[0]?.id),
+        });
+        if (!run.dryRun) {
+          const links = new LinkStore(ds, run.integrationId);
+          for (const l of result.links ?? []) await links.upsert(em, l);
+        }
         return this.d.events.record(em, {
           type:
             status === "FAILED" ? "ITEM_FAILED" : status === "SKIPPED" ? "ITEM_SKIPPED" : "ITEM_SUCCEEDED",
@@ -484,6 +506,7 @@ export class RunExecutor {
         });
       });
     } catch (e) {
+      undo?.();
       // the item was recorded by another execution of this run (a resumed run racing a stale one)
       if (isDuplicateKeyError(e)) {
         checkpoint?.recorded();
@@ -608,7 +631,8 @@ interface CheckpointTicket {
  * (it commits with it). An item recorded out of order therefore records an older checkpoint, and a
  * resumed run re-reads from there; its items already recorded are skipped, never done twice. Under
  * MariaDB two items' transactions may commit in either order, so the stored checkpoint may step
- * back to an older (equally safe) one, never past an unrecorded item.
+ * back to an older (equally safe) one, never past an unrecorded item; the end of discovery stores
+ * the checkpoint of all of it.
  */
 class CheckpointSequencer {
   /** per discovered record: the latest checkpoint given up to it, and whether it is recorded */
@@ -622,6 +646,11 @@ class CheckpointSequencer {
     this.entries.push({ checkpoint: latest, recorded });
     this.advance();
     return this.entries.length - 1;
+  }
+
+  /** the checkpoint of the longest recorded prefix of discovery */
+  recordedUpTo(): unknown {
+    return this.prefix >= 0 ? this.entries[this.prefix].checkpoint : undefined;
   }
 
   ticket(seq: number): CheckpointTicket {
