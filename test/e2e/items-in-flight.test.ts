@@ -97,11 +97,11 @@ async function itemsOf(w: World, runId: string) {
 describe("items in flight within one run", () => {
   it("works on several items at once, records each once, and never checkpoints past an unrecorded item", async () => {
     const probe = newProbe();
-    let w: World | undefined;
-    const watch = checkpointWatch(() => w, probe);
-    w = await startWorld({
+    const ref: { w?: World } = {};
+    const watch = checkpointWatch(() => ref.w, probe);
+    const w = (ref.w = await startWorld({
       engine: { flows: [testFlow(probe)], hooks: { beforeRecord: watch.check } },
-    });
+    }));
     try {
       seed(w);
       await w.gql(ConfigureFlowDocument, {
@@ -155,13 +155,12 @@ describe("items in flight within one run", () => {
 
   it("a crash with items in flight is resumed by another worker: nothing skipped, nothing recorded twice, recorded items not redone", async () => {
     const probe = newProbe();
-    let a: World | undefined;
-    let b: World | undefined;
-    const watch = checkpointWatch(() => b ?? a, probe);
+    const ref: { a?: World; b?: World } = {};
+    const watch = checkpointWatch(() => ref.b ?? ref.a, probe);
     let seen = 0;
     let crashed = false;
     let recordedAtCrash: string[] = [];
-    a = await startWorld({
+    const a = (ref.a = await startWorld({
       engine: {
         flows: [testFlow(probe)],
         queue: { lockMs: 600, pollMs: 50 },
@@ -173,13 +172,14 @@ describe("items in flight within one run", () => {
             // the worker dies while this item and others are in flight, none of them recorded
             if (seen === 6 && !crashed) {
               crashed = true;
-              recordedAtCrash = (await itemsOf(a!, runId)).map((i) => i.sourceId);
-              void a!.t.gw.engine.queue.crash!();
+              recordedAtCrash = (await itemsOf(ref.a!, runId)).map((i) => i.sourceId);
+              void ref.a!.t.gw.engine.queue.crash!();
             }
           },
         },
       },
-    });
+    }));
+    let b: World | undefined;
     try {
       seed(a);
       await a.gql(ConfigureFlowDocument, {
@@ -191,7 +191,7 @@ describe("items in flight within one run", () => {
       await eventually(async () => crashed, "the crash point");
       expect(recordedAtCrash.length).toBeLessThan(PRODUCTS);
 
-      b = await startWorld({
+      b = ref.b = await startWorld({
         join: {
           db: a.t.db,
           integrationId: a.integrationId,
