@@ -185,10 +185,7 @@ export async function customerLink(
   createdBy: LinkWrite["createdBy"],
 ): Promise<LinkWrite[]> {
   const ccvId = String(userId);
-  const [byEcwid, byCcv] = await Promise.all([
-    rt.links.byEcwid("CUSTOMER", ecwidId),
-    rt.links.byCcv("CUSTOMER", ccvId),
-  ]);
+  const { byEcwid, byCcv } = await rt.links.bothSides("CUSTOMER", ecwidId, ccvId);
   if (byEcwid?.ccvId === ccvId) return [];
   if (byEcwid || byCcv) {
     rt.logger.info({ ecwidId, ccvId }, "CUSTOMER link not recorded: one side is linked to another record");
