@@ -32,10 +32,13 @@ import type { LoggedRequest } from "../src/sandbox/common/sandbox-http";
 import { CcvSandbox } from "../src/sandbox/ccv-salespos/ccv.sandbox";
 import { EcwidSandbox } from "../src/sandbox/ecwid/ecwid.sandbox";
 import { DbCatalogIndex } from "../src/sync/catalog/catalog-index";
+import { ORDER_ITEMS_IN_FLIGHT } from "../src/sync/flows/orders/order-items";
 import { startBenchGateway } from "./bench-gateway";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 400);
 const FACTOR = Number(process.env.BENCH_FACTOR ?? 8);
+/** orders in flight per run (the flows' own setting unless BENCH_IN_FLIGHT caps it) */
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? ORDER_ITEMS_IN_FLIGHT);
 const FLOWS = (process.env.BENCH_FLOWS ?? "ecwid-to-ccv,ccv-to-ecwid").split(",").map((s) => s.trim());
 const SIMPLE = 60;
 const VARIANT_PRODUCTS = 20;
@@ -280,10 +283,20 @@ async function scenario(name: Scenario): Promise<void> {
   // time the gateway spends waiting on each vendor operation during the run (latency, not budget waits)
   let timing = false;
   const upstreamMs = new Map<string, number>();
+  // database statements during the run, by statement shape (BENCH_SQL=1 prints the top ones)
+  const statements = new Map<string, number>();
+  let statementCount = 0;
   const ready = await new Promise<Ready>((resolve) => proc.once("message", (m) => resolve(m as Ready)));
   const { gw, remove } = await startBenchGateway(
     { WORKER_CONCURRENCY: "2" },
     {
+      onQuery: (sql) => {
+        if (!timing) return;
+        statementCount++;
+        if (!process.env.BENCH_SQL) return;
+        const shape = sql.replace(/\s+/g, " ").slice(0, Number(process.env.BENCH_SQL_WIDTH ?? 90));
+        statements.set(shape, (statements.get(shape) ?? 0) + 1);
+      },
       engine: {
         connectors: {
           observe: (o) => {
@@ -302,6 +315,7 @@ async function scenario(name: Scenario): Promise<void> {
           },
         },
         queue: { pollMs: 50 },
+        executor: { maxItemsInFlight: IN_FLIGHT },
       },
     },
   );
@@ -370,6 +384,23 @@ async function scenario(name: Scenario): Promise<void> {
     const rate = (total(stats.ecwid) / wallMs) * 60_000;
     console.log(`  Ecwid requests a minute   ${f(rate, 0)} = ${f(rate / limit)} of the limit`);
   }
+  // the lane that bounds the flow: requests a minute over the run as a ratio of each lane's limit
+  // (CCV: per operation; Ecwid: all requests of the token)
+  const lanes: [string, number][] = Object.entries(stats.ccv.lanes).map(([l, r]) => {
+    const perMin =
+      l === "GET /productqueries"
+        ? CCV_LIMITS.productqueries
+        : l.startsWith("GET ")
+          ? CCV_LIMITS.get
+          : CCV_LIMITS.write;
+    return [`CCV ${l}`, ((sum(r) / wallMs) * 60_000) / scaled(perMin)];
+  });
+  lanes.push([
+    "Ecwid (all requests)",
+    ((total(stats.ecwid) / wallMs) * 60_000) / scaled(ECWID_RATE_LIMIT_PER_MINUTE),
+  ]);
+  const [busiest, ratio] = lanes.sort((a, b) => b[1] - a[1])[0];
+  console.log(`  busiest lane              ${busiest}: ${f(ratio)} of its limit over the run`);
   for (const [side, summary] of [
     ["CCV", stats.ccv],
     ["Ecwid", stats.ecwid],
@@ -392,9 +423,15 @@ async function scenario(name: Scenario): Promise<void> {
   console.log(
     `  writes                    CCV: ${writes(stats.ccv) || "none"}; Ecwid: ${writes(stats.ecwid) || "none"}`,
   );
+  console.log(
+    `  DB statements per order   ${f(statementCount / n, 1)} (the queue's and the bench's polling included)`,
+  );
+  if (process.env.BENCH_SQL)
+    for (const [shape, c] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      console.log(`      ${f(c / n, 2)}  ${shape}`);
   const waited = [...upstreamMs].sort((a, b) => b[1] - a[1]);
   console.log(
-    `  wall time per order       ${f(wallMs / n, 1)} ms (one item at a time); in vendor requests: ` +
+    `  wall time per order       ${f(wallMs / n, 1)} ms (up to ${IN_FLIGHT} orders in flight); in vendor requests: ` +
       waited
         .slice(0, 5)
         .map(([l, ms]) => `${l} ${f(ms / n, 1)}`)

@@ -791,6 +791,45 @@ describe("ORDERS_ECWID_TO_CCV with customers that already exist in CCV", () => {
     expect(ccvOrdersFor(w, o.orderId)[0].user_id).toBe(klaas.id);
   });
 
+  it("orders of one new customer in one run: the account is made once, later orders know it without reading it again, a changed address still updates it", async () => {
+    const order = (street: string) =>
+      placeOrder(w, {
+        email: "sanne@example.com",
+        billing: {
+          name: "Sanne de Vries",
+          street,
+          city: "Utrecht",
+          postalCode: "3511 AB",
+          countryCode: "NL",
+        },
+        lines: [{ sku: "TEE-BLK", price: 19.95, qty: 1 }],
+      });
+    const [o1, o2, o3] = [order("Dorpsstraat 12"), order("Dorpsstraat 12"), order("Kerkstraat 3")];
+    const r = await run(w, { sourceIds: [o1.orderId, o2.orderId, o3.orderId] });
+    expect(r.counts.created).toBe(3);
+    const [sanne] = usersWithEmail(w, "sanne@example.com");
+    expect(usersWithEmail(w, "sanne@example.com")).toHaveLength(1);
+    expect(w.ccv.log.find("POST", /\/users\/?$/)).toHaveLength(1);
+    // what the run wrote is what CCV holds: no GET /users/{id} for the account it made
+    expect(w.ccv.log.find("GET", new RegExp(`/users/${sanne.id}/?$`))).toHaveLength(0);
+    expect((await itemOf(w, r.id, o2.orderId)).reason).toMatch(/reused\.$/);
+    const third = await itemOf(w, r.id, o3.orderId);
+    expect(third.reason).toMatch(/updated \(\d+ fields\)\.$/);
+    expect(third.changes).toEqual(
+      expect.arrayContaining([
+        { field: "customer.billingaddress.street", before: "Dorpsstraat", after: "Kerkstraat" },
+        { field: "customer.billingaddress.housenumber", before: 12, after: 3 },
+      ]),
+    );
+    expect(w.ccv.log.find("PATCH", new RegExp(`/users/${sanne.id}/?$`))).toHaveLength(1);
+    expect(w.ccv.store.users.get(sanne.id)!.userinfo.billingaddress).toMatchObject({
+      street: "Kerkstraat",
+      housenumber: 3,
+      first_name: "Sanne",
+    });
+    for (const o of [o1, o2, o3]) expect(ccvOrdersFor(w, o.orderId)[0].user_id).toBe(sanne.id);
+  });
+
   it("an account made in CCV after the e-mail index was built is found when its username clashes, not duplicated", async () => {
     const late = w.ccv.store.seedUser("late@example.com", { customertype: "b2c" });
     const o = placeOrder(w, { email: "late@example.com", lines: [{ sku: "TEE-BLK", price: 19.95, qty: 1 }] });

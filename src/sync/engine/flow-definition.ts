@@ -108,6 +108,18 @@ export interface FlowDefinition {
   entity: EntityName;
   source: SystemName;
   target: SystemName;
+  /**
+   * how many of a run's items may be worked on at once (default 1: in discovery order, one at a
+   * time). A flow whose items do not depend on each other (orders) allows more, so a run keeps the
+   * vendor lanes busy while items wait for answers; the connectors' lanes still pace every request,
+   * and the engine caps it (ExecutorOptions.maxItemsInFlight).
+   */
+  maxItemsInFlight?: number;
+  /**
+   * with more than one item in flight: items of the same group are worked on one after the other
+   * (e.g. the orders of one customer, whose account is found or created once). Null: no group.
+   */
+  itemGroup?(record: SourceRecord): string | null;
   /** upstream requests one item costs on the slowest lane, and that lane's limit (finish estimates) */
   cost?: { requestsPerItem: number; lanePerMinute: number };
   /** vendor webhook events that trigger a run for the record they name */

@@ -31,6 +31,24 @@ export class LinkStore {
     });
   }
 
+  /** the links of either side of a pair, in one statement: by the Ecwid id and by the CCV id */
+  async bothSides(
+    entity: LinkKindName,
+    ecwidId: string,
+    ccvId: string,
+  ): Promise<{ byEcwid: LinkEntity | null; byCcv: LinkEntity | null }> {
+    const rows = await this.ds.manager.find(LinkEntity, {
+      where: [
+        { integrationId: this.integrationId, entity, ecwidId },
+        { integrationId: this.integrationId, entity, ccvId },
+      ],
+    });
+    return {
+      byEcwid: rows.find((r) => r.ecwidId === ecwidId) ?? null,
+      byCcv: rows.find((r) => r.ccvId === ccvId) ?? null,
+    };
+  }
+
   async bySku(entity: LinkKindName, sku: string): Promise<LinkEntity | null> {
     return this.ds.manager.findOneBy(LinkEntity, { integrationId: this.integrationId, entity, sku });
   }

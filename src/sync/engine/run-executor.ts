@@ -31,6 +31,11 @@ export interface ExecutorOptions {
   itemRetryDelaysMs: number[];
   /** how often a running run looks for a cancel request */
   cancelCheckMs: number;
+  /**
+   * the most items of one run in flight at once, for flows that allow more than one
+   * (FlowDefinition.maxItemsInFlight); 1 = one item at a time for every flow
+   */
+  maxItemsInFlight: number;
 }
 
 export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = {
@@ -38,6 +43,7 @@ export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = {
   leaseWaitMs: 30_000,
   itemRetryDelaysMs: [ITEM_RETRY_DELAY_MS],
   cancelCheckMs: 250,
+  maxItemsInFlight: 8,
 };
 
 /** Test hooks: crash points inside an item's processing. */
@@ -135,24 +141,34 @@ export class RunExecutor {
       if (r?.cancelRequested) throw new RunAborted("CANCELLED", "cancelled by a user");
     };
 
+    // items in flight at once (the connectors' lanes pace the requests): a flow that needs its
+    // records in discovery order (parents before children) keeps the default of one
+    const pool = new ItemPool(Math.max(1, Math.min(def.maxItemsInFlight ?? 1, this.o.maxItemsInFlight)));
+    const checkpoints = new CheckpointSequencer();
     try {
       const state: RunStateData = run.state ?? {};
       if (run.options?.sourceIds?.length) {
         await this.setExpected(run, run.options.sourceIds.length);
         for (const sourceId of run.options.sourceIds) {
           await checkCancel();
-          if (done.has(`${def.entity}:${sourceId}`)) continue;
+          const key = `${def.entity}:${sourceId}`;
+          if (done.has(key)) continue;
+          done.add(key);
           const record = await this.fetch(def, rt, sourceId);
-          await this.processItem(
-            run,
-            def,
-            rt,
-            record ?? { id: sourceId, payload: null },
-            record === null,
-            undefined,
+          await pool.add(
+            () =>
+              this.processItem(
+                run!,
+                def,
+                rt,
+                record ?? { id: sourceId, payload: null },
+                record === null,
+                undefined,
+              ),
+            record && def.itemGroup?.(record),
           );
-          done.add(`${def.entity}:${sourceId}`);
         }
+        await pool.drain();
       } else {
         const since = state.windowFrom ? new Date(state.windowFrom) : null;
         let seen = 0;
@@ -165,14 +181,28 @@ export class RunExecutor {
           seen++;
           await checkCancel();
           const key = `${record.entity ?? def.entity}:${record.id}`;
+          // recorded by an earlier execution (or a duplicate of discovery): nothing to wait for
+          const seq = checkpoints.next(checkpoint, done.has(key));
           if (done.has(key)) continue;
-          await this.processItem(run, def, rt, record, false, checkpoint);
           done.add(key);
+          await pool.add(
+            () => this.processItem(run!, def, rt, record, false, checkpoints.ticket(seq)),
+            def.itemGroup?.(record),
+          );
         }
+        await pool.drain();
         await ds.manager.update(
           SyncRunEntity,
           { id: runId },
-          { state: json({ ...state, discovered: true }) },
+          {
+            state: json({
+              ...(run.state ?? state),
+              // every item is recorded now: the checkpoint of the whole discovery (items recorded
+              // in flight may have committed older ones last)
+              ...(checkpoints.recordedUpTo() !== undefined ? { checkpoint: checkpoints.recordedUpTo() } : {}),
+              discovered: true,
+            }),
+          },
         );
         if (run.expectedTotal === null || run.expectedTotal < run.total)
           await this.setExpected(run, Math.max(seen, run.total));
@@ -185,6 +215,8 @@ export class RunExecutor {
         !latest.dryRun && !latest.options?.sourceIds?.length,
       );
     } catch (e) {
+      // the items still in flight finish (and are recorded) before the run stops
+      await pool.settle();
       if (e instanceof RunAborted) {
         const latest = await ds.manager.findOneByOrFail(SyncRunEntity, { id: runId });
         await this.finish(latest, e.status, e.message, false);
@@ -256,7 +288,7 @@ export class RunExecutor {
     rt: FlowRuntime,
     record: SourceRecord,
     missing: boolean,
-    checkpoint: unknown,
+    checkpoint: CheckpointTicket | undefined,
   ): Promise<void> {
     const entity: EntityName = record.entity ?? def.entity;
     const leaseKey = `${run.integrationId}:${entity}:${record.id}`;
@@ -363,7 +395,7 @@ export class RunExecutor {
     run: SyncRunEntity,
     entity: EntityName,
     record: SourceRecord,
-    checkpoint: unknown,
+    checkpoint: CheckpointTicket | undefined,
     result: ItemResult,
     attempts: number,
   ): Promise<void> {
@@ -372,6 +404,7 @@ export class RunExecutor {
       result.status ?? (result.action === "SKIP" ? "SKIPPED" : run.dryRun ? "PENDING" : "SUCCEEDED");
     const now = new Date();
     let published: SyncEventData | undefined;
+    let undo: (() => void) | undefined;
     try {
       published = await ds.transaction(async (em: EntityManager) => {
         const fields = {
@@ -394,21 +427,9 @@ export class RunExecutor {
           createdAt: now,
           updatedAt: now,
         };
-        const retry = await this.nextAttempt(em, run, fields, now);
-        const inserted = await em.insert(SyncItemEntity, {
-          ...fields,
-          ...retry,
-          changes: json(fields.changes),
-          sourcePayload: json(fields.sourcePayload),
-          sentPayload: json(fields.sentPayload),
-        });
-        const item = Object.assign(new SyncItemEntity(), fields, retry, {
-          id: Number(inserted.identifiers[0]?.id),
-        });
-        if (!run.dryRun) {
-          const links = new LinkStore(ds, run.integrationId);
-          for (const l of result.links ?? []) await links.upsert(em, l);
-        }
+        // the run's row first: with items in flight, concurrent records of one run queue on its lock
+        // here (MariaDB), instead of deadlocking after the item insert's foreign key check took a
+        // shared lock on it in each of them
         const inc = {
           created: status !== "FAILED" && status !== "SKIPPED" && result.action === "CREATE" ? 1 : 0,
           updated: status !== "FAILED" && status !== "SKIPPED" && result.action === "UPDATE" ? 1 : 0,
@@ -416,9 +437,11 @@ export class RunExecutor {
           failed: status === "FAILED" ? 1 : 0,
         };
         // the run's state carries its observed pace (finish estimates) and, when given, the checkpoint
+        // of discovery up to which every item is recorded (this one included)
+        const safe = checkpoint?.safe();
         const state: RunStateData = {
           ...(run.state ?? {}),
-          ...(checkpoint !== undefined ? { checkpoint } : {}),
+          ...(safe !== undefined ? { checkpoint: safe } : {}),
           pace: observeItem(run.state?.pace, now.getTime(), (run.startedAt ?? now).getTime()),
         };
         await em
@@ -435,7 +458,17 @@ export class RunExecutor {
           })
           .where("id = :id", { id: run.id })
           .execute();
-        // the run's counters are kept in memory too (one executor per run), saving a read per item
+        // the run's counters are kept in memory too (one executor per run), saving a read per item;
+        // taken back when the transaction does not commit
+        const stateBefore = run.state;
+        undo = () => {
+          run.total -= 1;
+          run.created -= inc.created;
+          run.updated -= inc.updated;
+          run.skipped -= inc.skipped;
+          run.failed -= inc.failed;
+          if (run.state === state) run.state = stateBefore;
+        };
         run.total += 1;
         run.created += inc.created;
         run.updated += inc.updated;
@@ -443,6 +476,21 @@ export class RunExecutor {
         run.failed += inc.failed;
         const counts = run;
         run.state = state;
+        const retry = await this.nextAttempt(em, run, fields, now);
+        const inserted = await em.insert(SyncItemEntity, {
+          ...fields,
+          ...retry,
+          changes: json(fields.changes),
+          sourcePayload: json(fields.sourcePayload),
+          sentPayload: json(fields.sentPayload),
+        });
+        const item = Object.assign(new SyncItemEntity(), fields, retry, {
+          id: Number(inserted.identifiers[0]?.id),
+        });
+        if (!run.dryRun) {
+          const links = new LinkStore(ds, run.integrationId);
+          for (const l of result.links ?? []) await links.upsert(em, l);
+        }
         return this.d.events.record(em, {
           type:
             status === "FAILED" ? "ITEM_FAILED" : status === "SKIPPED" ? "ITEM_SKIPPED" : "ITEM_SUCCEEDED",
@@ -458,10 +506,15 @@ export class RunExecutor {
         });
       });
     } catch (e) {
+      undo?.();
       // the item was recorded by another execution of this run (a resumed run racing a stale one)
-      if (isDuplicateKeyError(e)) return;
+      if (isDuplicateKeyError(e)) {
+        checkpoint?.recorded();
+        return;
+      }
       throw e;
     }
+    checkpoint?.recorded();
     if (published) await this.d.events.publish([published]);
     const skus = run.dryRun
       ? []
@@ -560,6 +613,109 @@ export class RunExecutor {
       });
     });
     await this.d.events.publish([ev]);
+  }
+}
+
+/** Where an item stands among the run's discovered records (CheckpointSequencer). */
+interface CheckpointTicket {
+  /** the checkpoint to record with this item: discovery is recorded up to it once this item is */
+  safe(): unknown;
+  /** the item is durably recorded */
+  recorded(): void;
+}
+
+/**
+ * Resumable checkpoints with items in flight: a checkpoint may only advance past items that are
+ * durably recorded. Each discovered record gets a sequence number; an item's transaction records
+ * the checkpoint of the longest prefix of discovery whose items are all recorded, counting itself
+ * (it commits with it). An item recorded out of order therefore records an older checkpoint, and a
+ * resumed run re-reads from there; its items already recorded are skipped, never done twice. Under
+ * MariaDB two items' transactions may commit in either order, so the stored checkpoint may step
+ * back to an older (equally safe) one, never past an unrecorded item; the end of discovery stores
+ * the checkpoint of all of it.
+ */
+class CheckpointSequencer {
+  /** per discovered record: the latest checkpoint given up to it, and whether it is recorded */
+  private readonly entries: { checkpoint: unknown; recorded: boolean }[] = [];
+  /** every entry up to this index is recorded */
+  private prefix = -1;
+
+  /** the next discovered record; `recorded` when an earlier execution of the run recorded it */
+  next(checkpoint: unknown, recorded: boolean): number {
+    const latest = checkpoint !== undefined ? checkpoint : this.entries.at(-1)?.checkpoint;
+    this.entries.push({ checkpoint: latest, recorded });
+    this.advance();
+    return this.entries.length - 1;
+  }
+
+  /** the checkpoint of the longest recorded prefix of discovery */
+  recordedUpTo(): unknown {
+    return this.prefix >= 0 ? this.entries[this.prefix].checkpoint : undefined;
+  }
+
+  ticket(seq: number): CheckpointTicket {
+    return {
+      safe: () => {
+        let k = this.prefix;
+        while (k + 1 < this.entries.length && (this.entries[k + 1].recorded || k + 1 === seq)) k++;
+        return k >= 0 ? this.entries[k].checkpoint : undefined;
+      },
+      recorded: () => {
+        this.entries[seq].recorded = true;
+        this.advance();
+      },
+    };
+  }
+
+  private advance(): void {
+    while (this.prefix + 1 < this.entries.length && this.entries[this.prefix + 1].recorded) this.prefix++;
+  }
+}
+
+/**
+ * Runs a run's items with at most `size` in flight. `add` returns once a slot is free again and
+ * throws the first failure of any item (no item starts after it); `drain` waits for the rest.
+ * With a size of 1 this is the one-item-at-a-time loop it replaces.
+ */
+class ItemPool {
+  private readonly running = new Set<Promise<void>>();
+  /** the last item of each group in flight: the next one of the group starts after it */
+  private readonly groups = new Map<string, Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly size: number) {}
+
+  async add(task: () => Promise<void>, group?: string | null): Promise<void> {
+    this.check();
+    const before = group ? this.groups.get(group) : undefined;
+    // `before` never rejects (failures are kept aside); a group's later item does not start after a failure
+    const started = before ? before.then(() => (this.failure ? undefined : task())) : task();
+    const p: Promise<void> = started
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.running.delete(p);
+        if (group && this.groups.get(group) === p) this.groups.delete(group);
+      });
+    this.running.add(p);
+    if (group) this.groups.set(group, p);
+    while (this.running.size >= this.size) await Promise.race(this.running);
+    this.check();
+  }
+
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.race(this.running);
+    this.check();
+  }
+
+  /** waits for every item in flight, whatever their outcome */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.running]);
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure.error;
   }
 }
 

@@ -158,6 +158,10 @@ class MemoryLinks extends LinkStore {
     return this.rows.find((r) => r.entity === entity && r.sku === sku) ?? null;
   }
 
+  override async bothSides(entity: EntityName, ecwidId: string, ccvId: string) {
+    return { byEcwid: await this.byEcwid(entity, ecwidId), byCcv: await this.byCcv(entity, ccvId) };
+  }
+
   override async upsert(_em: EntityManager, _w: LinkWrite): Promise<void> {
     throw new Error("steps do not write links: they return them in ItemResult.links");
   }

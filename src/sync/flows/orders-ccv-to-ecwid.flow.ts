@@ -40,6 +40,7 @@ import {
 import { updateReturningCustomer } from "./orders/ccv-to-ecwid-customer-update";
 import { resolveLines } from "./orders/ccv-to-ecwid-lines";
 import { ccvStatusHash, followLinkedSale } from "./orders/ccv-to-ecwid-status";
+import { customerGroup, ORDER_ITEMS_IN_FLIGHT } from "./orders/order-items";
 import {
   describeCcvStatus,
   ecwidFulfillmentStatus,
@@ -133,6 +134,9 @@ export const ordersCcvToEcwid: FlowDefinition = {
   // only after a crash or an ambiguous failure).
   // CCV spends one GET per order on the order-rows lane (150/min), a lane of its own (CCV §4.4).
   cost: { requestsPerItem: 4, lanePerMinute: ECWID_RATE_LIMIT_PER_MINUTE },
+  // POS sales do not depend on each other (one customer's go one after the other)
+  maxItemsInFlight: ORDER_ITEMS_IN_FLIGHT,
+  itemGroup: (record) => customerGroup((record.payload as CcvOrder | null)?.customer?.email),
   webhooks: { system: "CCV_SALESPOS", events: WEBHOOK_EVENTS },
   // the codes ecwidPayment, ecwidFulfillmentStatus and the shipping line look up in the value maps
   valueMapCodes: {

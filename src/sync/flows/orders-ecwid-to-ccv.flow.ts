@@ -45,6 +45,7 @@ import {
 import { ccvOrderMoney, ecwidMoneyInput } from "./orders/ecwid-to-ccv-money";
 import { resolveOrderLines } from "./orders/ecwid-to-ccv-products";
 import { ecwidStatusHash, followLinkedWebOrder } from "./orders/ecwid-to-ccv-status";
+import { customerGroup, ORDER_ITEMS_IN_FLIGHT } from "./orders/order-items";
 
 /**
  * ORDERS_ECWID_TO_CCV: Ecwid orders whose payment or fulfilment status is in `orderStatuses`
@@ -153,6 +154,10 @@ export const ordersEcwidToCcv: FlowDefinition = {
   // is new or changed) and POST /orders; the reads (e-mail index, SKU lookups cached per run; a
   // reference search only after a crash or an ambiguous failure) use the 150/min GET lanes
   cost: { requestsPerItem: 3, lanePerMinute: 100 },
+  // orders do not depend on each other: several in flight keep the lanes busy while one waits for
+  // an answer; the orders of one customer go one after the other (the account is made once)
+  maxItemsInFlight: ORDER_ITEMS_IN_FLIGHT,
+  itemGroup: (record) => customerGroup((record.payload as EcwidOrder | null)?.email),
   webhooks: { system: "ECWID", events: ["order.created", "order.updated"] },
   defaultMappings: ORDERS_ECWID_TO_CCV_MAPPINGS,
 

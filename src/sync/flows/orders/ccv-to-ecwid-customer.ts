@@ -120,10 +120,7 @@ export async function customerLink(
   created: boolean,
 ): Promise<LinkWrite[]> {
   if (!c.ccvKey) return [];
-  const [byEcwid, byCcv] = await Promise.all([
-    rt.links.byEcwid("CUSTOMER", String(ecwidId)),
-    rt.links.byCcv("CUSTOMER", c.ccvKey),
-  ]);
+  const { byEcwid, byCcv } = await rt.links.bothSides("CUSTOMER", String(ecwidId), c.ccvKey);
   if (byEcwid || byCcv) return [];
   return [
     {

@@ -42,11 +42,15 @@ async function fromLinks(
   isVariant: boolean,
 ): Promise<EcwidItemRef | undefined> {
   if (!row.product_id) return undefined;
-  const product = await rt.links.byCcv("PRODUCT", String(row.product_id));
+  // read once per run, like the index below (an order load repeats the same products)
+  const product = await rt.memo(`link:PRODUCT:ccv:${row.product_id}`, () =>
+    rt.links.byCcv("PRODUCT", String(row.product_id)),
+  );
   const productId = positiveInt(product?.ecwidId);
   if (!productId) return undefined;
   if (!isVariant) return { productId };
-  const combinationId = positiveInt((await rt.links.bySku("VARIANT", sku))?.ecwidId);
+  const variant = await rt.memo(`link:VARIANT:sku:${sku}`, () => rt.links.bySku("VARIANT", sku));
+  const combinationId = positiveInt(variant?.ecwidId);
   return combinationId ? { productId, combinationId } : undefined;
 }
 
@@ -59,7 +63,7 @@ async function fromIndex(
   sku: string,
   isVariant: boolean,
 ): Promise<EcwidItemRef | undefined> {
-  const { ecwid } = await (await freshCatalog(rt)).bySku(sku);
+  const { ecwid } = await rt.memo(`catalog:sku:${sku}`, async () => (await freshCatalog(rt)).bySku(sku));
   const refs: EcwidItemRef[] = [];
   for (const r of ecwid) {
     const productId = positiveInt(r.productId);

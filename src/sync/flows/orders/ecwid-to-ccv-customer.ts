@@ -41,9 +41,30 @@ export function ecwidCustomerKey(customerId: number | undefined, email: string):
   return customerId ? String(customerId) : `email:${emailHash(email)}`;
 }
 
-/** The CCV user with this e-mail (the connector's index, never a scan of all users per order). */
+/**
+ * The CCV accounts this run created or updated, by e-mail hash, as they are after that write: a
+ * customer's next order in the same run needs no `GET /users/{id}` to know what the account holds.
+ * POST /users answers with the created user (CCV §4.1; what was sent stands in for a body without
+ * userinfo), and a PATCH changes only the fields it carries (CCV §5), so the account is the one read
+ * (or created) with the merged data laid over it. Like the run's other memos, a change made in the
+ * CCV back office during the run is seen by the next run.
+ */
+const writtenUsers = (rt: FlowRuntime) =>
+  rt.memo("ccv:users-written", async () => new Map<string, CcvUser>());
+
+async function rememberUser(rt: FlowRuntime, email: string, user: CcvUser): Promise<void> {
+  const h = emailHash(email);
+  if (h && !rt.dryRun) (await writtenUsers(rt)).set(h, user);
+}
+
+/**
+ * The CCV user with this e-mail: one this run wrote, else the connector's index (never a scan of
+ * all users per order; an index hit reads the user once).
+ */
 export async function findCcvUser(rt: FlowRuntime, email: string): Promise<CcvUser | undefined> {
-  return rt.clients.ccv.findUserByEmail(email);
+  const h = emailHash(email);
+  const known = h ? (await writtenUsers(rt)).get(h) : undefined;
+  return known ?? rt.clients.ccv.findUserByEmail(email);
 }
 
 /**
@@ -99,6 +120,7 @@ export async function syncCcvCustomer(
     if (rt.dryRun) return { action: "CREATED", changes, links: [] };
     try {
       const user = await rt.clients.ccv.createUser({ userinfo: info });
+      await rememberUser(rt, args.email, { ...user, userinfo: user.userinfo ?? info });
       return {
         userId: user.id,
         action: "CREATED",
@@ -123,6 +145,7 @@ export async function syncCcvCustomer(
   const merged = mergePersonalinfo(current, desired);
   const changes = personalinfoChanges(current, merged);
   const links = await customerLink(rt, args.ecwidKey, user.id, "MATCHED");
+  await rememberUser(rt, args.email, user);
   if (changes.length === 0) return { userId: user.id, action: "UNCHANGED", changes, links };
   if (!rt.dryRun) {
     // the changed parts are sent whole (an address with all its fields), whatever CCV's merge rules
@@ -135,6 +158,7 @@ export async function syncCcvCustomer(
     } catch (e) {
       throw customerFailure(e, args.ecwidKey, user.id);
     }
+    await rememberUser(rt, args.email, { ...user, userinfo: merged });
   }
   return { userId: user.id, action: "UPDATED", changes, links };
 }
@@ -161,10 +185,7 @@ export async function customerLink(
   createdBy: LinkWrite["createdBy"],
 ): Promise<LinkWrite[]> {
   const ccvId = String(userId);
-  const [byEcwid, byCcv] = await Promise.all([
-    rt.links.byEcwid("CUSTOMER", ecwidId),
-    rt.links.byCcv("CUSTOMER", ccvId),
-  ]);
+  const { byEcwid, byCcv } = await rt.links.bothSides("CUSTOMER", ecwidId, ccvId);
   if (byEcwid?.ccvId === ccvId) return [];
   if (byEcwid || byCcv) {
     rt.logger.info({ ecwidId, ccvId }, "CUSTOMER link not recorded: one side is linked to another record");

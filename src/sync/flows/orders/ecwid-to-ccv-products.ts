@@ -51,9 +51,26 @@ function bySku(rt: FlowRuntime, sku: string): Promise<CcvSkuMatch | undefined> {
   return rt.memo(`ccv:sku:${sku}`, () => rt.clients.ccv.findBySku(sku));
 }
 
+/**
+ * The catalogue index's hits for a SKU, read once per run like the vendor lookups: the index is
+ * refreshed once per run (freshCatalog), and what this run's own lookups add is noted in both.
+ */
+function indexHits(rt: FlowRuntime, sku: string) {
+  return rt.memo(`catalog:sku:${sku}`, async () => (await freshCatalog(rt)).bySku(sku));
+}
+
+/**
+ * A PRODUCT or VARIANT link by its Ecwid id, read once per run (an order load repeats the same
+ * products on many orders). A link the product flows write later in the run is found through
+ * the catalogue index meanwhile.
+ */
+function catalogLink(rt: FlowRuntime, entity: "PRODUCT" | "VARIANT", ecwidId: string) {
+  return rt.memo(`link:${entity}:${ecwidId}`, () => rt.links.byEcwid(entity, ecwidId));
+}
+
 /** A CCV SKU by the catalogue index: the first entry that still exists in CCV. */
 async function viaIndex(rt: FlowRuntime, sku: string): Promise<CcvLineTarget | undefined> {
-  const { ccv } = await (await freshCatalog(rt)).bySku(sku);
+  const { ccv } = await indexHits(rt, sku);
   for (const ref of ccv) {
     if (!ref.combinationId) return { productId: Number(ref.productId), attributeExtra: "0", via: "index" };
     const c = await combination(rt, ref.combinationId);
@@ -65,11 +82,11 @@ async function viaIndex(rt: FlowRuntime, sku: string): Promise<CcvLineTarget | u
 async function resolveItem(rt: FlowRuntime, item: EcwidOrderItem): Promise<CcvLineTarget | null> {
   // 1. links written by the product flows (a variant by its Ecwid combination id, a product by id)
   if (item.combinationId) {
-    const link = await rt.links.byEcwid("VARIANT", String(item.combinationId));
+    const link = await catalogLink(rt, "VARIANT", String(item.combinationId));
     const c = link ? await combination(rt, link.ccvId) : undefined;
     if (c) return fromCombination(c, "link");
   } else if (item.productId) {
-    const link = await rt.links.byEcwid("PRODUCT", String(item.productId));
+    const link = await catalogLink(rt, "PRODUCT", String(item.productId));
     if (link) return { productId: Number(link.ccvId), attributeExtra: "0", via: "link" };
   }
   // 2. the SKU (a variant's own SKU, else the product's) in the catalogue index
