@@ -221,3 +221,19 @@ export const ECWID_ORDER_REFERENCE_LOOKBACK_MS = 24 * 3600_000;
  * PAID create does; documented only for creates and admin cancellations.
  */
 export const ECWID_PAID_UPDATE_MOVES_STOCK = true;
+
+// ---------------------------------------------------------------------------------------------
+// Product-flow facts (PRODUCTS_CCV_TO_ECWID variants).
+
+/**
+ * §6.4 [inferred] an Ecwid variation has no enabled/active flag (none is documented, nor in the
+ * Java client). A variant that is inactive in CCV SalesPOS is made unbuyable and hidden instead:
+ * no stock of its own left and hidden when out of stock; it is never deleted, so its id (which
+ * orders and VARIANT links carry) stays valid. Reactivating sets `outOfStockVisibilityBehaviour`
+ * back to SHOW.
+ */
+export const ECWID_INACTIVE_VARIATION = {
+  unlimited: false,
+  quantity: 0,
+  outOfStockVisibilityBehaviour: "HIDE",
+} as const;

@@ -14,6 +14,12 @@ import {
 import { convertPrice } from "./products/product-tax";
 import { ccvFingerprint, ecwidFingerprint, readCcvProduct } from "./products/fingerprints";
 import { describeRefs, ecwidRefsWithSku, indexedSku } from "./products/sku-resolution";
+import {
+  ecwidOptionsFor,
+  optionsShape,
+  syncVariantsToEcwid,
+  type PriceBasis,
+} from "./products/ccv-to-ecwid-variants";
 
 /**
  * PRODUCTS_CCV_TO_ECWID (ARCHITECTURE §4): CCV SalesPOS products are created or updated in Ecwid,
@@ -21,7 +27,8 @@ import { describeRefs, ecwidRefsWithSku, indexedSku } from "./products/sku-resol
  * direction: no SKU or a SKU used twice → skipped with a reason naming the products; per-field
  * write policies; a product deleted in CCV is disabled in Ecwid (never deleted). With both
  * directions on, the per-direction fingerprints on the link (./products/fingerprints.ts) make a
- * change travel once. Variants (attribute combinations) are not written to Ecwid by this version.
+ * change travel once. Variants (CCV attribute combinations) become Ecwid options and variations
+ * with VARIANT links (./products/ccv-to-ecwid-variants.ts).
  */
 
 interface DeletedProduct {
@@ -154,9 +161,7 @@ export const productsCcvToEcwid: FlowDefinition = {
       }
     }
     const ctx = await ccvProductContext(rt, c, true);
-    const variantNote = (c.attributecombinations?.collection ?? []).length
-      ? `Its ${c.attributecombinations!.collection!.length} attribute combination(s) are not synced to Ecwid by this version.`
-      : null;
+    const basis = await priceBasis(rt, ctx);
 
     if (!link && !matched) {
       const { payload, errors } = await rt.mappings.apply(c, { isCreate: true, bindings: { ctx } });
@@ -166,18 +171,29 @@ export const productsCcvToEcwid: FlowDefinition = {
           "MAPPING",
           "The mappings give no name, which Ecwid requires to create a product.",
         );
+      const options = basis ? ecwidOptionsFor(c, basis) : undefined;
+      if (options) payload.options = options;
       const changes = diffFields(null, payload);
-      if (rt.dryRun) return { action: "CREATE", sku, changes, sentPayload: payload, reason: variantNote };
+      if (rt.dryRun) {
+        const plan = await syncVariantsToEcwid(rt, c, null, [], sku);
+        return {
+          action: "CREATE",
+          sku,
+          changes: [...changes, ...plan.changes],
+          sentPayload: options ? { ...payload, variations: plan.planned.create } : payload,
+        };
+      }
       const created = await rt.clients.ecwid.createProduct(payload as EcwidProductWrite);
       await rt.catalog.noteEcwid({ productId: String(created.id) }, sku);
+      const variants = await syncVariantsToEcwid(rt, c, created.id, [], sku);
       const after = await rt.clients.ecwid.getProduct(created.id);
       return {
         action: "CREATE",
         sku,
         targetId: String(created.id),
-        changes,
-        sentPayload: payload,
-        reason: variantNote,
+        changes: [...changes, ...variants.changes],
+        sentPayload: options ? { ...payload, variations: variants.planned.create } : payload,
+        reason: variants.note,
         links: [
           {
             entity: "PRODUCT",
@@ -188,6 +204,7 @@ export const productsCcvToEcwid: FlowDefinition = {
             hashToEcwid: hash,
             hashToCcv: await ecwidFingerprint(rt, after),
           },
+          ...variants.links,
         ],
       };
     }
@@ -221,44 +238,80 @@ export const productsCcvToEcwid: FlowDefinition = {
       bindings: { ctx },
     });
     if (errors.length) throw new ItemFailure("MAPPING", errors.join("; "));
+    const options = basis ? ecwidOptionsFor(c, basis, current.options ?? []) : undefined;
     const changes = diffFields(before, payload);
     const patch: Record<string, unknown> = {};
     for (const ch of changes) patch[ch.field.split(".")[0]] = payload[ch.field.split(".")[0]];
-    if (!changes.length) {
+    if (options && JSON.stringify(optionsShape(options)) !== JSON.stringify(optionsShape(current.options))) {
+      patch.options = options;
+      changes.push({ field: "options", before: optionsShape(current.options), after: optionsShape(options) });
+    }
+    // the variations are planned against Ecwid as it is; written after the options they name
+    const plan = await syncVariantsToEcwid(rt, c, null, current.combinations ?? [], sku);
+    const variantWrites = plan.planned.create.length + plan.planned.update.length;
+    // a product linked earlier gets its variants linked too (matching ones are linked without writes)
+    const needsVariantLinks = (c.attributecombinations?.collection ?? []).length > 0;
+    if (!changes.length && !variantWrites && !(needsVariantLinks && !rt.dryRun)) {
       linkWrite.hashToCcv = await ecwidFingerprint(rt, current);
       return {
         action: "SKIP",
         sku,
         targetId: ecwidId,
-        reason: [
-          link
-            ? "Ecwid already has these values."
-            : `Found in Ecwid by SKU ${sku} with the same values; linked.`,
-          variantNote,
-        ]
-          .filter(Boolean)
-          .join(" "),
+        reason: link
+          ? "Ecwid already has these values."
+          : `Found in Ecwid by SKU ${sku} with the same values; linked.`,
         links: rt.dryRun ? [] : [linkWrite],
       };
     }
-    if (!rt.dryRun) {
-      await rt.clients.ecwid.updateProduct(Number(ecwidId), patch as EcwidProductWrite);
-      // the Ecwid product as the gateway left it: PRODUCTS_ECWID_TO_CCV will not send it back
-      linkWrite.hashToCcv = await ecwidFingerprint(rt, await rt.clients.ecwid.getProduct(Number(ecwidId)));
+    const sentPayload = variantWrites ? { ...patch, variations: plan.planned } : patch;
+    if (rt.dryRun) {
+      return {
+        action: "UPDATE",
+        sku,
+        targetId: ecwidId,
+        changes: [...changes, ...plan.changes],
+        sentPayload,
+        reason: link ? null : `Found in Ecwid by SKU ${sku}; linked.`,
+      };
     }
+    if (Object.keys(patch).length)
+      await rt.clients.ecwid.updateProduct(Number(ecwidId), patch as EcwidProductWrite);
+    const variants = await syncVariantsToEcwid(rt, c, Number(ecwidId), current.combinations ?? [], sku);
+    // the Ecwid product as the gateway left it: PRODUCTS_ECWID_TO_CCV will not send it back
+    linkWrite.hashToCcv = await ecwidFingerprint(rt, await rt.clients.ecwid.getProduct(Number(ecwidId)));
+    const allChanges = [...changes, ...variants.changes];
     return {
-      action: "UPDATE",
+      action: allChanges.length ? "UPDATE" : "SKIP",
       sku,
       targetId: ecwidId,
-      changes,
-      sentPayload: patch,
+      changes: allChanges,
+      sentPayload,
       reason:
-        [link ? null : `Found in Ecwid by SKU ${sku}; linked.`, variantNote].filter(Boolean).join(" ") ||
-        null,
-      links: rt.dryRun ? [] : [linkWrite],
+        [
+          link
+            ? allChanges.length
+              ? null
+              : "Ecwid already has these values."
+            : `Found in Ecwid by SKU ${sku}; linked.`,
+          variants.note,
+        ]
+          .filter(Boolean)
+          .join(" ") || null,
+      links: [linkWrite, ...variants.links],
     };
   },
 };
+
+/** the tax bases and the product's rate (null when the rate cannot be told: a preview) */
+async function priceBasis(rt: FlowRuntime, ctx: CcvProductContext): Promise<PriceBasis | null> {
+  if (ctx.vatRate === null) return null;
+  const [ecwid, ccv] = await Promise.all([ecwidProfile(rt), ccvProfile(rt)]);
+  return {
+    vatRate: ctx.vatRate,
+    ccvPricesIncludeTax: ccv.pricesIncludeTax ?? CCV_PRICES_INCLUDE_VAT_WHEN_UNSET,
+    ecwidPricesIncludeTax: ecwid.taxSettings?.pricesIncludeTax ?? false,
+  };
+}
 
 const toRecord = (p: Payload): SourceRecord => ({
   id: String(p.id),

@@ -1,0 +1,248 @@
+import {
+  ConfigureFlowDocument,
+  SyncRunsDocument,
+  RunSyncDocument,
+  SetValueMappingsDocument,
+  SyncRunDocument,
+  type ItemFieldsFragment,
+  type RunFieldsFragment,
+} from "../../sdk/generated/graphql";
+import { CcvClient } from "../../src/connectors/ccv-salespos";
+import type { EcwidProduct } from "../../src/connectors/ecwid";
+import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../../src/connectors/http";
+import { LinkStore } from "../../src/sync/engine/links";
+import { startWorld, type World } from "../support/world";
+
+const FLOW = "PRODUCTS_CCV_TO_ECWID" as const;
+
+async function run(
+  w: World,
+  options?: { dryRun?: boolean; sourceIds?: string[] },
+): Promise<RunFieldsFragment> {
+  const queued = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: FLOW, options }))
+    .runSync;
+  return w.waitRun(queued.id);
+}
+
+async function itemOf(w: World, runId: string, sourceId: string): Promise<ItemFieldsFragment> {
+  const items = (await w.gql(SyncRunDocument, { id: runId, first: 100 })).syncRun!.items.edges.map(
+    (e) => e.node,
+  );
+  const item = items.find((i) => i.sourceId === sourceId);
+  if (!item) throw new Error(`run ${runId} has no item for ${sourceId}: ${JSON.stringify(items)}`);
+  return item;
+}
+
+/** every webhook delivered and every run it caused finished; the items of all runs for one record */
+async function settledItems(w: World, sourceId: string): Promise<ItemFieldsFragment[]> {
+  await w.ccv.webhooks.idle();
+  const runs = (await w.gql(SyncRunsDocument, { integrationId: w.integrationId, flow: FLOW })).syncRuns.edges;
+  const items: ItemFieldsFragment[] = [];
+  for (const r of runs) {
+    await w.waitRun(r.node.id);
+    const all = (await w.gql(SyncRunDocument, { id: r.node.id, first: 100 })).syncRun!.items.edges;
+    items.push(...all.map((e) => e.node).filter((i) => i.sourceId === sourceId));
+  }
+  return items;
+}
+
+const ecwidBySku = (w: World, sku: string): EcwidProduct | undefined =>
+  [...w.ecwid.store.products.values()].map((r) => r.data).find((p) => p.sku === sku);
+
+/** the Ecwid variations as the test reads them over HTTP-free store access */
+const variations = (p: EcwidProduct) =>
+  (p.combinations ?? [])
+    .map((v) => ({
+      id: v.id,
+      options: v.options.map((o) => `${o.name}=${o.value}`).join(","),
+      sku: v.sku,
+      upc: (v.attributes ?? []).find((a) => a.type === "UPC")?.value,
+      quantity: v.quantity,
+      hidden: v.outOfStockVisibilityBehaviour === "HIDE",
+    }))
+    .sort((a, b) => a.options.localeCompare(b.options));
+
+describe("PRODUCTS_CCV_TO_ECWID: products with variants", () => {
+  let w: World;
+  let ccv: CcvClient;
+  let ccvId: number;
+  const links = () => new LinkStore(w.t.gw.dataSource, w.integrationId);
+
+  beforeAll(async () => {
+    // CCV prices net, Ecwid gross (the sandbox default): extra prices convert with the product's 21 %
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
+    await w.gql(SetValueMappingsDocument, {
+      integrationId: w.integrationId,
+      kind: "TAX_RATE",
+      entries: [{ from: "21", to: "normal" }],
+    });
+    ccv = new CcvClient(
+      { baseUrl: w.ccv.baseUrl, publicKey: w.ccv.publicKey, secretKey: w.ccv.secretKey },
+      {
+        budget: new SharedRateBudget(),
+        circuit: new AuthCircuit(),
+        transport: { upstreams: LOCAL_UPSTREAMS },
+      },
+    );
+    const { product } = await ccv.createVariantProduct({
+      product: {
+        name: "Trui",
+        productnumber: "SWEATER",
+        price: 40,
+        discount: 0,
+        taxtariff: "normal",
+        stockenabled: true,
+      },
+      axes: [{ name: "Maat", values: [{ name: "S" }, { name: "M", price: 2.5 }] }],
+      variants: [
+        { options: { Maat: "S" }, sku: "SWEATER-S", ean: "8712345000011", stock: 4, active: true },
+        { options: { Maat: "M" }, sku: "SWEATER-M", stock: 6, active: true },
+      ],
+    });
+    ccvId = product.id;
+    // switched on after the seeding: the runs below are the test's own
+    await w.gql(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: FLOW,
+      input: { enabled: true, settings: { manageStock: true } },
+    });
+  });
+  afterAll(() => w.stop());
+
+  it("dry run: plans the options and the variations, writes nothing", async () => {
+    const writes = w.ecwid.log.writes().length;
+    const r = await run(w, { dryRun: true, sourceIds: [String(ccvId)] });
+    const item = await itemOf(w, r.id, String(ccvId));
+    expect([item.action, item.reason]).toEqual(["CREATE", null]);
+    const sent = item.sentPayload as {
+      options: { name: string; choices: { text: string; priceModifier: number }[] }[];
+      variations: { sku?: string }[];
+    };
+    expect(sent.options).toEqual([
+      expect.objectContaining({
+        type: "SELECT",
+        name: "Maat",
+        choices: [
+          { text: "S", priceModifier: 0, priceModifierType: "ABSOLUTE" },
+          { text: "M", priceModifier: 3.03, priceModifierType: "ABSOLUTE" },
+        ],
+      }),
+    ]);
+    expect(sent.variations.map((v) => v.sku).sort()).toEqual(["SWEATER-M", "SWEATER-S"]);
+    expect(w.ecwid.log.writes().length).toBe(writes);
+    expect(ecwidBySku(w, "SWEATER")).toBeUndefined();
+  });
+
+  it("creates the Ecwid product with its option, one variation per combination (SKU, UPC, stock) and VARIANT links", async () => {
+    const before = w.ecwid.log.entries.length;
+    const r = await run(w, { sourceIds: [String(ccvId)] });
+    const item = await itemOf(w, r.id, String(ccvId));
+    expect([item.errorCode, item.status]).toEqual([null, "SUCCEEDED"]);
+    expect(item.action).toBe("CREATE");
+    expect(item.reason).toMatch(/2 variant\(s\) linked/);
+    const p = ecwidBySku(w, "SWEATER")!;
+    expect(p.options?.[0].choices?.map((c) => [c.text, c.priceModifier])).toEqual([
+      ["S", 0],
+      ["M", 3.03],
+    ]);
+    expect(variations(p)).toEqual([
+      expect.objectContaining({ options: "Maat=M", sku: "SWEATER-M", quantity: 6, hidden: false }),
+      expect.objectContaining({ options: "Maat=S", sku: "SWEATER-S", upc: "8712345000011", quantity: 4 }),
+    ]);
+    // POST product, POST 2 combinations; reads: product after (+ lookups), nothing else written
+    const entries = w.ecwid.log.entries.slice(before);
+    expect(entries.filter((e) => e.method === "POST").map((e) => e.path.replace(/\d+/g, "N"))).toEqual([
+      expect.stringMatching(/\/products$/),
+      expect.stringMatching(/\/products\/N\/combinations$/),
+      expect.stringMatching(/\/products\/N\/combinations$/),
+    ]);
+    expect(entries.filter((e) => e.method === "PUT")).toHaveLength(0);
+    const combos = w.ccv.store.combinationsOf(ccvId);
+    for (const c of combos) {
+      const l = await links().byCcv("VARIANT", String(c.id));
+      expect(l).toBeTruthy();
+      expect(p.combinations!.some((v) => String(v.id) === l!.ecwidId)).toBe(true);
+    }
+  });
+
+  it("unchanged: a second run writes nothing", async () => {
+    const writes = w.ecwid.log.writes().length;
+    const r = await run(w, { sourceIds: [String(ccvId)] });
+    expect((await itemOf(w, r.id, String(ccvId))).action).toBe("SKIP");
+    expect(w.ecwid.log.writes().length).toBe(writes);
+  });
+
+  it("a value added in CCV adds the variation; a combination deactivated in CCV hides the Ecwid variation; extra price changes follow", async () => {
+    await ccv.createVariantProduct({
+      product: { id: ccvId },
+      axes: [{ name: "Maat", values: [{ name: "S" }, { name: "M", price: 2.5 }, { name: "L", price: 4 }] }],
+      variants: [{ options: { Maat: "L" }, sku: "SWEATER-L", stock: 3, active: true }],
+    });
+    const small = w.ccv.store
+      .combinationsOf(ccvId)
+      .find(
+        (c) => (w.ccv.store.combinations.render(c) as { sku_number: string }).sku_number === "SWEATER-S",
+      )!;
+    w.ccv.store.patchCombination(small.id, { active: false });
+
+    // the CCV webhooks of these writes start runs; an explicit run picks up what they left
+    const seen = await settledItems(w, String(ccvId));
+    const r = await run(w, { sourceIds: [String(ccvId)] });
+    const items = [...seen, await itemOf(w, r.id, String(ccvId))];
+    expect(items.filter((i) => i.errorCode)).toEqual([]);
+    expect(
+      items
+        .filter((i) => i.action === "UPDATE")
+        .map((i) => i.reason)
+        .join(" "),
+    ).toMatch(/1 Ecwid variation\(s\) deactivated/);
+    const p = ecwidBySku(w, "SWEATER")!;
+    expect(p.options?.[0].choices?.map((c) => [c.text, c.priceModifier])).toEqual(
+      expect.arrayContaining([
+        ["L", 4.84],
+        ["M", 3.03],
+        ["S", 0],
+      ]),
+    );
+    expect(variations(p)).toEqual([
+      expect.objectContaining({ options: "Maat=L", sku: "SWEATER-L", quantity: 3, hidden: false }),
+      expect.objectContaining({ options: "Maat=M", sku: "SWEATER-M", hidden: false }),
+      expect.objectContaining({ options: "Maat=S", sku: "SWEATER-S", quantity: 0, hidden: true }),
+    ]);
+    const large = w.ccv.store
+      .combinationsOf(ccvId)
+      .find(
+        (c) => (w.ccv.store.combinations.render(c) as { sku_number: string }).sku_number === "SWEATER-L",
+      )!;
+    expect((await links().byCcv("VARIANT", String(large.id)))?.sku).toBe("SWEATER-L");
+
+    // and again: nothing more to do
+    const writes = w.ecwid.log.writes().length;
+    const again = await run(w, { sourceIds: [String(ccvId)] });
+    expect((await itemOf(w, again.id, String(ccvId))).action).toBe("SKIP");
+    expect(w.ecwid.log.writes().length).toBe(writes);
+  });
+
+  it("echo: with PRODUCTS_ECWID_TO_CCV on too, the variant product the gateway wrote is not sent back to CCV", async () => {
+    await w.gql(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: "PRODUCTS_ECWID_TO_CCV",
+      input: { enabled: true },
+    });
+    const ccvWrites = () => w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length;
+    const before = ccvWrites();
+    const p = ecwidBySku(w, "SWEATER")!;
+    const queued = (
+      await w.gql(RunSyncDocument, {
+        integrationId: w.integrationId,
+        flow: "PRODUCTS_ECWID_TO_CCV",
+        options: { sourceIds: [String(p.id)] },
+      })
+    ).runSync;
+    const r = await w.waitRun(queued.id);
+    const item = await itemOf(w, r.id, String(p.id));
+    expect([item.action, item.errorCode]).toEqual(["SKIP", null]);
+    expect(item.reason).toMatch(/^Unchanged since the last sync/);
+    expect(ccvWrites()).toBe(before);
+  });
+});
