@@ -223,6 +223,30 @@ describe("PRODUCTS_CCV_TO_ECWID: products with variants", () => {
     expect(w.ecwid.log.writes().length).toBe(writes);
   });
 
+  it("a value removed in CCV (its combinations are gone) hides its Ecwid variation, which keeps its choice and id", async () => {
+    const large = (await ccv.listProductAttributeValues(ccvId)).find((v) => v.optionvalue_name === "L")!;
+    const ecwidLarge = ecwidBySku(w, "SWEATER")!.combinations!.find((v) => v.sku === "SWEATER-L")!;
+    w.ccv.store.productAttributeValues.remove(large.id);
+    expect(w.ccv.store.combinationsOf(ccvId)).toHaveLength(2);
+
+    const r = await run(w, { sourceIds: [String(ccvId)] });
+    const item = await itemOf(w, r.id, String(ccvId));
+    expect([item.action, item.errorCode]).toEqual(["UPDATE", null]);
+    expect(item.reason).toContain(
+      `deactivated because the CCV SalesPOS combination is inactive or its value was removed (${ecwidLarge.id})`,
+    );
+    const p = ecwidBySku(w, "SWEATER")!;
+    expect(variations(p).find((v) => v.sku === "SWEATER-L")).toEqual(
+      expect.objectContaining({ id: ecwidLarge.id, quantity: 0, hidden: true }),
+    );
+    expect(p.options?.[0].choices?.map((c) => c.text)).toEqual(["S", "M", "L"]);
+
+    const writes = w.ecwid.log.writes().length;
+    const again = await run(w, { sourceIds: [String(ccvId)] });
+    expect((await itemOf(w, again.id, String(ccvId))).action).toBe("SKIP");
+    expect(w.ecwid.log.writes().length).toBe(writes);
+  });
+
   it("echo: with PRODUCTS_ECWID_TO_CCV on too, the variant product the gateway wrote is not sent back to CCV", async () => {
     await w.gql(ConfigureFlowDocument, {
       integrationId: w.integrationId,

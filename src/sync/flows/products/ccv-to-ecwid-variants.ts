@@ -51,7 +51,8 @@ export interface PriceBasis {
 
 /**
  * The Ecwid options the product should have: the current ones with the CCV axes put in (an option of
- * the same name takes the CCV choices and price modifiers; other options stay untouched).
+ * the same name takes the CCV choices and price modifiers, keeping the choices CCV no longer has;
+ * other options stay untouched).
  * Undefined for a simple CCV product (the Ecwid options are left alone).
  */
 export function ecwidOptionsFor(
@@ -71,7 +72,11 @@ export function ecwidOptionsFor(
       priceModifierType: "ABSOLUTE" as const,
     }));
     const i = options.findIndex((o) => norm(o.name) === norm(axis.name));
-    if (i >= 0) options[i] = { ...options[i], choices };
+    // a choice CCV no longer has stays: its variation is kept (hidden), and a variation names its choice
+    const kept = (i >= 0 ? (options[i].choices ?? []) : []).filter(
+      (ch) => !choices.some((x) => norm(x.text) === norm(ch.text)),
+    );
+    if (i >= 0) options[i] = { ...options[i], choices: [...choices, ...kept] };
     else options.push({ type: "SELECT", name: axis.name, choices, defaultChoice: 0, required: true });
   }
   return options;
