@@ -12,7 +12,15 @@ import {
   type SourceRecord,
 } from "../engine/flow-definition";
 import { convertPrice } from "./products/product-tax";
-import { ccvFingerprint, ecwidFingerprint, readCcvProduct } from "./products/fingerprints";
+import {
+  ccvFingerprint,
+  echoHash,
+  ecwidFingerprint,
+  isSynced,
+  ownHash,
+  upgradedHash,
+  readCcvProduct,
+} from "./products/fingerprints";
 import { describeRefs, ecwidRefsWithSku, indexedSku } from "./products/sku-resolution";
 import {
   ecwidOptionsFor,
@@ -125,12 +133,25 @@ export const productsCcvToEcwid: FlowDefinition = {
     }
     const hash = ccvFingerprint(c);
     const link = await rt.links.byCcv("PRODUCT", record.id);
-    if (link && link.hashToEcwid === hash) {
+    if (link && (await isSynced(rt, link.hashToEcwid, hash))) {
+      const upgraded = await upgradedHash(rt, link.hashToEcwid, hash);
       return {
         action: "SKIP",
         sku,
         targetId: link.ecwidId,
         reason: "Unchanged since the last sync (or the gateway's own write from Ecwid).",
+        links: upgraded
+          ? [
+              {
+                entity: "PRODUCT",
+                ecwidId: link.ecwidId,
+                ccvId: record.id,
+                createdBy: link.createdBy as LinkWrite["createdBy"],
+                sku,
+                hashToEcwid: upgraded,
+              },
+            ]
+          : [],
       };
     }
     let matched: EcwidProduct | null = null;
@@ -161,6 +182,8 @@ export const productsCcvToEcwid: FlowDefinition = {
       }
     }
     const ctx = await ccvProductContext(rt, c, true);
+    // the link's hash: the record with this direction's configuration (a changed mapping re-syncs)
+    const linkHash = await ownHash(rt, hash);
     const basis = await priceBasis(rt, ctx);
 
     if (!link && !matched) {
@@ -201,8 +224,8 @@ export const productsCcvToEcwid: FlowDefinition = {
             ccvId: record.id,
             createdBy: "ECWID",
             sku,
-            hashToEcwid: hash,
-            hashToCcv: await ecwidFingerprint(rt, after),
+            hashToEcwid: linkHash,
+            hashToCcv: await echoHash(rt, await ecwidFingerprint(rt, after)),
           },
           ...variants.links,
         ],
@@ -216,10 +239,10 @@ export const productsCcvToEcwid: FlowDefinition = {
       ccvId: record.id,
       createdBy: link ? (link.createdBy as LinkWrite["createdBy"]) : "MATCHED",
       sku,
-      hashToEcwid: hash,
+      hashToEcwid: linkHash,
     };
     if (!rt.settings.updateExisting) {
-      if (matched) linkWrite.hashToCcv = await ecwidFingerprint(rt, matched);
+      if (matched) linkWrite.hashToCcv = await echoHash(rt, await ecwidFingerprint(rt, matched));
       return {
         action: "SKIP",
         sku,
@@ -252,7 +275,7 @@ export const productsCcvToEcwid: FlowDefinition = {
     // a product linked earlier gets its variants linked too (matching ones are linked without writes)
     const needsVariantLinks = (c.attributecombinations?.collection ?? []).length > 0;
     if (!changes.length && !variantWrites && !(needsVariantLinks && !rt.dryRun)) {
-      linkWrite.hashToCcv = await ecwidFingerprint(rt, current);
+      linkWrite.hashToCcv = await echoHash(rt, await ecwidFingerprint(rt, current));
       return {
         action: "SKIP",
         sku,
@@ -278,7 +301,10 @@ export const productsCcvToEcwid: FlowDefinition = {
       await rt.clients.ecwid.updateProduct(Number(ecwidId), patch as EcwidProductWrite);
     const variants = await syncVariantsToEcwid(rt, c, Number(ecwidId), current.combinations ?? [], sku);
     // the Ecwid product as the gateway left it: PRODUCTS_ECWID_TO_CCV will not send it back
-    linkWrite.hashToCcv = await ecwidFingerprint(rt, await rt.clients.ecwid.getProduct(Number(ecwidId)));
+    linkWrite.hashToCcv = await echoHash(
+      rt,
+      await ecwidFingerprint(rt, await rt.clients.ecwid.getProduct(Number(ecwidId))),
+    );
     const allChanges = [...changes, ...variants.changes];
     return {
       action: allChanges.length ? "UPDATE" : "SKIP",
@@ -437,7 +463,10 @@ async function disable(rt: FlowRuntime, ccvId: string): Promise<ItemResult> {
   let after: string | undefined;
   if (!rt.dryRun) {
     await rt.clients.ecwid.updateProduct(Number(link.ecwidId), patch);
-    after = await ecwidFingerprint(rt, await rt.clients.ecwid.getProduct(Number(link.ecwidId)));
+    after = await echoHash(
+      rt,
+      await ecwidFingerprint(rt, await rt.clients.ecwid.getProduct(Number(link.ecwidId))),
+    );
   }
   return {
     action: "UPDATE",

@@ -3,7 +3,15 @@ import type { CcvProduct, CcvProductCreate, CcvProductPatch } from "../../connec
 import type { EcwidProduct, EcwidProductFilters } from "../../connectors/ecwid";
 import { toNumber } from "../../domain/money";
 import { diffFields } from "../engine/hash";
-import { ccvFingerprint, ecwidFingerprint, readCcvProduct } from "./products/fingerprints";
+import {
+  ccvFingerprint,
+  echoHash,
+  ecwidFingerprint,
+  isSynced,
+  ownHash,
+  upgradedHash,
+  readCcvProduct,
+} from "./products/fingerprints";
 import { syncImagesToCcv, type ImageSync } from "./products/images";
 import {
   ecwidFeatures,
@@ -166,7 +174,8 @@ export const productsEcwidToCcv: FlowDefinition = {
     const hash = await ecwidFingerprint(rt, p);
     const categories = await ccvCategoriesOf(rt, p);
     const features = await ecwidFeatures(rt, p);
-    if (link && link.hashToCcv === hash)
+    if (link && (await isSynced(rt, link.hashToCcv, hash))) {
+      const upgraded = await upgradedHash(rt, link.hashToCcv, hash);
       return {
         action: "SKIP",
         sku,
@@ -174,7 +183,20 @@ export const productsEcwidToCcv: FlowDefinition = {
         reason: ["Unchanged since the last sync.", unlinkedNote(categories), unmappedNote(features.unmapped)]
           .filter(Boolean)
           .join(" "),
+        links: upgraded
+          ? [
+              {
+                entity: "PRODUCT",
+                ecwidId: record.id,
+                ccvId: link.ccvId,
+                createdBy: link.createdBy as LinkWrite["createdBy"],
+                sku,
+                hashToCcv: upgraded,
+              },
+            ]
+          : [],
       };
+    }
     let matched: CcvProduct | null = null;
     if (!link) {
       const otherEcwid = (await indexedSku(rt, sku)).ecwid.filter(
@@ -206,7 +228,9 @@ export const productsEcwidToCcv: FlowDefinition = {
     }
 
     const ctx = await productContext(rt, p, true);
-    if (!link && !matched) return create(rt, record.id, p, sku, ctx, { categories, features }, hash);
+    // the link's hash: the record with this direction's configuration (a changed mapping re-syncs)
+    const linkHash = await ownHash(rt, hash);
+    if (!link && !matched) return create(rt, record.id, p, sku, ctx, { categories, features }, linkHash);
     const ccvId = link ? link.ccvId : String(matched!.id);
     const linkWrite: LinkWrite = {
       entity: "PRODUCT",
@@ -214,8 +238,8 @@ export const productsEcwidToCcv: FlowDefinition = {
       ccvId,
       createdBy: link ? (link.createdBy as LinkWrite["createdBy"]) : "MATCHED",
       sku,
-      hashToCcv: hash,
-      ...(matched ? { hashToEcwid: ccvFingerprint(matched) } : {}),
+      hashToCcv: linkHash,
+      ...(matched ? { hashToEcwid: await echoHash(rt, ccvFingerprint(matched)) } : {}),
     };
     if (!rt.settings.updateExisting) {
       return {
@@ -341,7 +365,7 @@ async function create(
   // to the POST (CCV §4.1: the created resource) or the read after the variant writes is that
   // state; categories, features and photos are not part of the fingerprint.
   const leftAs = parts.variants.planned ? parts.variants.readBack : created;
-  link.hashToEcwid = ccvFingerprint(leftAs ?? (await readCcvProduct(rt, created.id)));
+  link.hashToEcwid = await echoHash(rt, ccvFingerprint(leftAs ?? (await readCcvProduct(rt, created.id))));
   return withImageOutcome(
     {
       action: "CREATE",
@@ -386,8 +410,9 @@ async function update(
   const allChanges = [...changes, ...partChanges(parts)];
   const links = rt.dryRun ? [] : [linkWrite, ...parts.variants.links];
   if (!allChanges.length) {
-    if (!parts.variants.planned) linkWrite.hashToEcwid = ccvFingerprint(current);
-    else if (!rt.dryRun) linkWrite.hashToEcwid = ccvFingerprint(await readCcvProduct(rt, ccvId));
+    if (!parts.variants.planned) linkWrite.hashToEcwid = await echoHash(rt, ccvFingerprint(current));
+    else if (!rt.dryRun)
+      linkWrite.hashToEcwid = await echoHash(rt, ccvFingerprint(await readCcvProduct(rt, ccvId)));
     return withImageOutcome(
       {
         action: "SKIP",
@@ -405,7 +430,7 @@ async function update(
       rt.dryRun ? null : linkWrite,
     );
   }
-  if (!rt.dryRun) linkWrite.hashToEcwid = ccvFingerprint(await readCcvProduct(rt, ccvId));
+  if (!rt.dryRun) linkWrite.hashToEcwid = await echoHash(rt, ccvFingerprint(await readCcvProduct(rt, ccvId)));
   return withImageOutcome(
     {
       action: "UPDATE",
@@ -525,7 +550,7 @@ async function deactivate(rt: FlowRuntime, ecwidId: string): Promise<ItemResult>
   }
   const patch = { active: false };
   if (!rt.dryRun) await rt.clients.ccv.updateProduct(link.ccvId, patch);
-  const after = rt.dryRun ? null : ccvFingerprint(await readCcvProduct(rt, link.ccvId));
+  const after = rt.dryRun ? null : await echoHash(rt, ccvFingerprint(await readCcvProduct(rt, link.ccvId)));
   return {
     action: "UPDATE",
     targetId: link.ccvId,

@@ -3,7 +3,7 @@ import type { EcwidProduct } from "../../../connectors/ecwid";
 import { hashOf } from "../../engine/hash";
 import type { FlowRuntime } from "../../engine/flow-definition";
 import { ccvCategoriesOf } from "./ecwid-to-ccv-categories";
-import { ecwidFeatures } from "./features";
+import { ecwidFeatures, FEATURE_MAP_KIND } from "./features";
 import { ecwidImageUrls } from "./images";
 
 /**
@@ -91,3 +91,85 @@ export function ccvFingerprint(c: CcvProduct): string {
 /** the CCV product as both flows fingerprint it (with its attribute combinations) */
 export const readCcvProduct = (rt: FlowRuntime, id: string | number) =>
   rt.clients.ccv.getProduct(id, { expand: ["attributecombinations"] });
+
+// ---------------------------------------------------------------------------------------------
+// The configuration a direction writes with. A product whose record is unchanged is still synced
+// again when the configuration of its direction changed since (a field mapping, the TAX_RATE or
+// feature map, `manageStock`): each direction's link hash covers the record AND that direction's
+// configuration. The link columns hold one sha256, so the two are hashed together.
+
+const OTHER_FLOW: Record<string, string> = {
+  PRODUCTS_CCV_TO_ECWID: "PRODUCTS_ECWID_TO_CCV",
+  PRODUCTS_ECWID_TO_CCV: "PRODUCTS_CCV_TO_ECWID",
+};
+const configKey = (flow: string) => `products:config:${flow}`;
+
+/**
+ * This run's configuration fingerprint. Kept in the integration's state (not in a dry run), so the
+ * other direction can write its echo hashes with this direction's configuration.
+ */
+export function configFingerprint(rt: FlowRuntime): Promise<string> {
+  return rt.memo("products:config-fingerprint", async () => {
+    const fp = hashOf({
+      flow: rt.flow,
+      mappings: rt.mappings.mappings.map((m) => ({
+        target: m.target,
+        source: m.source ?? null,
+        expression: m.expression ?? null,
+        defaultValue: m.defaultValue ?? null,
+        policy: m.policy ?? null,
+      })),
+      taxRates: rt.valueMaps.entries("TAX_RATE").sort(),
+      features: rt.valueMaps.entries(FEATURE_MAP_KIND).sort(),
+      manageStock: rt.settings.manageStock,
+    });
+    if (!rt.dryRun && (await rt.state.get(configKey(rt.flow))) !== fp)
+      await rt.state.set(configKey(rt.flow), fp);
+    return fp;
+  });
+}
+
+/** the other direction's configuration as of its last run; null when it never ran */
+const otherConfig = (rt: FlowRuntime): Promise<string | null> =>
+  rt.memo("products:other-config", async () => (await rt.state.get(configKey(OTHER_FLOW[rt.flow]))) ?? null);
+
+/** the hash this direction records for a record it synced (record + this direction's configuration) */
+export async function ownHash(rt: FlowRuntime, recordFingerprint: string): Promise<string> {
+  return hashOf([recordFingerprint, await configFingerprint(rt)]);
+}
+
+/**
+ * The hash recorded for the other direction after this one wrote there (its echo): the written
+ * record with the other direction's configuration; only the record when that direction never ran.
+ */
+export async function echoHash(rt: FlowRuntime, recordFingerprint: string): Promise<string> {
+  const other = await otherConfig(rt);
+  return other ? hashOf([recordFingerprint, other]) : recordFingerprint;
+}
+
+/**
+ * Whether a link's hash says the record is synced as it is with this configuration. A bare record
+ * fingerprint (written before configurations were fingerprinted, or as an echo while this
+ * direction had never run) matches whatever the configuration.
+ */
+export async function isSynced(
+  rt: FlowRuntime,
+  stored: string | null | undefined,
+  recordFingerprint: string,
+): Promise<boolean> {
+  if (!stored) return false;
+  return stored === recordFingerprint || stored === (await ownHash(rt, recordFingerprint));
+}
+
+/**
+ * A link whose hash matched as a bare record fingerprint gets this direction's full hash (no upstream
+ * request): from then on a change of this direction's configuration re-syncs the product.
+ * Undefined when nothing is to be upgraded (or in a dry run).
+ */
+export async function upgradedHash(
+  rt: FlowRuntime,
+  stored: string | null | undefined,
+  recordFingerprint: string,
+): Promise<string | undefined> {
+  return !rt.dryRun && stored === recordFingerprint ? ownHash(rt, recordFingerprint) : undefined;
+}
