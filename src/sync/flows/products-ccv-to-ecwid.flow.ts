@@ -22,6 +22,7 @@ import {
   readCcvProduct,
 } from "./products/fingerprints";
 import { describeRefs, ecwidRefsWithSku, indexedSku } from "./products/sku-resolution";
+import { ecwidCategoriesFor, unlinkedCcvCategoriesNote } from "./products/ccv-to-ecwid-categories";
 import {
   ecwidOptionsFor,
   optionsShape,
@@ -196,6 +197,9 @@ export const productsCcvToEcwid: FlowDefinition = {
         );
       const options = basis ? ecwidOptionsFor(c, basis) : undefined;
       if (options) payload.options = options;
+      const categories = await ecwidCategoriesFor(rt, c.id, []);
+      if (categories.categoryIds) payload.categoryIds = categories.categoryIds;
+      const categoryNote = unlinkedCcvCategoriesNote(categories.unlinked);
       const changes = diffFields(null, payload);
       if (rt.dryRun) {
         const plan = await syncVariantsToEcwid(rt, c, null, [], sku);
@@ -204,6 +208,7 @@ export const productsCcvToEcwid: FlowDefinition = {
           sku,
           changes: [...changes, ...plan.changes],
           sentPayload: options ? { ...payload, variations: plan.planned.create } : payload,
+          reason: categoryNote,
         };
       }
       const created = await rt.clients.ecwid.createProduct(payload as EcwidProductWrite);
@@ -216,7 +221,7 @@ export const productsCcvToEcwid: FlowDefinition = {
         targetId: String(created.id),
         changes: [...changes, ...variants.changes],
         sentPayload: options ? { ...payload, variations: variants.planned.create } : payload,
-        reason: variants.note,
+        reason: [variants.note, categoryNote].filter(Boolean).join(" ") || null,
         links: [
           {
             entity: "PRODUCT",
@@ -269,6 +274,12 @@ export const productsCcvToEcwid: FlowDefinition = {
       patch.options = options;
       changes.push({ field: "options", before: optionsShape(current.options), after: optionsShape(options) });
     }
+    const categories = await ecwidCategoriesFor(rt, c.id, current.categoryIds);
+    const categoryNote = unlinkedCcvCategoriesNote(categories.unlinked);
+    if (categories.categoryIds) {
+      patch.categoryIds = categories.categoryIds;
+      changes.push({ field: "categoryIds", before: categories.before, after: categories.categoryIds });
+    }
     // the variations are planned against Ecwid as it is; written after the options they name
     const plan = await syncVariantsToEcwid(rt, c, null, current.combinations ?? [], sku);
     const variantWrites = plan.planned.create.length + plan.planned.update.length;
@@ -280,9 +291,14 @@ export const productsCcvToEcwid: FlowDefinition = {
         action: "SKIP",
         sku,
         targetId: ecwidId,
-        reason: link
-          ? "Ecwid already has these values."
-          : `Found in Ecwid by SKU ${sku} with the same values; linked.`,
+        reason: [
+          link
+            ? "Ecwid already has these values."
+            : `Found in Ecwid by SKU ${sku} with the same values; linked.`,
+          categoryNote,
+        ]
+          .filter(Boolean)
+          .join(" "),
         links: rt.dryRun ? [] : [linkWrite],
       };
     }
@@ -294,7 +310,9 @@ export const productsCcvToEcwid: FlowDefinition = {
         targetId: ecwidId,
         changes: [...changes, ...plan.changes],
         sentPayload,
-        reason: link ? null : `Found in Ecwid by SKU ${sku}; linked.`,
+        reason:
+          [link ? null : `Found in Ecwid by SKU ${sku}; linked.`, categoryNote].filter(Boolean).join(" ") ||
+          null,
       };
     }
     if (Object.keys(patch).length)
@@ -320,6 +338,7 @@ export const productsCcvToEcwid: FlowDefinition = {
               : "Ecwid already has these values."
             : `Found in Ecwid by SKU ${sku}; linked.`,
           variants.note,
+          categoryNote,
         ]
           .filter(Boolean)
           .join(" ") || null,
