@@ -83,20 +83,21 @@ describe("product flows: a changed configuration re-syncs unchanged products, ec
     await w.gql(SetFieldMappingsDocument, {
       integrationId: w.integrationId,
       flow: "PRODUCTS_CCV_TO_ECWID",
-      mappings: [{ target: "name", expression: 'name & " (POS)"' }],
+      // an invertible change: a roundtrip through the other direction gives the same value again
+      mappings: [{ target: "subtitle", expression: '"POS: " & name' }],
     });
     const before = ecwidWrites(w);
     const dry = await runOne(w, "PRODUCTS_CCV_TO_ECWID", ccvId, true);
-    expect(dry).toMatchObject({ action: "UPDATE", sentPayload: { name: "Lamp (POS)" } });
+    expect(dry).toMatchObject({ action: "UPDATE", sentPayload: { subtitle: "POS: Lamp" } });
     expect(ecwidWrites(w)).toBe(before);
 
     const item = await runOne(w, "PRODUCTS_CCV_TO_ECWID", ccvId);
     expect(item).toMatchObject({
       action: "UPDATE",
       status: "SUCCEEDED",
-      sentPayload: { name: "Lamp (POS)" },
+      sentPayload: { subtitle: "POS: Lamp" },
     });
-    expect(ecwidBySku(w, "LAMP-1").name).toBe("Lamp (POS)");
+    expect(ecwidBySku(w, "LAMP-1").subtitle).toBe("POS: Lamp");
     // exactly the one PUT of the product
     expect(
       w.ecwid.log
@@ -142,9 +143,7 @@ describe("product flows: a changed configuration re-syncs unchanged products, ec
     });
     const item = await runOne(w, "PRODUCTS_ECWID_TO_CCV", ecwidId);
     expect([item.action, item.reason]).toEqual(["UPDATE", null]);
-    expect(w.ccv.store.getProduct(Number(ccvId)).shortdescription).toBe(
-      `web: ${ecwidBySku(w, "LAMP-1").name}`,
-    );
+    expect(w.ccv.store.getProduct(Number(ccvId)).shortdescription).toBe("web: Lamp");
 
     // CCV changed by the gateway: PRODUCTS_CCV_TO_ECWID does not send it back
     const before = ecwidWrites(w);

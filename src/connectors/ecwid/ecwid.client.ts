@@ -15,6 +15,7 @@ import { classifyEcwidResponse, isEcwidMissingScope } from "./ecwid.errors";
 import { ECWID_SCOPE_PURPOSE, type EcwidScope } from "./ecwid.scopes";
 import type {
   EcwidBatchItemWire,
+  EcwidProductClass,
   EcwidBatchRequest,
   EcwidBatchResult,
   EcwidBatchStatusWire,
@@ -530,6 +531,19 @@ export class EcwidClient {
 
   deleteProduct(id: number): Promise<EcwidDeleteResult> {
     return this.call<EcwidDeleteResult>("DELETE", `/products/${id}`);
+  }
+
+  /** §6.5 a product class ("product type"; id 0 = General) with its attributes */
+  getProductClass(id: number): Promise<EcwidProductClass> {
+    return this.call<EcwidProductClass>("GET", `/classes/${id}`);
+  }
+
+  /** §6.5 send ALL attributes (existing with `id`, new without): omitted ones are deleted */
+  updateProductClass(
+    id: number,
+    body: { name?: string; attributes: { id?: number; name?: string; type?: string; show?: string }[] },
+  ): Promise<EcwidUpdateResult> {
+    return this.call<EcwidUpdateResult>("PUT", `/classes/${id}`, { body });
   }
 
   /** §6.4: a bare array, not a paged envelope. */

@@ -855,3 +855,17 @@ export interface EcwidBatchResult {
   httpStatusCode: number;
   body: unknown;
 }
+
+/** §6.5 product class ("product type"); id 0 = General, present in every store */
+export interface EcwidProductClass {
+  id: number;
+  name?: string;
+  googleTaxonomy?: string;
+  attributes?: {
+    id: number;
+    name: string;
+    nameTranslated?: EcwidTranslations;
+    type: string;
+    show?: string;
+  }[];
+}

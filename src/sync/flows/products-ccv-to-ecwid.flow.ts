@@ -1,6 +1,6 @@
 import { CCV_PRICES_INCLUDE_VAT_WHEN_UNSET } from "../../connectors/ccv-salespos/ccv.vendor-facts";
 import type { CcvProduct } from "../../connectors/ccv-salespos";
-import type { EcwidProduct, EcwidProductWrite } from "../../connectors/ecwid";
+import type { EcwidAttributeWrite, EcwidProduct, EcwidProductWrite } from "../../connectors/ecwid";
 import { dec, toNumber } from "../../domain/money";
 import { diffFields } from "../engine/hash";
 import {
@@ -23,6 +23,7 @@ import {
 } from "./products/fingerprints";
 import { describeRefs, ecwidRefsWithSku, indexedSku } from "./products/sku-resolution";
 import { ecwidCategoriesFor, unlinkedCcvCategoriesNote } from "./products/ccv-to-ecwid-categories";
+import { ccvFeatures, ecwidAttributesWithFeatures, unmappedCcvNote } from "./products/features";
 import {
   ecwidOptionsFor,
   optionsShape,
@@ -199,7 +200,19 @@ export const productsCcvToEcwid: FlowDefinition = {
       if (options) payload.options = options;
       const categories = await ecwidCategoriesFor(rt, c.id, []);
       if (categories.categoryIds) payload.categoryIds = categories.categoryIds;
-      const categoryNote = unlinkedCcvCategoriesNote(categories.unlinked);
+      const features = await ccvFeatures(rt, c.id);
+      const attributes = await ecwidAttributesWithFeatures(
+        rt,
+        0, // a new product is of the General class
+        [],
+        (payload.attributes as EcwidAttributeWrite[] | undefined) ?? [],
+        features,
+      );
+      if (attributes.attributes) payload.attributes = attributes.attributes;
+      const categoryNote =
+        [unlinkedCcvCategoriesNote(categories.unlinked), unmappedCcvNote(features.unmapped)]
+          .filter(Boolean)
+          .join(" ") || null;
       const changes = diffFields(null, payload);
       if (rt.dryRun) {
         const plan = await syncVariantsToEcwid(rt, c, null, [], sku);
@@ -275,7 +288,23 @@ export const productsCcvToEcwid: FlowDefinition = {
       changes.push({ field: "options", before: optionsShape(current.options), after: optionsShape(options) });
     }
     const categories = await ecwidCategoriesFor(rt, c.id, current.categoryIds);
-    const categoryNote = unlinkedCcvCategoriesNote(categories.unlinked);
+    const features = await ccvFeatures(rt, c.id);
+    const attributes = await ecwidAttributesWithFeatures(
+      rt,
+      current.productClassId ?? 0,
+      current.attributes ?? [],
+      (payload.attributes as EcwidAttributeWrite[] | undefined) ?? [],
+      features,
+      patch.attributes !== undefined,
+    );
+    if (attributes.attributes) {
+      patch.attributes = attributes.attributes;
+      changes.push(...attributes.changes);
+    }
+    const categoryNote =
+      [unlinkedCcvCategoriesNote(categories.unlinked), unmappedCcvNote(features.unmapped)]
+        .filter(Boolean)
+        .join(" ") || null;
     if (categories.categoryIds) {
       patch.categoryIds = categories.categoryIds;
       changes.push({ field: "categoryIds", before: categories.before, after: categories.categoryIds });

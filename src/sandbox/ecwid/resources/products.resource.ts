@@ -65,6 +65,49 @@ export class EcwidProducts extends EcwidTable<Row<EcwidProduct>> {
     this.set(p.id, { data, created, updated });
   }
 
+  /** §6.5 the "General" product class (id 0, name empty): the only class this sandbox keeps */
+  generalClass(): { id: number; name: string; googleTaxonomy: string; attributes: unknown[] } {
+    return {
+      id: 0,
+      name: "",
+      googleTaxonomy: "",
+      attributes: [...this.classAttributes.values()].map((a) => ({ ...a })),
+    };
+  }
+
+  /**
+   * §6.5 `PUT /classes/0`: all attributes are sent — existing ones with `id`, new ones without (they
+   * get an id); omitted ones are deleted.
+   */
+  replaceGeneralClass(body: unknown): number {
+    const b = requireObject(body);
+    if (!Array.isArray(b.attributes))
+      throw wrongParameter("Field 'attributes' has a wrong value: expected an array");
+    const next = new Map<string, { id: number; name: string; type: string; show: string }>();
+    for (const raw of b.attributes) {
+      if (!isObj(raw)) throw wrongParameter("Field 'attributes' has a wrong value");
+      let attr: { id: number; name: string; type: string; show: string } | undefined;
+      if (typeof raw.id === "number") {
+        attr = [...this.classAttributes.values()].find((a) => a.id === raw.id);
+        if (!attr) throw wrongParameter(`Attribute ${raw.id} does not exist in the product class`);
+        attr = { ...attr, ...(typeof raw.name === "string" ? { name: raw.name } : {}) };
+      } else {
+        if (typeof raw.name !== "string" || !raw.name.trim())
+          throw wrongParameter("Field 'attributes.name' is required for a new attribute");
+        attr = {
+          id: this.nextAttributeId++,
+          name: raw.name,
+          type: typeof raw.type === "string" ? raw.type : "CUSTOM",
+          show: typeof raw.show === "string" ? raw.show : "DESCR",
+        };
+      }
+      next.set(attr.type && attr.type !== "CUSTOM" ? attr.type : `name:${attr.name}`, attr);
+    }
+    this.classAttributes.clear();
+    for (const [k, v] of next) this.classAttributes.set(k, v);
+    return 1;
+  }
+
   private learnAttribute(a: EcwidAttributeValue): void {
     const key = a.type && a.type !== "CUSTOM" ? a.type : `name:${a.name ?? ""}`;
     this.classAttributes.set(key, {
@@ -409,4 +452,15 @@ export function productsRoutes(api: EcwidRouter, s: EcwidSandboxStore): void {
   api.on("DELETE", "/products/{productId}", (c) =>
     ok({ deleteCount: products.remove(idParam(c, "productId")) }),
   );
+  // product classes (§6.5): the sandbox keeps the General class (id 0) only
+  const classOf = (id: number) => {
+    if (id !== 0) throw new EcwidApiError(404, `Product class #${id} not found`, "CLASS_NOT_FOUND");
+    return products.generalClass();
+  };
+  api.on("GET", "/classes", () => ok([products.generalClass()]));
+  api.on("GET", "/classes/{classId}", (c) => ok(classOf(idParam(c, "classId"))));
+  api.on("PUT", "/classes/{classId}", (c) => {
+    classOf(idParam(c, "classId"));
+    return ok({ updateCount: products.replaceGeneralClass(c.body) });
+  });
 }

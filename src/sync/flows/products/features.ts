@@ -1,5 +1,5 @@
 import type { CcvProductProperty, CcvProductPropertyGroup } from "../../../connectors/ccv-salespos";
-import type { EcwidProduct } from "../../../connectors/ecwid";
+import type { EcwidAttributeValue, EcwidAttributeWrite, EcwidProduct } from "../../../connectors/ecwid";
 import type { FlowRuntime } from "../../engine/flow-definition";
 
 /**
@@ -148,4 +148,118 @@ export async function syncFeaturesToCcv(
       });
   }
   return { changes, planned, note };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reverse direction (PRODUCTS_CCV_TO_ECWID): CCV product property values → Ecwid attributes of
+// the product's class, by the same feature mapping.
+
+export interface CcvFeatureValues {
+  /** per mapped property: the Ecwid attribute name and the value */
+  mapped: { attribute: string; value: string }[];
+  /** "group / property" of the product's property values without a mapping */
+  unmapped: string[];
+}
+
+/** the CCV product's property values, named by the feature mapping in reverse */
+export async function ccvFeatures(rt: FlowRuntime, ccvProductId: number): Promise<CcvFeatureValues> {
+  const ccv = rt.clients.ccv;
+  const mappings = await featureMappings(rt);
+  const byTarget = new Map(
+    mappings.map((m) => [`${norm(m.ccvPropertyGroup)}\u0000${norm(m.ccvProperty)}`, m]),
+  );
+  const links = await ccv.listProductToPropertyGroups(ccvProductId);
+  const mapped: CcvFeatureValues["mapped"] = [];
+  const unmapped: string[] = [];
+  if (!links.some((l) => (l.values?.collection ?? []).length)) return { mapped, unmapped };
+  const groups = await rt.memo("ccv:property-groups", () => ccv.listPropertyGroups());
+  for (const link of links) {
+    const group = groups.find((g) => g.id === link.product_property_group_id);
+    if (!group) continue;
+    const props = await rt.memo(`ccv:properties:${group.id}`, () => ccv.listProperties(group.id));
+    for (const v of link.values?.collection ?? []) {
+      const property = props.find((x) => x.id === v.product_property_id);
+      if (!property) continue;
+      const options = property.options?.collection ?? [];
+      const value =
+        typeof v.value === "boolean"
+          ? v.value
+            ? "Yes"
+            : "No"
+          : options.length
+            ? (options.find((o) => o.id === Number(v.value))?.name ?? String(v.value))
+            : String(v.value);
+      if (value === "") continue;
+      const m = byTarget.get(`${norm(group.name)}\u0000${norm(property.name)}`);
+      if (m) mapped.push({ attribute: m.ecwidAttribute, value });
+      else unmapped.push(`${group.name} / ${property.name}`);
+    }
+  }
+  return { mapped, unmapped };
+}
+
+export const unmappedCcvNote = (unmapped: string[]) =>
+  unmapped.length
+    ? `CCV SalesPOS properties without a feature mapping (setFeatureMappings): ${unmapped.join(", ")}.`
+    : null;
+
+export interface EcwidAttributePlan {
+  /** the complete `attributes` to write (Ecwid §6.5 replaces the list); undefined when no feature changes */
+  attributes?: EcwidAttributeWrite[];
+  changes: { field: string; before: unknown; after: unknown }[];
+  /** attributes added to the product class for this product */
+  createdInClass: string[];
+}
+
+/**
+ * The product's Ecwid attributes with the mapped CCV feature values: an attribute of that name in
+ * the product's class (id 0 = General) gets the value; a missing one is added to the class first
+ * (`PUT /classes/{id}` with all attributes, Ecwid §6.5). Attributes the mapping does not name stay;
+ * `base` (what the field mappings write, e.g. the UPC by alias) is kept. Nothing is written in a
+ * dry run (new attributes are then planned by name).
+ */
+export async function ecwidAttributesWithFeatures(
+  rt: FlowRuntime,
+  classId: number,
+  current: EcwidAttributeValue[],
+  base: EcwidAttributeWrite[],
+  features: CcvFeatureValues,
+  /** give the complete list even when no feature changed (the field mappings write `attributes`) */
+  force = false,
+): Promise<EcwidAttributePlan> {
+  const changes: EcwidAttributePlan["changes"] = [];
+  for (const f of features.mapped) {
+    const have = current.find((a) => a.name && norm(a.name) === norm(f.attribute))?.value ?? null;
+    if (have !== f.value) changes.push({ field: `attributes.${f.attribute}`, before: have, after: f.value });
+  }
+  if (!changes.length && !(force && features.mapped.length)) return { changes, createdInClass: [] };
+  const ecwid = rt.clients.ecwid;
+  let cls = await ecwid.getProductClass(classId);
+  const find = (name: string) => (cls.attributes ?? []).find((a) => norm(a.name) === norm(name));
+  const missing = features.mapped.filter((f) => !find(f.attribute)).map((f) => f.attribute.trim());
+  if (missing.length && !rt.dryRun) {
+    await ecwid.updateProductClass(classId, {
+      attributes: [
+        ...(cls.attributes ?? []).map((a) => ({ id: a.id })),
+        ...missing.map((name) => ({ name, type: "CUSTOM", show: "DESCR" })),
+      ],
+    });
+    cls = await ecwid.getProductClass(classId);
+  }
+  const featureIds = new Set<number>();
+  const featureWrites: EcwidAttributeWrite[] = features.mapped.map((f) => {
+    const a = find(f.attribute);
+    if (a) featureIds.add(a.id);
+    return a
+      ? { id: a.id, value: f.value } // planned in a dry run only: the attribute is added to the class before the write
+      : ({ name: f.attribute, value: f.value } as unknown as EcwidAttributeWrite);
+  });
+  const baseAliases = new Set(
+    base.map((b) => (b as { alias?: string }).alias?.toUpperCase()).filter(Boolean),
+  );
+  const kept = current
+    .filter((a) => !featureIds.has(a.id) && !baseAliases.has(a.type ?? "") && a.value !== "")
+    .filter((a) => !features.mapped.some((f) => a.name && norm(a.name) === norm(f.attribute)))
+    .map((a) => ({ id: a.id, value: a.value }));
+  return { attributes: [...kept, ...base, ...featureWrites], changes, createdInClass: missing };
 }
