@@ -215,7 +215,7 @@ export async function syncVariantsToEcwid(
       entity: "VARIANT",
       ecwidId: String(id),
       ccvId: String(t.combo.id),
-      createdBy: t.existing ? "MATCHED" : "CCV_SALESPOS",
+      createdBy: t.existing ? "MATCHED" : "ECWID",
       sku: t.combo.sku_number?.trim() || productSku,
     });
   }
