@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { redactEmails } from "../common/personal-data";
 import { json } from "../db/columns";
 import { SyncEventEntity } from "../db/entities/infra.entity";
+import { FastSql } from "../db/fast-sql";
 import type { EventBus } from "./event-bus";
 import type { SyncEventData } from "./event.types";
 
@@ -16,6 +17,7 @@ export type NewEvent = Omit<SyncEventData, "id" | "at"> & { at?: Date };
  */
 export class EventLog {
   private readonly taps: ((e: SyncEventData) => void)[] = [];
+  private fast: FastSql<SyncEventEntity> | undefined;
 
   constructor(
     private readonly ds: DataSource,
@@ -32,15 +34,21 @@ export class EventLog {
       item: e.item ? { ...e.item, reason: redactEmails(e.item.reason) } : e.item,
       at: at.toISOString(),
     };
-    const r = await em.insert(SyncEventEntity, {
-      integrationId: e.integrationId,
-      flow: e.flow,
-      runId: e.runId,
-      type: e.type,
-      at,
-      payload: json(base),
-    });
-    const id = String(r.identifiers[0]?.id);
+    // a plain statement (fast-sql.ts): one event per synced item
+    this.fast ??= new FastSql(this.ds, SyncEventEntity);
+    const id = String(
+      await this.fast.insertReturningId(
+        {
+          integrationId: e.integrationId,
+          flow: e.flow,
+          runId: e.runId,
+          type: e.type,
+          at,
+          payload: json(base),
+        },
+        em,
+      ),
+    );
     return { ...base, id } as SyncEventData;
   }
 

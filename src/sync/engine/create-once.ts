@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { ConnectorError } from "../../connectors/http/connector-error";
 import { isDuplicateKeyError } from "../../db/data-source";
+import { FastSql } from "../../db/fast-sql";
 import { WriteIntentEntity } from "../../db/entities/write-intent.entity";
 import type { ItemResult, LinkWrite } from "./flow-definition";
 import type { EntityName, SystemName } from "./flow-settings";
@@ -97,18 +98,17 @@ export interface IntentRepo {
 }
 
 export function dbIntentRepo(ds: DataSource): IntentRepo {
+  const sql = new FastSql(ds, WriteIntentEntity);
   return {
     find: (integrationId, key) =>
-      ds.manager.find(WriteIntentEntity, {
-        where: [
-          { integrationId, target: key.target, entity: key.entity, reference: key.reference },
-          { integrationId, target: key.target, entity: key.entity, sourceId: key.sourceId },
-        ],
-      }),
+      sql.find([
+        { integrationId, target: key.target, entity: key.entity, reference: key.reference },
+        { integrationId, target: key.target, entity: key.entity, sourceId: key.sourceId },
+      ]),
     async insert(row) {
       const now = new Date();
       try {
-        await ds.manager.insert(WriteIntentEntity, { ...row, createdAt: now, updatedAt: now });
+        await sql.insert({ ...row, createdAt: now, updatedAt: now });
         return true;
       } catch (e) {
         if (isDuplicateKeyError(e)) return false;
@@ -116,14 +116,13 @@ export function dbIntentRepo(ds: DataSource): IntentRepo {
       }
     },
     async settle(id, ref) {
-      await ds.manager.update(
-        WriteIntentEntity,
+      await sql.update(
         { id },
         { targetId: ref.id, targetLabel: ref.label.slice(0, 191), updatedAt: new Date() },
       );
     },
     async remove(id) {
-      await ds.manager.delete(WriteIntentEntity, { id });
+      await sql.delete({ id });
     },
   };
 }

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { LessThan } from "typeorm";
 import { LeaseEntity } from "../../db/entities/infra.entity";
 import { isDuplicateKeyError } from "../../db/data-source";
+import { FastSql } from "../../db/fast-sql";
 
 /**
  * How long an item's lease lives without a renewal. The holder renews it every third of this while
@@ -16,19 +17,23 @@ export const ITEM_LEASE_TTL_MS = 15_000;
  * the insert the lock; an expired lease (a crashed holder) is taken over with a conditional update.
  */
 export class LeaseStore {
+  private readonly sql: FastSql<LeaseEntity>;
+
   constructor(
     private readonly ds: DataSource,
     readonly holder: string,
     readonly ttlMs = ITEM_LEASE_TTL_MS,
     /** the lease clock (tests move it instead of waiting) */
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.sql = new FastSql(ds, LeaseEntity);
+  }
 
   async tryAcquire(key: string): Promise<boolean> {
     const now = new Date(this.clock());
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     try {
-      await this.ds.manager.insert(LeaseEntity, { key, holder: this.holder, expiresAt });
+      await this.sql.insert({ key, holder: this.holder, expiresAt });
       return true;
     } catch (e) {
       if (!isDuplicateKeyError(e)) throw e;
@@ -54,14 +59,10 @@ export class LeaseStore {
   }
 
   async renew(key: string): Promise<void> {
-    await this.ds.manager.update(
-      LeaseEntity,
-      { key, holder: this.holder },
-      { expiresAt: new Date(this.clock() + this.ttlMs) },
-    );
+    await this.sql.update({ key, holder: this.holder }, { expiresAt: new Date(this.clock() + this.ttlMs) });
   }
 
   async release(key: string): Promise<void> {
-    await this.ds.manager.delete(LeaseEntity, { key, holder: this.holder });
+    await this.sql.delete({ key, holder: this.holder });
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { LinkEntity } from "../../db/entities/link.entity";
 import { isDuplicateKeyError } from "../../db/data-source";
+import { FastSql } from "../../db/fast-sql";
 import type { LinkKindName } from "./link-kinds";
 import type { LinkWrite } from "./flow-definition";
 
@@ -10,25 +11,24 @@ import type { LinkWrite } from "./flow-definition";
  * Writes are insert-then-recover: a duplicate key means another worker linked the pair first.
  */
 export class LinkStore {
+  private fast: FastSql<LinkEntity> | undefined;
+
   constructor(
     private readonly ds: DataSource,
     readonly integrationId: string,
   ) {}
 
+  /** built on first use (the in-memory LinkStore of unit tests has no data source) */
+  private get sql(): FastSql<LinkEntity> {
+    return (this.fast ??= new FastSql(this.ds, LinkEntity));
+  }
+
   async byEcwid(entity: LinkKindName, ecwidId: string, em?: EntityManager): Promise<LinkEntity | null> {
-    return (em ?? this.ds.manager).findOneBy(LinkEntity, {
-      integrationId: this.integrationId,
-      entity,
-      ecwidId,
-    });
+    return this.sql.findOne({ integrationId: this.integrationId, entity, ecwidId }, em);
   }
 
   async byCcv(entity: LinkKindName, ccvId: string, em?: EntityManager): Promise<LinkEntity | null> {
-    return (em ?? this.ds.manager).findOneBy(LinkEntity, {
-      integrationId: this.integrationId,
-      entity,
-      ccvId,
-    });
+    return this.sql.findOne({ integrationId: this.integrationId, entity, ccvId }, em);
   }
 
   /** the links of either side of a pair, in one statement: by the Ecwid id and by the CCV id */
@@ -37,12 +37,10 @@ export class LinkStore {
     ecwidId: string,
     ccvId: string,
   ): Promise<{ byEcwid: LinkEntity | null; byCcv: LinkEntity | null }> {
-    const rows = await this.ds.manager.find(LinkEntity, {
-      where: [
-        { integrationId: this.integrationId, entity, ecwidId },
-        { integrationId: this.integrationId, entity, ccvId },
-      ],
-    });
+    const rows = await this.sql.find([
+      { integrationId: this.integrationId, entity, ecwidId },
+      { integrationId: this.integrationId, entity, ccvId },
+    ]);
     return {
       byEcwid: rows.find((r) => r.ecwidId === ecwidId) ?? null,
       byCcv: rows.find((r) => r.ccvId === ccvId) ?? null,
@@ -50,7 +48,7 @@ export class LinkStore {
   }
 
   async bySku(entity: LinkKindName, sku: string): Promise<LinkEntity | null> {
-    return this.ds.manager.findOneBy(LinkEntity, { integrationId: this.integrationId, entity, sku });
+    return this.sql.findOne({ integrationId: this.integrationId, entity, sku });
   }
 
   /**
@@ -61,19 +59,22 @@ export class LinkStore {
     const now = new Date();
     try {
       // insert-then-recover: the common case (a new pair) costs one statement
-      await em.insert(LinkEntity, {
-        id: randomUUID(),
-        integrationId: this.integrationId,
-        entity: w.entity,
-        ecwidId: w.ecwidId,
-        ccvId: w.ccvId,
-        createdBy: w.createdBy,
-        hashToCcv: w.hashToCcv ?? "",
-        hashToEcwid: w.hashToEcwid ?? "",
-        sku: w.sku ?? null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      await this.sql.insert(
+        {
+          id: randomUUID(),
+          integrationId: this.integrationId,
+          entity: w.entity,
+          ecwidId: w.ecwidId,
+          ccvId: w.ccvId,
+          createdBy: w.createdBy,
+          hashToCcv: w.hashToCcv ?? "",
+          hashToEcwid: w.hashToEcwid ?? "",
+          sku: w.sku ?? null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        em,
+      );
       return;
     } catch (e) {
       if (!isDuplicateKeyError(e)) throw e;

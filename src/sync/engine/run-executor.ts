@@ -4,6 +4,7 @@ import { ConnectorError } from "../../connectors/http/connector-error";
 import { isDuplicateKeyError } from "../../db/data-source";
 import { SyncCursorEntity } from "../../db/entities/infra.entity";
 import { SyncItemEntity } from "../../db/entities/sync-item.entity";
+import { FastSql } from "../../db/fast-sql";
 import { SyncRunEntity, type RunStateData } from "../../db/entities/sync-run.entity";
 import type { EventLog } from "../../events/event-log";
 import type { SyncEventData } from "../../events/event.types";
@@ -95,9 +96,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class RunExecutor {
   private readonly o: ExecutorOptions;
+  /** plain statements for the per-item writes (fast-sql.ts) */
+  private readonly runSql: FastSql<SyncRunEntity>;
+  private readonly itemSql: FastSql<SyncItemEntity>;
 
   constructor(private readonly d: ExecutorDeps) {
     this.o = { ...DEFAULT_EXECUTOR_OPTIONS, ...(d.options ?? {}) };
+    this.runSql = new FastSql(d.ds, SyncRunEntity);
+    this.itemSql = new FastSql(d.ds, SyncItemEntity);
   }
 
   async execute(runId: string, signal: AbortSignal): Promise<void> {
@@ -444,20 +450,10 @@ export class RunExecutor {
           ...(safe !== undefined ? { checkpoint: safe } : {}),
           pace: observeItem(run.state?.pace, now.getTime(), (run.startedAt ?? now).getTime()),
         };
-        await em
-          .createQueryBuilder()
-          .update(SyncRunEntity)
-          .set({
-            total: () => "count_total + 1",
-            created: () => `count_created + ${inc.created}`,
-            updated: () => `count_updated + ${inc.updated}`,
-            skipped: () => `count_skipped + ${inc.skipped}`,
-            failed: () => `count_failed + ${inc.failed}`,
-            updatedAt: now,
-            state: json(state),
-          })
-          .where("id = :id", { id: run.id })
-          .execute();
+        await this.runSql.update({ id: run.id }, { updatedAt: now, state: json(state) }, em, {
+          total: 1,
+          ...inc,
+        });
         // the run's counters are kept in memory too (one executor per run), saving a read per item;
         // taken back when the transaction does not commit
         const stateBefore = run.state;
@@ -477,16 +473,17 @@ export class RunExecutor {
         const counts = run;
         run.state = state;
         const retry = await this.nextAttempt(em, run, fields, now);
-        const inserted = await em.insert(SyncItemEntity, {
-          ...fields,
-          ...retry,
-          changes: json(fields.changes),
-          sourcePayload: json(fields.sourcePayload),
-          sentPayload: json(fields.sentPayload),
-        });
-        const item = Object.assign(new SyncItemEntity(), fields, retry, {
-          id: Number(inserted.identifiers[0]?.id),
-        });
+        const insertedId = await this.itemSql.insertReturningId(
+          {
+            ...fields,
+            ...retry,
+            changes: json(fields.changes),
+            sourcePayload: json(fields.sourcePayload),
+            sentPayload: json(fields.sentPayload),
+          },
+          em,
+        );
+        const item = Object.assign(new SyncItemEntity(), fields, retry, { id: insertedId });
         if (!run.dryRun) {
           const links = new LinkStore(ds, run.integrationId);
           for (const l of result.links ?? []) await links.upsert(em, l);
