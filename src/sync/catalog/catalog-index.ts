@@ -7,6 +7,7 @@ import {
 } from "../../connectors/ccv-salespos";
 import { barcodeOf, type EcwidProduct } from "../../connectors/ecwid";
 import { CatalogEntryEntity } from "../../db/entities/catalog.entity";
+import { FastSql } from "../../db/fast-sql";
 import { SyncCursorEntity } from "../../db/entities/infra.entity";
 import type { FlowRuntime, IntegrationClients } from "../engine/flow-definition";
 
@@ -153,6 +154,7 @@ export class DbCatalogIndex implements CatalogIndex {
   private readonly lookbackMs: number;
   private readonly ccvPageSize: number;
   private readonly now: () => Date;
+  private fast: FastSql<CatalogEntryEntity> | undefined;
 
   constructor(
     private readonly ds: DataSource,
@@ -181,10 +183,16 @@ export class DbCatalogIndex implements CatalogIndex {
     const v = clean(value);
     const hits: CatalogHits = { ecwid: [], ccv: [] };
     if (!v) return hits;
-    const rows = await this.ds.manager.find(CatalogEntryEntity, {
-      where: { integrationId: this.integrationId, [column]: v },
-      order: { system: "ASC", productId: "ASC", combinationId: "ASC" },
-    });
+    // a plain statement (fast-sql.ts): orders look SKUs up for every line; sorted here by system,
+    // product and combination (no combination first), as an ORDER BY would
+    this.fast ??= new FastSql(this.ds, CatalogEntryEntity);
+    const rows = await this.fast.find([{ integrationId: this.integrationId, [column]: v }]);
+    const cmp = (a: string | null, b: string | null) =>
+      (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
+    rows.sort(
+      (a, b) =>
+        cmp(a.system, b.system) || cmp(a.productId, b.productId) || cmp(a.combinationId, b.combinationId),
+    );
     for (const r of rows) {
       // a variant that inherits the product's SKU is found as the product (its own row has none)
       const ref = r.combinationId
