@@ -190,6 +190,8 @@ type Query = Record<string, QueryValue>;
 interface CallOptions {
   query?: Query;
   body?: unknown;
+  /** raw bytes sent as they are (image uploads, §6.1) with this content type */
+  bytes?: { data: Buffer; contentType: string };
   /** override the transport default (every method but POST is retried after an ambiguous failure) */
   idempotent?: boolean;
   signal?: AbortSignal;
@@ -323,8 +325,11 @@ export class EcwidClient {
       authorization: `Bearer ${this.token}`,
       accept: "application/json",
     };
-    let body: string | undefined;
-    if (opts.body !== undefined) {
+    let body: string | Buffer | undefined;
+    if (opts.bytes) {
+      headers["content-type"] = opts.bytes.contentType;
+      body = opts.bytes.data;
+    } else if (opts.body !== undefined) {
       headers["content-type"] = "application/json;charset=utf-8";
       body = JSON.stringify(opts.body);
     }
@@ -556,6 +561,55 @@ export class EcwidClient {
   }
 
   /** One variation per call; options that do not exist yet are created as SELECT options (§6.4). 409 on a duplicate SKU or option set. */
+  /**
+   * Sets the product's main image (§6.1): the bytes themselves, or a URL Ecwid downloads
+   * (`?externalUrl=`). Answers `{id}` of the new image; Ecwid refuses more than 20 MB.
+   */
+  uploadProductImage(
+    productId: number,
+    image: { bytes: Buffer; contentType: string } | { externalUrl: string },
+    signal?: AbortSignal,
+  ): Promise<EcwidCreateResult> {
+    return this.imageUpload(`/products/${productId}/image`, image, signal);
+  }
+
+  /** Adds one gallery image (§6.1), by bytes or by URL; answers `{id}`. */
+  uploadGalleryImage(
+    productId: number,
+    image: { bytes: Buffer; contentType: string } | { externalUrl: string },
+    signal?: AbortSignal,
+  ): Promise<EcwidCreateResult> {
+    return this.imageUpload(`/products/${productId}/gallery`, image, signal);
+  }
+
+  private imageUpload(
+    path: string,
+    image: { bytes: Buffer; contentType: string } | { externalUrl: string },
+    signal?: AbortSignal,
+  ): Promise<EcwidCreateResult> {
+    return "externalUrl" in image
+      ? this.call("POST", path, { query: { externalUrl: image.externalUrl }, signal })
+      : this.call("POST", path, { bytes: { data: image.bytes, contentType: image.contentType }, signal });
+  }
+
+  /** Removes the main image (§6.1). */
+  deleteProductImage(productId: number, signal?: AbortSignal): Promise<{ deleteCount: number }> {
+    return this.call("DELETE", `/products/${productId}/image`, { signal });
+  }
+
+  /** Removes one gallery image, or all of them without `imageId` (§6.1). */
+  deleteGalleryImages(
+    productId: number,
+    imageId?: number,
+    signal?: AbortSignal,
+  ): Promise<{ deleteCount: number }> {
+    return this.call(
+      "DELETE",
+      imageId === undefined ? `/products/${productId}/gallery` : `/products/${productId}/gallery/${imageId}`,
+      { signal },
+    );
+  }
+
   createCombination(productId: number, body: EcwidVariationWrite): Promise<EcwidCreateResult> {
     return this.call<EcwidCreateResult>("POST", `/products/${productId}/combinations`, { body });
   }

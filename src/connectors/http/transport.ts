@@ -26,8 +26,8 @@ export interface TransportRequest {
   /** absolute URL */
   url: string;
   headers?: Record<string, string>;
-  /** the exact text to send (vendors that sign bodies hash this same string) */
-  body?: string;
+  /** the exact text to send (vendors that sign bodies hash this same string); bytes for uploads */
+  body?: string | Buffer;
   /** rate-budget lane, e.g. "ALL" (Ecwid) or "GET /products/{id}" (CCV) */
   lane: string;
   /** the lane's vendor limit per minute */

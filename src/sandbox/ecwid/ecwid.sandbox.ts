@@ -41,6 +41,7 @@ import { EcwidSandboxWebhooks, type WebhookEndpoint } from "./ecwid.webhook-disp
 import { categoriesRoutes } from "./resources/categories.resource";
 import { combinationsRoutes } from "./resources/combinations.resource";
 import { customersRoutes } from "./resources/customers.resource";
+import { imagesRoutes } from "./resources/images.resource";
 import { inventoryRoutes } from "./resources/inventory.resource";
 import { ordersRoutes } from "./resources/orders.resource";
 import { productsRoutes } from "./resources/products.resource";
@@ -101,6 +102,9 @@ interface Batch {
 }
 
 const JSON_TYPE = /^\s*(application|text)\/json\b/i;
+/** image uploads (§6.1) send the raw bytes */
+const IMAGE_TYPE = /^\s*(image\/[\w.+-]+|application\/octet-stream)\b/i;
+const IMAGE_UPLOAD = /^\/products\/\d+\/(image|gallery)$/;
 
 /** The simulated resources under /api/v3/{storeId}: each module registers its routes. */
 const RESOURCE_ROUTES: ((api: EcwidRouter, store: EcwidSandboxStore) => void)[] = [
@@ -108,6 +112,7 @@ const RESOURCE_ROUTES: ((api: EcwidRouter, store: EcwidSandboxStore) => void)[] 
   productsRoutes,
   combinationsRoutes,
   inventoryRoutes,
+  imagesRoutes,
   categoriesRoutes,
   ordersRoutes,
   customersRoutes,
@@ -405,6 +410,15 @@ export class EcwidSandbox {
       };
     }
 
+    const storePath = `/${rest.join("/")}`;
+    const query = Object.fromEntries(u.searchParams);
+    if (
+      raw.length > 0 &&
+      method === "POST" &&
+      IMAGE_UPLOAD.test(storePath) &&
+      IMAGE_TYPE.test(String(headers["content-type"] ?? ""))
+    )
+      return this.dispatch(method, storePath, query, undefined, scopes, raw);
     if (raw.length > 0 && !JSON_TYPE.test(String(headers["content-type"] ?? ""))) {
       return { status: 415, body: { errorMessage: DOC.unsupportedContentType } };
     }
@@ -416,8 +430,6 @@ export class EcwidSandbox {
         return this.error(new EcwidApiError(400, "Request body is not valid JSON", "WRONG_PARAMETER"));
       }
     }
-    const storePath = `/${rest.join("/")}`;
-    const query = Object.fromEntries(u.searchParams);
     if (storePath === "/batch") return this.batchEndpoint(method, query, body, scopes);
     return this.dispatch(method, storePath, query, body, scopes);
   }
@@ -429,6 +441,7 @@ export class EcwidSandbox {
     query: Record<string, string>,
     body: unknown,
     scopes: ReadonlySet<string>,
+    raw?: Buffer,
   ): RouteResult {
     const missing = requiredEcwidScopes(method, path).filter((s) => !scopes.has(s));
     if (missing.length > 0)
@@ -436,7 +449,7 @@ export class EcwidSandbox {
         new EcwidApiError(403, INF.insufficientScope(missing), ECWID_INSUFFICIENT_SCOPE_CODE),
       );
     try {
-      const r = this.route(method, path, query, body);
+      const r = this.route(method, path, query, body, raw);
       if (method === "GET" && query.responseFields)
         return {
           status: r.status,
@@ -450,13 +463,13 @@ export class EcwidSandbox {
   }
 
   /** The resource route for the call; throws EcwidApiError for Ecwid's error answers. */
-  private route(method: string, path: string, query: Query, body: unknown): RouteResult {
+  private route(method: string, path: string, query: Query, body: unknown, raw?: Buffer): RouteResult {
     const segments = pathSegments(path);
     const { route } = this.routes.match(method, segments);
     if (route) {
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => (params[name] = pathParam(name, route.params[i])));
-      return route.handler({ method, path, query, body, params });
+      return route.handler({ method, path, query, body, params, ...(raw ? { raw } : {}) });
     }
     // ids in the path are checked before anything else, as the handlers would have
     for (const p of this.routes.paramsAlongPath(segments)) pathParam(p.name, p.value);

@@ -8,6 +8,7 @@ import type {
 import { EcwidCategories } from "./resources/categories.resource";
 import { EcwidCombinations } from "./resources/combinations.resource";
 import { EcwidCustomers } from "./resources/customers.resource";
+import { EcwidImages } from "./resources/images.resource";
 import { EcwidInventory } from "./resources/inventory.resource";
 import { EcwidOrders, type OrderRow } from "./resources/orders.resource";
 import { EcwidProducts } from "./resources/products.resource";
@@ -41,6 +42,7 @@ export class EcwidSandboxStore {
   readonly products: EcwidProducts;
   readonly combinations: EcwidCombinations;
   readonly inventory: EcwidInventory;
+  readonly images: EcwidImages;
   readonly categories: EcwidCategories;
   readonly customers: EcwidCustomers;
   readonly orders: EcwidOrders;
@@ -56,6 +58,7 @@ export class EcwidSandboxStore {
     this.products = new EcwidProducts(this);
     this.combinations = new EcwidCombinations(this);
     this.inventory = new EcwidInventory(this);
+    this.images = new EcwidImages(this);
     this.categories = new EcwidCategories(this);
     this.customers = new EcwidCustomers(this);
     this.orders = new EcwidOrders(this);

@@ -86,6 +86,8 @@ export interface EcwidRequest {
   query: Query;
   /** parsed JSON body, undefined when empty */
   body: unknown;
+  /** the raw bytes of an image upload (§6.1), when sent with an image content type */
+  raw?: Buffer;
   /** path parameters by name, checked by the server: `{…Id}` are integers, `{orderId}` is decoded text */
   params: Record<string, string>;
 }
