@@ -123,6 +123,7 @@ export interface CcvProduct {
   package?: { href: string; id: number } | null;
   attributecombinations?: CcvExpandable<CcvAttributeCombination>;
   producttocategories?: CcvExpandable<CcvProductToCategory>;
+  productphotos?: CcvExpandable<CcvProductPhoto>;
   [k: string]: unknown;
 }
 

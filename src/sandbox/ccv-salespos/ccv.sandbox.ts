@@ -279,6 +279,19 @@ export class CcvSandbox {
       this.playFault(fault, res, entry, target, method);
       return;
     }
+    // a product photo's file, public like the shop's own files (the `deeplink` of a photo, CCV §5.2)
+    const file = /^\/Files\/ProductPhotos\/(\d+)\.(\w+)$/.exec(path);
+    if (file && method === "GET") {
+      const photo = this.store.productPhotos.get(Number(file[1]));
+      if (!photo || photo.file_type !== file[2]) {
+        res.writeHead(404).end();
+        return;
+      }
+      const type = photo.file_type === "jpg" ? "jpeg" : photo.file_type;
+      res.writeHead(200, { "content-type": `image/${type}`, "content-length": photo.bytes.length });
+      res.end(photo.bytes);
+      return;
+    }
     const answer = this.process(method, target, path, entry.query, raw, req.headers);
     if (fault) {
       this.playFault(fault, res, entry, target, method, answer);

@@ -1,5 +1,5 @@
 import { CCV_PRICES_INCLUDE_VAT_WHEN_UNSET } from "../../connectors/ccv-salespos/ccv.vendor-facts";
-import type { CcvProduct } from "../../connectors/ccv-salespos";
+import type { CcvProduct, CcvProductPhoto } from "../../connectors/ccv-salespos";
 import type { EcwidAttributeWrite, EcwidProduct, EcwidProductWrite } from "../../connectors/ecwid";
 import { dec, toNumber } from "../../domain/money";
 import { diffFields } from "../engine/hash";
@@ -23,6 +23,7 @@ import {
 } from "./products/fingerprints";
 import { describeRefs, ecwidRefsWithSku, indexedSku } from "./products/sku-resolution";
 import { ecwidCategoriesFor, unlinkedCcvCategoriesNote } from "./products/ccv-to-ecwid-categories";
+import { syncImagesToEcwid, type ImageSync } from "./products/images";
 import { ccvFeatures, ecwidAttributesWithFeatures, unmappedCcvNote } from "./products/features";
 import {
   ecwidOptionsFor,
@@ -100,7 +101,7 @@ export const productsCcvToEcwid: FlowDefinition = {
     // CCV has no changed-since filter: newest changes first, until one older than the window (CCV §3.3)
     for await (const p of rt.clients.ccv.paginateProducts({
       orderby: "modifydate_desc",
-      expand: ["attributecombinations"],
+      expand: ["attributecombinations", "productphotos"],
     })) {
       if (opts.since && p.modifydate && new Date(p.modifydate) < opts.since) break;
       yield { record: toRecord(p) };
@@ -216,38 +217,47 @@ export const productsCcvToEcwid: FlowDefinition = {
       const changes = diffFields(null, payload);
       if (rt.dryRun) {
         const plan = await syncVariantsToEcwid(rt, c, null, [], sku);
-        return {
-          action: "CREATE",
-          sku,
-          changes: [...changes, ...plan.changes],
-          sentPayload: options ? { ...payload, variations: plan.planned.create } : payload,
-          reason: categoryNote,
-        };
+        const imgs = await syncImagesToEcwid(rt, null, record.id, photosOf(c));
+        const planned = options ? { ...payload, variations: plan.planned.create } : payload;
+        return withImageOutcome(
+          {
+            action: "CREATE",
+            sku,
+            changes: [...changes, ...plan.changes, ...imgs.changes],
+            sentPayload: imgs.planned ? { ...planned, images: imgs.planned } : planned,
+            reason: categoryNote,
+          },
+          imgs,
+          null,
+        );
       }
       const created = await rt.clients.ecwid.createProduct(payload as EcwidProductWrite);
       await rt.catalog.noteEcwid({ productId: String(created.id) }, sku);
       const variants = await syncVariantsToEcwid(rt, c, created.id, [], sku);
+      const imgs = await syncImagesToEcwid(rt, created.id, record.id, photosOf(c));
       const after = await rt.clients.ecwid.getProduct(created.id);
-      return {
-        action: "CREATE",
+      const productLink: LinkWrite = {
+        entity: "PRODUCT",
+        ecwidId: String(created.id),
+        ccvId: record.id,
+        createdBy: "ECWID",
         sku,
-        targetId: String(created.id),
-        changes: [...changes, ...variants.changes],
-        sentPayload: options ? { ...payload, variations: variants.planned.create } : payload,
-        reason: [variants.note, categoryNote].filter(Boolean).join(" ") || null,
-        links: [
-          {
-            entity: "PRODUCT",
-            ecwidId: String(created.id),
-            ccvId: record.id,
-            createdBy: "ECWID",
-            sku,
-            hashToEcwid: linkHash,
-            hashToCcv: await echoHash(rt, await ecwidFingerprint(rt, after)),
-          },
-          ...variants.links,
-        ],
+        hashToEcwid: linkHash,
+        hashToCcv: await echoHash(rt, await ecwidFingerprint(rt, after)),
       };
+      return withImageOutcome(
+        {
+          action: "CREATE",
+          sku,
+          targetId: String(created.id),
+          changes: [...changes, ...variants.changes, ...imgs.changes],
+          sentPayload: options ? { ...payload, variations: variants.planned.create } : payload,
+          reason: [variants.note, imgs.note, categoryNote].filter(Boolean).join(" ") || null,
+          links: [productLink, ...variants.links],
+        },
+        imgs,
+        productLink,
+      );
     }
 
     const ecwidId = link ? link.ecwidId : String(matched!.id);
@@ -314,6 +324,18 @@ export const productsCcvToEcwid: FlowDefinition = {
     const variantWrites = plan.planned.create.length + plan.planned.update.length;
     // a product linked earlier gets its variants linked too (matching ones are linked without writes)
     const needsVariantLinks = (c.attributecombinations?.collection ?? []).length > 0;
+    // images first: only when their content changed (a dry run plans them)
+    const imgs = await syncImagesToEcwid(rt, Number(ecwidId), record.id, photosOf(c));
+    // an image that failed does not stop the product's fields from being written; the item fails
+    if (!imgs.failure) changes.push(...imgs.changes);
+    if (imgs.failure && !changes.length && !variantWrites && !(needsVariantLinks && !rt.dryRun)) {
+      linkWrite.hashToCcv = await echoHash(rt, await ecwidFingerprint(rt, current));
+      return withImageOutcome(
+        { action: "SKIP", sku, targetId: ecwidId, reason: categoryNote, links: rt.dryRun ? [] : [linkWrite] },
+        imgs,
+        rt.dryRun ? null : linkWrite,
+      );
+    }
     if (!changes.length && !variantWrites && !(needsVariantLinks && !rt.dryRun)) {
       linkWrite.hashToCcv = await echoHash(rt, await ecwidFingerprint(rt, current));
       return {
@@ -331,18 +353,23 @@ export const productsCcvToEcwid: FlowDefinition = {
         links: rt.dryRun ? [] : [linkWrite],
       };
     }
-    const sentPayload = variantWrites ? { ...patch, variations: plan.planned } : patch;
+    const withVariants = variantWrites ? { ...patch, variations: plan.planned } : patch;
+    const sentPayload = imgs.planned ? { ...withVariants, images: imgs.planned } : withVariants;
     if (rt.dryRun) {
-      return {
-        action: "UPDATE",
-        sku,
-        targetId: ecwidId,
-        changes: [...changes, ...plan.changes],
-        sentPayload,
-        reason:
-          [link ? null : `Found in Ecwid by SKU ${sku}; linked.`, categoryNote].filter(Boolean).join(" ") ||
-          null,
-      };
+      return withImageOutcome(
+        {
+          action: "UPDATE",
+          sku,
+          targetId: ecwidId,
+          changes: [...changes, ...plan.changes],
+          sentPayload,
+          reason:
+            [link ? null : `Found in Ecwid by SKU ${sku}; linked.`, categoryNote].filter(Boolean).join(" ") ||
+            null,
+        },
+        imgs,
+        null,
+      );
     }
     if (Object.keys(patch).length)
       await rt.clients.ecwid.updateProduct(Number(ecwidId), patch as EcwidProductWrite);
@@ -353,28 +380,48 @@ export const productsCcvToEcwid: FlowDefinition = {
       await ecwidFingerprint(rt, await rt.clients.ecwid.getProduct(Number(ecwidId))),
     );
     const allChanges = [...changes, ...variants.changes];
-    return {
-      action: allChanges.length ? "UPDATE" : "SKIP",
-      sku,
-      targetId: ecwidId,
-      changes: allChanges,
-      sentPayload,
-      reason:
-        [
-          link
-            ? allChanges.length
-              ? null
-              : "Ecwid already has these values."
-            : `Found in Ecwid by SKU ${sku}; linked.`,
-          variants.note,
-          categoryNote,
-        ]
-          .filter(Boolean)
-          .join(" ") || null,
-      links: [linkWrite, ...variants.links],
-    };
+    return withImageOutcome(
+      {
+        action: allChanges.length ? "UPDATE" : "SKIP",
+        sku,
+        targetId: ecwidId,
+        changes: allChanges,
+        sentPayload,
+        reason:
+          [
+            link
+              ? allChanges.length
+                ? null
+                : "Ecwid already has these values."
+              : `Found in Ecwid by SKU ${sku}; linked.`,
+            variants.note,
+            imgs.note,
+            categoryNote,
+          ]
+            .filter(Boolean)
+            .join(" ") || null,
+        links: [linkWrite, ...variants.links],
+      },
+      imgs,
+      linkWrite,
+    );
   },
 };
+
+const photosOf = (c: CcvProduct): CcvProductPhoto[] => c.productphotos?.collection ?? [];
+
+/** an image that could not be taken over fails the item (the product itself is written) */
+function withImageOutcome(r: ItemResult, imgs: ImageSync, link: LinkWrite | null): ItemResult {
+  if (!imgs.failure) return r;
+  // not "synced": the next run tries the image again
+  if (link) link.hashToEcwid = "";
+  return {
+    ...r,
+    status: "FAILED",
+    errorCode: "IMAGE",
+    reason: [imgs.failure, r.reason].filter(Boolean).join(" "),
+  };
+}
 
 /** the tax bases and the product's rate (null when the rate cannot be told: a preview) */
 async function priceBasis(rt: FlowRuntime, ctx: CcvProductContext): Promise<PriceBasis | null> {

@@ -85,12 +85,18 @@ export function ccvFingerprint(c: CcvProduct): string {
       extra: x.netto_extra_price,
       values: (x.combination ?? []).map((v) => [v.attribute.name, v.attribute_value.name]),
     })),
+    // only when there are photos, so the hashes of products without photos stay as they were
+    ...(c.productphotos?.collection?.length
+      ? {
+          photos: c.productphotos.collection.map((x) => [x.id, x.is_mainphoto, x.alttext ?? null]),
+        }
+      : {}),
   });
 }
 
 /** the CCV product as both flows fingerprint it (with its attribute combinations) */
 export const readCcvProduct = (rt: FlowRuntime, id: string | number) =>
-  rt.clients.ccv.getProduct(id, { expand: ["attributecombinations"] });
+  rt.clients.ccv.getProduct(id, { expand: ["attributecombinations", "productphotos"] });
 
 // ---------------------------------------------------------------------------------------------
 // The configuration a direction writes with. A product whose record is unchanged is still synced

@@ -1,5 +1,6 @@
 import { fetchImage, ImageFetchError, shownUrl, type FetchedImage } from "../../../connectors/http";
 import type { EcwidProduct } from "../../../connectors/ecwid";
+import type { CcvProductPhoto } from "../../../connectors/ccv-salespos/ccv.types";
 import { hashOf } from "../../engine/hash";
 import type { FlowRuntime } from "../../engine/flow-definition";
 
@@ -62,6 +63,38 @@ export interface ImageSync {
 }
 
 const stateKey = (ecwidProductId: string) => `img:${ecwidProductId}`;
+
+/**
+ * Fetches every image through the upstream guard (https or the vendors' own hosts, a timeout, the
+ * size limit). The first image that cannot be fetched ends it with a failure naming it and why.
+ */
+async function fetchImages(
+  rt: FlowRuntime,
+  refs: ImageRef[],
+): Promise<{ fetched: (FetchedImage & ImageRef)[] } | { failure: string }> {
+  const fetched: (FetchedImage & ImageRef)[] = [];
+  for (const r of refs) {
+    try {
+      const img = await fetchImage(r.url, rt.clients.ecwid.upstreams, {
+        maxBytes: IMAGE_MAX_BYTES,
+        timeoutMs: IMAGE_TIMEOUT_MS,
+        signal: rt.signal,
+      });
+      fetched.push({ ...img, ...r });
+    } catch (e) {
+      if (e instanceof ImageFetchError)
+        return {
+          failure: `The product's ${r.main ? "main image" : "gallery image"} was not taken over: ${e.message}.`,
+        };
+      throw e;
+    }
+  }
+  return { fetched };
+}
+
+/** the content hash of a product's images: bytes, order, main flag and alt text */
+const imagesHash = (fetched: (FetchedImage & ImageRef)[]): string =>
+  hashOf(fetched.map((f) => [f.sha256, f.main, f.alt])).slice(0, 64);
 const NO_IMAGES = "none";
 
 export async function syncImagesToCcv(
@@ -81,26 +114,10 @@ export async function syncImagesToCcv(
     }
     return { changes: [{ field: "images", before: "synced images", after: [] }], planned: [], note: null };
   }
-  const fetched: (FetchedImage & ImageRef)[] = [];
-  for (const r of refs) {
-    try {
-      const img = await fetchImage(r.url, rt.clients.ecwid.upstreams, {
-        maxBytes: IMAGE_MAX_BYTES,
-        timeoutMs: IMAGE_TIMEOUT_MS,
-        signal: rt.signal,
-      });
-      fetched.push({ ...img, ...r });
-    } catch (e) {
-      if (e instanceof ImageFetchError)
-        return {
-          changes: [],
-          note: null,
-          failure: `The product's ${r.main ? "main image" : "gallery image"} was not taken over: ${e.message}.`,
-        };
-      throw e;
-    }
-  }
-  const hash = hashOf(fetched.map((f) => [f.sha256, f.main, f.alt])).slice(0, 64);
+  const got = await fetchImages(rt, refs);
+  if ("failure" in got) return { changes: [], note: null, failure: got.failure };
+  const fetched = got.fetched;
+  const hash = imagesHash(fetched);
   const planned = fetched.map((f) => ({
     url: shownUrl(f.url),
     bytes: f.bytes.length,
@@ -122,5 +139,70 @@ export async function syncImagesToCcv(
     })),
   );
   await rt.state.set(stateKey(ecwidProductId), hash);
+  return { changes, planned, note: `${fetched.length} image(s) written.` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CCV → Ecwid: the product photos (CCV §5.2, each with its file URL in `deeplink`) become the
+// Ecwid main image and gallery (Ecwid §6.1), uploaded as bytes only when their content changed.
+
+/** main photo first, then the others in CCV's order; photos without a file URL are left out */
+export function ccvImageUrls(photos: CcvProductPhoto[]): ImageRef[] {
+  const sorted = [...photos].sort((a, b) => Number(b.is_mainphoto) - Number(a.is_mainphoto) || a.id - b.id);
+  const out: ImageRef[] = [];
+  for (const p of sorted)
+    if (p.deeplink) out.push({ url: p.deeplink, main: out.length === 0, alt: p.alttext ?? null });
+  return out;
+}
+
+const ccvStateKey = (ccvProductId: string) => `img-to-ecwid:${ccvProductId}`;
+
+const MIME: Record<string, string> = {
+  jpg: "image/jpeg",
+  png: "image/png",
+  gif: "image/gif",
+  webp: "image/webp",
+};
+
+export async function syncImagesToEcwid(
+  rt: FlowRuntime,
+  ecwidProductId: number | null,
+  ccvProductId: string,
+  photos: CcvProductPhoto[],
+): Promise<ImageSync> {
+  const refs = ccvImageUrls(photos);
+  const stored = await rt.state.get(ccvStateKey(ccvProductId));
+  if (!refs.length) {
+    // images the gateway put there are removed with CCV's; an Ecwid product it never gave images keeps its own
+    if (stored === undefined || stored === NO_IMAGES) return { changes: [], note: null };
+    if (!rt.dryRun && ecwidProductId !== null) {
+      await rt.clients.ecwid.deleteProductImage(ecwidProductId, rt.signal);
+      await rt.clients.ecwid.deleteGalleryImages(ecwidProductId, undefined, rt.signal);
+      await rt.state.set(ccvStateKey(ccvProductId), NO_IMAGES);
+    }
+    return { changes: [{ field: "images", before: "synced images", after: [] }], planned: [], note: null };
+  }
+  const got = await fetchImages(rt, refs);
+  if ("failure" in got) return { changes: [], note: null, failure: got.failure };
+  const fetched = got.fetched;
+  const hash = imagesHash(fetched);
+  const planned = fetched.map((f) => ({
+    url: shownUrl(f.url),
+    bytes: f.bytes.length,
+    sha256: f.sha256,
+    main: f.main,
+  }));
+  if (hash === stored) return { changes: [], note: "Images unchanged." };
+  const changes = [
+    { field: "images", before: stored ? "other images" : null, after: planned.map((x) => x.url) },
+  ];
+  if (rt.dryRun || ecwidProductId === null) return { changes, planned, note: null };
+  const ecwid = rt.clients.ecwid;
+  const upload = (f: FetchedImage) => ({ bytes: f.bytes, contentType: MIME[f.fileType] ?? "image/jpeg" });
+  const [main, ...gallery] = fetched;
+  await ecwid.uploadProductImage(ecwidProductId, upload(main), rt.signal);
+  await ecwid.deleteGalleryImages(ecwidProductId, undefined, rt.signal);
+  for (const g of gallery) await ecwid.uploadGalleryImage(ecwidProductId, upload(g), rt.signal);
+  await rt.state.set(ccvStateKey(ccvProductId), hash);
   return { changes, planned, note: `${fetched.length} image(s) written.` };
 }
