@@ -79,6 +79,12 @@ export interface LinkWrite {
   sku?: string | null;
   hashToCcv?: string;
   hashToEcwid?: string;
+  /**
+   * VARIANT only: this pair replaces the links its ids had (the target regenerated its variant
+   * records, e.g. CCV after a new option axis), instead of failing as a conflict. Ignored for every
+   * other kind, which keeps the conflict check.
+   */
+  repoint?: boolean;
 }
 
 export interface ItemResult {

@@ -90,6 +90,22 @@ export class LinkStore {
         entity: w.entity,
         ccvId: w.ccvId,
       }));
+    if (
+      existing &&
+      (existing.ecwidId !== w.ecwidId || existing.ccvId !== w.ccvId) &&
+      w.entity === "VARIANT" &&
+      w.repoint
+    ) {
+      // stale variant links of either id are retired, then the pair is recorded afresh
+      await em.delete(LinkEntity, {
+        integrationId: this.integrationId,
+        entity: w.entity,
+        ecwidId: w.ecwidId,
+      });
+      await em.delete(LinkEntity, { integrationId: this.integrationId, entity: w.entity, ccvId: w.ccvId });
+      const { repoint: _repoint, ...pair } = w;
+      return this.upsert(em, pair);
+    }
     if (!existing || existing.ecwidId !== w.ecwidId || existing.ccvId !== w.ccvId) {
       throw new Error(
         `${w.entity} Ecwid ${w.ecwidId} / CCV ${w.ccvId} conflicts with the existing link` +

@@ -193,6 +193,8 @@ export async function syncVariantsToCcv(
       ccvId: String(c.id),
       createdBy: "CCV_SALESPOS",
       sku: v.sku ?? p.sku ?? null,
+      // CCV regenerates the combinations when an axis is added: the variant's link follows
+      repoint: true,
     });
   }
   const notes: string[] = [`${links.length} variant(s) linked`];
