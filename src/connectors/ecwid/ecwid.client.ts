@@ -51,6 +51,7 @@ import {
   ECWID_PAGE_LIMIT,
   ECWID_RATE_LIMIT_PER_MINUTE,
   ECWID_VARIATION_WITHOUT_SKU_SHARES_PRODUCT_STOCK,
+  ecwidImageUploadContentType,
 } from "./ecwid.vendor-facts";
 
 /**
@@ -560,7 +561,6 @@ export class EcwidClient {
     return this.call<EcwidVariation>("GET", `/products/${productId}/combinations/${combinationId}`);
   }
 
-  /** One variation per call; options that do not exist yet are created as SELECT options (§6.4). 409 on a duplicate SKU or option set. */
   /**
    * Sets the product's main image (§6.1): the bytes themselves, or a URL Ecwid downloads
    * (`?externalUrl=`). Answers `{id}` of the new image; Ecwid refuses more than 20 MB.
@@ -589,7 +589,10 @@ export class EcwidClient {
   ): Promise<EcwidCreateResult> {
     return "externalUrl" in image
       ? this.call("POST", path, { query: { externalUrl: image.externalUrl }, signal })
-      : this.call("POST", path, { bytes: { data: image.bytes, contentType: image.contentType }, signal });
+      : this.call("POST", path, {
+          bytes: { data: image.bytes, contentType: ecwidImageUploadContentType(image.contentType) },
+          signal,
+        });
   }
 
   /** Removes the main image (§6.1). */
@@ -610,6 +613,7 @@ export class EcwidClient {
     );
   }
 
+  /** One variation per call; options that do not exist yet are created as SELECT options (§6.4). 409 on a duplicate SKU or option set. */
   createCombination(productId: number, body: EcwidVariationWrite): Promise<EcwidCreateResult> {
     return this.call<EcwidCreateResult>("POST", `/products/${productId}/combinations`, { body });
   }

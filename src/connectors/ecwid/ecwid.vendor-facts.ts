@@ -237,3 +237,13 @@ export const ECWID_INACTIVE_VARIATION = {
   quantity: 0,
   outOfStockVisibilityBehaviour: "HIDE",
 } as const;
+
+/**
+ * §6.1: the Content-Type of an image uploaded as bytes. The reference shows the raw body but names
+ * no media type; the gateway sends the image's own type (image/png, image/jpeg…), and
+ * application/octet-stream when it has none. INFERRED.
+ */
+export function ecwidImageUploadContentType(imageType: string | null | undefined): string {
+  const t = (imageType ?? "").split(";")[0].trim().toLowerCase();
+  return /^image\/[a-z0-9.+-]+$/.test(t) ? t : "application/octet-stream";
+}
