@@ -186,6 +186,19 @@ export class RunService {
    * A webhook asks for one record: joins a WEBHOOK run of the flow that has not started yet
    * (coalescing bursts into one run), or queues a new one. Runs inside the inbox transaction.
    */
+  /** whether a queued (not yet picked up) webhook run of this flow already holds this record */
+  async pendingForWebhook(
+    em: EntityManager,
+    integrationId: string,
+    flow: FlowKindName,
+    sourceId: string,
+  ): Promise<boolean> {
+    const queued = await em.find(SyncRunEntity, {
+      where: { integrationId, flow, trigger: "WEBHOOK", status: "QUEUED", dryRun: false },
+    });
+    return queued.some((r) => r.options?.sourceIds?.includes(sourceId));
+  }
+
   async enqueueForWebhook(
     em: EntityManager,
     integrationId: string,
