@@ -15,6 +15,7 @@ import { errorCode } from "../support/graphql-client";
 import { webOrder } from "../support/web-orders";
 import { eventually, startWorld, type World } from "../support/world";
 import { SyncRunEntity } from "../../src/db/entities/sync-run.entity";
+import { SyncItemEntity } from "../../src/db/entities/sync-item.entity";
 import { CcvWebhookEntity } from "../../src/db/entities/infra.entity";
 import { FlowConfigEntity } from "../../src/db/entities/flow-config.entity";
 
@@ -738,5 +739,90 @@ describe("near real time with CCV SalesPOS as the stock master", () => {
     // the master (CCV) is never written a figure; Ecwid gets at most one correction
     expect(stockPatches(w)).toEqual([]);
     expect(ecwidStockWrites(w).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("stock triggers are durable: an order booked by a worker that then crashes still moves stock", () => {
+  it("the order run's stock follow-up is a stored job: another worker finishes the run and triggers the stock flow for the booked order's products", async () => {
+    let crashed = false;
+    let firstSale = 0;
+    let secondSale = 0;
+    const a: StockWorld = await startStockWorld({
+      engine: {
+        queue: { lockMs: 600, pollMs: 50 },
+        leaseTtlMs: 600,
+        hooks: {
+          beforeRecord: async (runId, sourceId) => {
+            if (sourceId !== String(secondSale) || crashed) return;
+            // the first sale is booked and recorded; the worker dies before recording the second
+            await eventually(
+              async () =>
+                (await a.t.gw.dataSource.manager.countBy(SyncItemEntity, {
+                  runId,
+                  sourceId: String(firstSale),
+                  status: "SUCCEEDED",
+                })) === 1,
+              "the first sale recorded",
+            );
+            crashed = true;
+            void a.t.gw.engine.queue.crash!();
+          },
+        },
+      },
+    });
+    let b: World | undefined;
+    try {
+      await a.configure("STOCK_CCV_TO_ECWID", { enabled: true });
+      await a.run("STOCK_CCV_TO_ECWID");
+      const sale = (ccvProductId: number) =>
+        a.ccv.store.createOrder({
+          customer: { email: "pos@example.com", billingaddress: { first_name: "Piet", last_name: "Kassa" } },
+          orderrows: [{ product_id: ccvProductId, count: 1 }],
+          is_completed: true,
+          paid: true,
+          status: 7,
+        }).id;
+      firstSale = sale(a.ccvId["MUG-001"]);
+      secondSale = sale(a.ccvId["CAP-1"]);
+      await a.configure("ORDERS_CCV_TO_ECWID", { enabled: true });
+      const booking = (
+        await a.gql(RunSyncDocument, {
+          integrationId: a.integrationId,
+          flow: "ORDERS_CCV_TO_ECWID",
+          options: { full: true },
+        })
+      ).runSync;
+      await eventually(async () => crashed, "the crash point");
+
+      b = await startWorld({
+        join: {
+          db: a.t.db,
+          integrationId: a.integrationId,
+          key: a.key,
+          workspaceId: a.workspaceId,
+          ecwid: a.ecwid,
+          ccv: a.ccv,
+        },
+        engine: { queue: { lockMs: 600, pollMs: 50 }, leaseTtlMs: 600, recordsCacheMs: 0 },
+      });
+      const done = await b.waitRun(booking.id);
+      expect(done.status).toBe("SUCCEEDED");
+      // worker A booked the first sale and died: worker B triggers the stock flow for its product
+      const stockRun = await eventually(
+        async () =>
+          (
+            await b!.t.gw.dataSource.manager.findBy(SyncRunEntity, {
+              integrationId: a.integrationId,
+              flow: "STOCK_CCV_TO_ECWID",
+              trigger: "WEBHOOK",
+            })
+          ).find((r) => r.options?.sourceIds?.includes(String(a.ccvId["MUG-001"]))),
+        "a stock run for the booked sale's product",
+      );
+      expect((await b.waitRun(stockRun.id)).status).toBe("SUCCEEDED");
+    } finally {
+      await b?.stop();
+      await a.stop();
+    }
   });
 });
