@@ -302,6 +302,7 @@ describe("reservations: the other side's sales the master has not booked yet are
       status: 400,
       times: Infinity,
     });
+    const t0 = Date.now();
     const booking = await w.run("ORDERS_CCV_TO_ECWID", { full: true });
     expect(booking.items.find((i) => i.sourceId === String(sale.id))).toMatchObject({ status: "FAILED" });
 
@@ -312,11 +313,24 @@ describe("reservations: the other side's sales the master has not booked yet are
       ecwidUnlimited: false,
       ccv: 8,
       reserved: 2,
-      reservedOrders: [{ system: "CCV_SALESPOS", orderId: String(sale.id), quantity: 2, state: "FAILED" }],
+      reservedOrders: [
+        {
+          system: "CCV_SALESPOS",
+          orderId: String(sale.id),
+          quantity: 2,
+          state: "FAILED",
+          since: expect.any(String),
+          ageSeconds: expect.any(Number),
+        },
+      ],
       computed: 8,
       inSync: true,
       ecwidOpenCheckouts: 0,
     });
+    // its age: since the order's first attempt in the order flow
+    const since = Date.parse((await level("MUG-001")).reservedOrders[0].since as string);
+    expect(since).toBeGreaterThanOrEqual(t0 - 1000);
+    expect(since).toBeLessThanOrEqual(Date.now());
     w.mark();
     expect((await w.run("STOCK_ECWID_TO_CCV")).items).toEqual([]);
     expect(w.writes().ccv).toEqual([]);
@@ -379,6 +393,14 @@ describe("reservations: the other side's sales the master has not booked yet are
       computed: 4,
       inSync: true,
     });
+    // failing again does not make the reservation younger: it is as old as the first attempt
+    const first = (await level("TSHIRT-M-BLK")).reservedOrders[0];
+    expect((await w.run("ORDERS_ECWID_TO_CCV", { sourceIds: [web.orderId] })).items[0]).toMatchObject({
+      status: "FAILED",
+    });
+    const again = (await level("TSHIRT-M-BLK")).reservedOrders[0];
+    expect(again).toMatchObject({ state: "FAILED", since: first.since });
+    expect(again.ageSeconds).toBeGreaterThanOrEqual(first.ageSeconds);
     w.mark();
     const r = await w.run("STOCK_CCV_TO_ECWID");
     expect(r.items).toEqual([]);
