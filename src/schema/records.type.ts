@@ -1,4 +1,4 @@
-import { Field, Float, ID, ObjectType } from "type-graphql";
+import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { StockReservationState, SystemKind } from "./enums";
 import { FieldChange, PageInfo, SyncItem } from "./run.type";
 
@@ -20,6 +20,12 @@ export class StockReservation {
   @Field(() => ID, { description: "the order's id in that system" }) orderId!: string;
   @Field(() => Float, { description: "the quantity of this SKU in the order" }) quantity!: number;
   @Field(() => StockReservationState) state!: StockReservationState;
+  @Field(() => Date, {
+    description:
+      "since when the stock master has been waiting for this order: its first attempt in the order flow (a failed order stays reserved until it is booked or skipped), or when its run was queued",
+  })
+  since!: Date;
+  @Field(() => Int, { description: "seconds since `since`, when read" }) ageSeconds!: number;
 }
 
 @ObjectType()

@@ -29,6 +29,7 @@ import { ActivityService } from "../sync/activity.service";
 import { CatalogCache } from "../sync/records/catalog";
 import { SnapshotCache } from "../sync/records/snapshot-cache";
 import { StockTriggers } from "../sync/flows/stock/stock-triggers";
+import { STOCK_AFTER_ORDERS_JOB } from "../sync/flows/stock/stock-jobs";
 import { RecordsService } from "../sync/records/records.service";
 import { WebhookService, type WebhookAnswer } from "../sync/webhook.service";
 import { WebhookRegistrar } from "../sync/webhook-registration";
@@ -203,7 +204,8 @@ export function createEngine(args: {
   const itemRetries: ItemRetries = new ItemRetries(ds, runs, logger, o.itemRetries);
   const flows = new FlowService(ds, registry, hub.clients, logger);
   // an order booked by either order flow moves stock: the stock flow follows for its products
-  eventLog.tap(new StockTriggers(ds, runs, eventLog, queue, logger).listener);
+  const stockTriggers = new StockTriggers(ds, runs, eventLog, queue, logger);
+  eventLog.tap(stockTriggers.listener);
   const webhooks = new WebhookService(ds, secrets, box, registry, runs, eventLog, queue, logger, {
     ecwidMaxAgeSeconds: config.ecwidWebhookMaxAgeSeconds,
     // the gateway registers every CCV webhook itself and keeps its key: unsigned deliveries are refused
@@ -261,7 +263,10 @@ export function createEngine(args: {
       }
     },
     async startWorker() {
-      queue.start({ [RUN_JOB]: (job) => executor.execute(String(job.payload.runId), job.signal) });
+      queue.start({
+        [RUN_JOB]: (job) => executor.execute(String(job.payload.runId), job.signal),
+        [STOCK_AFTER_ORDERS_JOB]: stockTriggers.afterOrders,
+      });
       await scheduler.start();
       retention.start();
       itemRetries.start();

@@ -15,6 +15,7 @@ import type { FlowKindName, TriggerName } from "./engine/flow-settings";
 import { countsOf, FINAL_STATUSES } from "./engine/records";
 import type { RunExecutor } from "./engine/run-executor";
 import { z } from "zod";
+import { ORDER_FLOWS, STOCK_AFTER_ORDERS_JOB } from "./flows/stock/stock-jobs";
 import { cursorOffset, cursorText, decodeCursor, encodeCursor, pageSize } from "./pagination";
 
 export const RUN_JOB = "sync-run";
@@ -168,6 +169,12 @@ export class RunService {
     await em.insert(SyncRunEntity, { ...run, options: json(options), state: json(null) });
     // a replay runs inline in the request; everything else goes through the queue
     if (!req.replayOf) await this.queue.enqueue({ type: RUN_JOB, payload: { runId: run.id } }, em);
+    // the orders this run books move stock: the follow-up is stored with the run, so a crash loses none
+    if (ORDER_FLOWS.has(flow) && !run.dryRun)
+      await this.queue.enqueue(
+        { type: STOCK_AFTER_ORDERS_JOB, payload: { runId: run.id }, maxAttempts: 50 },
+        em,
+      );
     const event = await this.events.record(em, {
       type: "RUN_QUEUED",
       integrationId,
@@ -180,6 +187,19 @@ export class RunService {
       message: `${trigger.toLowerCase()} run queued${run.dryRun ? " (dry run)" : ""}`,
     });
     return { run, event };
+  }
+
+  /** whether a queued (not yet picked up) webhook run of this flow already holds this record */
+  async pendingForWebhook(
+    em: EntityManager,
+    integrationId: string,
+    flow: FlowKindName,
+    sourceId: string,
+  ): Promise<boolean> {
+    const queued = await em.find(SyncRunEntity, {
+      where: { integrationId, flow, trigger: "WEBHOOK", status: "QUEUED", dryRun: false },
+    });
+    return queued.some((r) => r.options?.sourceIds?.includes(sourceId));
   }
 
   /**

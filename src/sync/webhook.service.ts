@@ -23,6 +23,13 @@ import type { FlowRegistry } from "./engine/flow-registry";
 import type { FlowKindName, SystemName } from "./engine/flow-settings";
 import type { RunService } from "./run.service";
 
+/**
+ * How long after the first receipt an identical CCV body may still queue one more run (see
+ * WebhookService.ccvDuplicate). A same-second change is delivered within seconds; a replay of a
+ * captured body after this is absorbed.
+ */
+export const CCV_SAME_SECOND_REQUEUE_MS = 60_000;
+
 export interface WebhookAnswer {
   status: number;
   body: Record<string, unknown>;
@@ -36,7 +43,7 @@ export interface WebhookServiceOptions {
 /**
  * The webhook inbox. A delivery is verified (via the connectors), then stored unique by
  * (integration, system, event id) in the same transaction as the runs it causes; a redelivery is
- * acknowledged and ignored; a rejected delivery leaves no row (so a valid retry is still taken).
+ * acknowledged and ignored (a CCV body seen before may queue one more run: see ccvDuplicate); a rejected delivery leaves no row (so a valid retry is still taken).
  * Webhooks only trigger: the runs re-fetch every record through the signed APIs.
  */
 export class WebhookService {
@@ -177,12 +184,55 @@ export class WebhookService {
         return out;
       });
     } catch (e) {
-      if (isDuplicateKeyError(e)) return { status: 200, body: { status: "duplicate", eventId } };
-      throw e;
+      if (!isDuplicateKeyError(e)) throw e;
+      if (system !== "CCV_SALESPOS") return { status: 200, body: { status: "duplicate", eventId } };
+      return this.ccvDuplicate(integrationId, eventId, sourceId, flows);
     }
     await this.events.publish(events);
     this.queue.nudge();
     return { status: 200, body: { status: "accepted", eventId, flows } };
+  }
+
+  /**
+   * A CCV body seen before. CCV deliveries carry no event id and `triggered_at` only to the second
+   * (CCV §5.9.3), so a second change of one record within that second arrives byte-identical to
+   * the first. If the first delivery's run has not picked the record up yet, the run reads it after
+   * both changes: the duplicate is absorbed. If it has (started or finished), the record may have
+   * been read before the second change: one more run is queued for it, coalesced into the pending
+   * webhook run (at most one pending per record). Only within CCV_SAME_SECOND_REQUEUE_MS of the
+   * first receipt, so a body replayed later is absorbed like any redelivery.
+   */
+  private async ccvDuplicate(
+    integrationId: string,
+    eventId: string,
+    sourceId: string,
+    flows: FlowKindName[],
+  ): Promise<WebhookAnswer> {
+    const absorbed: WebhookAnswer = { status: 200, body: { status: "duplicate", eventId } };
+    const first = await this.ds.manager.findOneBy(WebhookInboxEntity, {
+      integrationId,
+      system: "CCV_SALESPOS",
+      eventId,
+    });
+    if (!first || Date.now() - first.receivedAt.getTime() > CCV_SAME_SECOND_REQUEUE_MS) return absorbed;
+    const requeued: FlowKindName[] = [];
+    const events = await this.ds.transaction(async (em) => {
+      const out: SyncEventData[] = [];
+      for (const flow of flows) {
+        if (await this.runs.pendingForWebhook(em, integrationId, flow, sourceId)) continue;
+        requeued.push(flow);
+        out.push(...(await this.runs.enqueueForWebhook(em, integrationId, flow, sourceId)));
+      }
+      return out;
+    });
+    if (requeued.length === 0) return absorbed;
+    this.logger.info(
+      { integrationId, eventId, sourceId, flows: requeued },
+      "CCV webhook body seen before, after its run picked the record up: one more run queued",
+    );
+    await this.events.publish(events);
+    this.queue.nudge();
+    return { status: 200, body: { status: "requeued", eventId, flows: requeued } };
   }
 
   /** enabled flows whose definition listens to this event */

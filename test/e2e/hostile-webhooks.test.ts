@@ -5,6 +5,7 @@ import { ECWID_WEBHOOK_CLOCK_SKEW_SECONDS } from "../../src/connectors/ecwid/ecw
 import { CcvWebhookEntity, WebhookInboxEntity } from "../../src/db/entities/infra.entity";
 import { In } from "typeorm";
 import { SyncRunEntity } from "../../src/db/entities/sync-run.entity";
+import { CCV_SAME_SECOND_REQUEUE_MS } from "../../src/sync/webhook.service";
 import { expectAlive, expectNoLeak, send, vendorRequests } from "../support/hostile";
 import { eventually, startWorld, type World } from "../support/world";
 
@@ -90,6 +91,49 @@ describe("hostile webhooks", () => {
       expectNoLeak(a);
       expect(a.text).toMatch(reason);
       expect([await stored(), await runs(), vendorRequests(w)]).toEqual([s0, r0, v0]);
+    });
+
+    it("a signed body seen before: absorbed until its run picks the record up, then one more run (coalesced); replayed after the window, absorbed", async () => {
+      const noRunGoing = () =>
+        eventually(
+          async () =>
+            (await w.t.gw.dataSource.manager.countBy(SyncRunEntity, {
+              status: In(["QUEUED", "RUNNING"]),
+            })) === 0,
+          "no run going",
+        );
+      const raw = body(500000904);
+      const post = async () =>
+        (await ccvPost("orders.updated.status", raw, ccvWebhookSignature(ccvKey, ccvAddress, raw))).json;
+      await noRunGoing();
+      await w.t.gw.engine.stopWorker();
+      try {
+        const r0 = await runs();
+        expect(await post()).toMatchObject({ status: "accepted" });
+        // CCV sent the same bytes again before the run started: that run reads the order anyway
+        expect(await post()).toMatchObject({ status: "duplicate" });
+        expect(await runs()).toBe(r0 + 1);
+        await w.t.gw.engine.startWorker();
+        await noRunGoing();
+        await w.t.gw.engine.stopWorker();
+        // the run has read the order: a same-second second change needs one more run, only one
+        expect(await post()).toMatchObject({ status: "requeued", flows: ["ORDERS_CCV_TO_ECWID"] });
+        expect(await post()).toMatchObject({ status: "duplicate" });
+        expect(await runs()).toBe(r0 + 2);
+        await w.t.gw.engine.startWorker();
+        await noRunGoing();
+        await w.t.gw.engine.stopWorker();
+        // a capture replayed after the window is a plain redelivery
+        await w.t.gw.dataSource.manager.update(
+          WebhookInboxEntity,
+          { integrationId: w.integrationId, eventType: "orders.updated.status", entityId: "500000904" },
+          { receivedAt: new Date(Date.now() - CCV_SAME_SECOND_REQUEUE_MS - 1000) },
+        );
+        expect(await post()).toMatchObject({ status: "duplicate" });
+        expect(await runs()).toBe(r0 + 2);
+      } finally {
+        await w.t.gw.engine.startWorker();
+      }
     });
 
     it("a delivery for an event the gateway never registered is refused", async () => {

@@ -155,7 +155,17 @@ export class CcvStore {
   }
 
   now(): string {
-    return ccvDate();
+    return this.frozenAt ?? ccvDate();
+  }
+
+  private frozenAt: string | null = null;
+
+  /**
+   * Stops the shop's clock at `at` (null: runs again) — for tests of changes within one second:
+   * every `triggered_at`, `modifydate` and `createdate` written meanwhile is `at`.
+   */
+  freezeClock(at: string | null): void {
+    this.frozenAt = at;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -39,7 +39,14 @@ export interface StockLevelView {
   computed: number | null;
   inSync: boolean;
   master: "ECWID" | "CCV_SALESPOS" | null;
-  reservedOrders: { system: string; orderId: string; quantity: number; state: string }[];
+  reservedOrders: {
+    system: string;
+    orderId: string;
+    quantity: number;
+    state: string;
+    since: Date;
+    ageSeconds: number;
+  }[];
   ecwidOpenCheckouts: number;
 }
 export interface ProductRecordView {
@@ -379,6 +386,8 @@ export class RecordsService {
         orderId: o.orderId,
         quantity: num(o.quantity)!,
         state: o.state,
+        since: o.since,
+        ageSeconds: Math.max(0, Math.floor((Date.now() - o.since.getTime()) / 1000)),
       })),
       ecwidOpenCheckouts: s.openCheckouts.get(sku) ?? 0,
     };

@@ -26,6 +26,8 @@ export interface PendingOrder {
   system: SystemName;
   orderId: string;
   state: ReservationState;
+  /** when the master started waiting for it: its first attempt in the order flow, or its run queued */
+  since: Date;
   lines: { sku: string; quantity: DecimalString }[];
 }
 
@@ -33,6 +35,7 @@ export interface Reservation {
   system: SystemName;
   orderId: string;
   state: ReservationState;
+  since: Date;
   quantity: DecimalString;
 }
 
@@ -154,7 +157,10 @@ async function pendingOf(
 ): Promise<PendingOrder[]> {
   const { ds, integrationId } = ctx;
   const settings = await loadSettings(ds, integrationId, flow);
-  const candidates = new Map<string, { state: ReservationState; payload: unknown; recorded: Set<string> }>();
+  const candidates = new Map<
+    string,
+    { state: ReservationState; since: Date; payload: unknown; recorded: Set<string> }
+  >();
 
   const active = await ds.manager.find(SyncRunEntity, {
     where: { integrationId, flow, status: In(["QUEUED", "RUNNING"]), dryRun: false },
@@ -169,7 +175,12 @@ async function pendingOf(
       const recorded = new Set(items.filter((i) => i.runId === r.id).map((i) => i.sourceId));
       for (const id of r.options!.sourceIds!) {
         if (recorded.has(id) || candidates.has(id)) continue;
-        candidates.set(id, { state: r.status as ReservationState, payload: null, recorded });
+        candidates.set(id, {
+          state: r.status as ReservationState,
+          since: r.queuedAt,
+          payload: null,
+          recorded,
+        });
       }
     }
   }
@@ -192,9 +203,34 @@ async function pendingOf(
         .getMany();
   for (const f of failed) {
     if (!candidates.has(f.sourceId))
-      candidates.set(f.sourceId, { state: "FAILED", payload: f.sourcePayload, recorded: new Set() });
+      candidates.set(f.sourceId, {
+        state: "FAILED",
+        since: f.createdAt,
+        payload: f.sourcePayload,
+        recorded: new Set(),
+      });
   }
   if (candidates.size === 0) return [];
+  // a failed order waits since its first attempt (retries do not make it younger)
+  const failedIds = [...candidates].filter(([, c]) => c.state === "FAILED").map(([id]) => id);
+  if (failedIds.length > 0) {
+    const firsts = await ds.manager
+      .createQueryBuilder(SyncItemEntity, "s")
+      .select("s.source_id", "sourceId")
+      .addSelect("MIN(s.created_at)", "first")
+      .where("s.integration_id = :iid AND s.flow = :flow AND s.source_id IN (:...ids)", {
+        iid: integrationId,
+        flow,
+        ids: failedIds,
+      })
+      .groupBy("s.source_id")
+      .getRawMany<{ sourceId: string; first: Date | string }>();
+    for (const f of firsts) {
+      const c = candidates.get(String(f.sourceId));
+      const first = f.first instanceof Date ? f.first : new Date(f.first);
+      if (c && !Number.isNaN(first.getTime()) && first < c.since) c.since = first;
+    }
+  }
 
   const sourceIds = [...candidates.keys()];
   const links = await ds.manager.find(LinkEntity, {
@@ -225,7 +261,7 @@ async function pendingOf(
       });
       if (l > 0) continue;
     }
-    out.push({ system: source, orderId, state: c.state, lines: read.lines });
+    out.push({ system: source, orderId, state: c.state, since: c.since, lines: read.lines });
   }
   return out;
 }
@@ -240,7 +276,7 @@ export function reservedBySku(pending: PendingOrder[]): Map<string, Reserved> {
     for (const [sku, quantity] of perSku) {
       const r = out.get(sku) ?? { quantity: "0", orders: [] };
       r.quantity = toDecimalString(dec(r.quantity).plus(dec(quantity)));
-      r.orders.push({ system: o.system, orderId: o.orderId, state: o.state, quantity });
+      r.orders.push({ system: o.system, orderId: o.orderId, state: o.state, since: o.since, quantity });
       out.set(sku, r);
     }
   }

@@ -1,14 +1,18 @@
-import type { DataSource } from "typeorm";
+import { In, type DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { FlowConfigEntity } from "../../../db/entities/flow-config.entity";
+import { SyncItemEntity } from "../../../db/entities/sync-item.entity";
 import { SyncRunEntity } from "../../../db/entities/sync-run.entity";
 import type { SyncEventData } from "../../../events/event.types";
 import type { EventLog } from "../../../events/event-log";
-import type { JobQueue } from "../../../jobs/job-queue";
+import { PostponeJob, type JobQueue, type RunningJob } from "../../../jobs/job-queue";
+import { FINAL_STATUSES } from "../../engine/records";
+import { ORDER_FLOWS } from "./stock-jobs";
 import type { FlowKindName } from "../../engine/flow-settings";
 import type { RunService } from "../../run.service";
 
-const ORDER_FLOWS = new Set(["ORDERS_ECWID_TO_CCV", "ORDERS_CCV_TO_ECWID"]);
+/** how often the after-orders job looks again while its order run is going */
+const AFTER_ORDERS_POLL_MS = 1000;
 
 const ids = (v: unknown): string[] =>
   typeof v === "number" && Number.isSafeInteger(v) && v > 0
@@ -48,17 +52,18 @@ export function orderProductIds(payloads: unknown[], side: "ECWID" | "CCV_SALESP
  * stock master's figure (the master took a sale) or the target's (an API order moved its stock), so
  * the enabled stock flow is run for the order's products through the webhook path — joining a
  * queued WEBHOOK run of the flow, so a burst for one product becomes one item and at most one write.
- * An order booked by a WEBHOOK run (one sale, as it happens) triggers at once; the orders of a
- * manual, scheduled or retry run are collected and trigger one stock run when that run finishes.
- * A tap on the published events of this process (the worker that ran the order items); a trigger
- * lost in a crash is caught by the stock flow's scheduled reconcile.
+ *
+ * Durable: every order-flow run is queued with a STOCK_AFTER_ORDERS_JOB in the same transaction;
+ * once the run has finished, that job reads the run's booked items from the database and triggers
+ * the stock flow for their products (`afterOrders`), on whichever worker claims it — a crash
+ * between booking and triggering loses nothing. Fast path: an order booked by a WEBHOOK run (one
+ * sale, as it happens) triggers at once from this process's events; the job then skips the
+ * products already triggered here (after a crash it triggers them again: harmless, the stock flow
+ * writes only what differs).
  */
 export class StockTriggers {
-  /** product ids of orders booked by a run, per side, until the run finishes (or at once for WEBHOOK runs) */
-  private readonly collected = new Map<
-    string,
-    { integrationId: string; ecwid: Set<string>; ccv: Set<string> }
-  >();
+  /** product ids already triggered by the fast path, per order run, until its job has run */
+  private readonly triggered = new Map<string, { ecwid: Set<string>; ccv: Set<string> }>();
   private readonly triggers = new Map<string, Promise<string | null>>();
 
   constructor(
@@ -75,24 +80,53 @@ export class StockTriggers {
     const runId = e.runId;
     if (e.type === "RUN_FINISHED") {
       this.triggers.delete(runId);
-      this.detach(e.integrationId, this.flush(runId));
       return;
     }
     if (e.type !== "ITEM_SUCCEEDED" || !e.item) return;
     if (e.item.status !== "SUCCEEDED" || (e.item.action !== "CREATE" && e.item.action !== "UPDATE")) return;
     const payloads = [e.item.sourcePayload, e.item.sentPayload];
-    const c = this.collected.get(runId) ?? {
-      integrationId: e.integrationId,
-      ecwid: new Set(),
-      ccv: new Set(),
-    };
-    for (const id of orderProductIds(payloads, "ECWID")) c.ecwid.add(id);
-    for (const id of orderProductIds(payloads, "CCV_SALESPOS")) c.ccv.add(id);
-    this.collected.set(runId, c);
+    const integrationId = e.integrationId;
     this.detach(
-      e.integrationId,
-      this.triggerOf(runId).then((t) => (t === "WEBHOOK" ? this.flush(runId) : undefined)),
+      integrationId,
+      this.triggerOf(runId).then(async (t) => {
+        if (t !== "WEBHOOK") return;
+        const ids = {
+          ecwid: new Set(orderProductIds(payloads, "ECWID")),
+          ccv: new Set(orderProductIds(payloads, "CCV_SALESPOS")),
+        };
+        await this.onBooked(integrationId, ids);
+        const seen = this.triggered.get(runId) ?? { ecwid: new Set<string>(), ccv: new Set<string>() };
+        for (const id of ids.ecwid) seen.ecwid.add(id);
+        for (const id of ids.ccv) seen.ccv.add(id);
+        this.triggered.set(runId, seen);
+        // a run whose job another worker ran must not hold its entry for ever
+        if (this.triggered.size > 10_000) this.triggered.delete(this.triggered.keys().next().value!);
+      }),
     );
+  };
+
+  /** the STOCK_AFTER_ORDERS_JOB handler: waits for the run to finish, then triggers for its orders */
+  readonly afterOrders = async (job: RunningJob): Promise<void> => {
+    const runId = String(job.payload.runId);
+    const run = await this.ds.manager.findOne(SyncRunEntity, {
+      select: { id: true, integrationId: true, status: true },
+      where: { id: runId },
+    });
+    if (!run) return;
+    if (!FINAL_STATUSES.has(run.status))
+      throw new PostponeJob(AFTER_ORDERS_POLL_MS, "the order run is going");
+    const items = await this.ds.manager.find(SyncItemEntity, {
+      select: { id: true, sourcePayload: true, sentPayload: true },
+      where: { runId, status: "SUCCEEDED", action: In(["CREATE", "UPDATE"]) },
+    });
+    const seen = this.triggered.get(runId);
+    this.triggered.delete(runId);
+    const payloads = items.flatMap((i) => [i.sourcePayload, i.sentPayload]);
+    const ids = {
+      ecwid: new Set(orderProductIds(payloads, "ECWID").filter((id) => !seen?.ecwid.has(id))),
+      ccv: new Set(orderProductIds(payloads, "CCV_SALESPOS").filter((id) => !seen?.ccv.has(id))),
+    };
+    await this.onBooked(run.integrationId, ids);
   };
 
   private detach(integrationId: string, p: Promise<unknown>): void {
@@ -112,13 +146,6 @@ export class StockTriggers {
       if (this.triggers.size > 10_000) this.triggers.delete(this.triggers.keys().next().value!);
     }
     return t;
-  }
-
-  private async flush(runId: string): Promise<void> {
-    const c = this.collected.get(runId);
-    if (!c) return;
-    this.collected.delete(runId);
-    await this.onBooked(c.integrationId, c);
   }
 
   async onBooked(

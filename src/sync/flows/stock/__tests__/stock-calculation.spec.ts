@@ -20,24 +20,33 @@ describe("stock calculation", () => {
   });
 
   it("reservations add up per SKU and keep the orders they come from", () => {
+    const t1 = new Date("2026-12-01T10:00:00Z");
+    const t2 = new Date("2026-12-05T10:00:00Z");
     const r = reservedBySku([
       {
         system: "CCV_SALESPOS",
         orderId: "1",
         state: "FAILED",
+        since: t1,
         lines: [
           { sku: "A", quantity: "1" },
           { sku: "A", quantity: "0.5" },
           { sku: "B", quantity: "2" },
         ],
       },
-      { system: "CCV_SALESPOS", orderId: "2", state: "QUEUED", lines: [{ sku: "A", quantity: "1" }] },
+      {
+        system: "CCV_SALESPOS",
+        orderId: "2",
+        state: "QUEUED",
+        since: t2,
+        lines: [{ sku: "A", quantity: "1" }],
+      },
     ]);
     expect(r.get("A")).toEqual({
       quantity: "2.5",
       orders: [
-        { system: "CCV_SALESPOS", orderId: "1", state: "FAILED", quantity: "1.5" },
-        { system: "CCV_SALESPOS", orderId: "2", state: "QUEUED", quantity: "1" },
+        { system: "CCV_SALESPOS", orderId: "1", state: "FAILED", since: t1, quantity: "1.5" },
+        { system: "CCV_SALESPOS", orderId: "2", state: "QUEUED", since: t2, quantity: "1" },
       ],
     });
     expect(r.get("B")!.quantity).toBe("2");
