@@ -15,7 +15,7 @@
  * BENCH_ATTACKS (huge,aliases,slow: a subset runs only those).
  */
 import "reflect-metadata";
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -42,11 +42,15 @@ interface Ready {
   integrationId: string;
 }
 
+/** no request of the bench may hang it: every one gives up after this long */
+const REQUEST_TIMEOUT_MS = 35_000;
+
 async function post(url: string, body: string, key?: string): Promise<number> {
   const res = await fetch(`${url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   await res.arrayBuffer();
   return res.status;
@@ -184,11 +188,18 @@ async function attackers(): Promise<void> {
   process.send!({ type: "counts", counts });
 }
 
+/** the child processes, killed whatever way this process ends (a failed poll must not leave them running) */
+const children: ChildProcess[] = [];
+process.on("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+});
+
 async function main(): Promise<void> {
   const child = fork(__filename, ["server"], {
     stdio: "inherit",
     execArgv: process.env.BENCH_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [],
   });
+  children.push(child);
   const r = await new Promise<Ready>((resolve) => child.once("message", (m) => resolve(m as Ready)));
 
   const gatewayCpu = () =>
@@ -202,6 +213,7 @@ async function main(): Promise<void> {
   const c1 = await gatewayCpu();
 
   const att = fork(__filename, ["attackers"], { stdio: "inherit" });
+  children.push(att);
   // Real attackers do not run on the gateway's machine: their own CPU (building and sending 2 MB
   // bodies in a loop) runs at the lowest priority here, so it does not starve the gateway.
   os.setPriority(att.pid!, 19);
@@ -212,21 +224,28 @@ async function main(): Promise<void> {
   const c2 = await gatewayCpu();
   const done = new Promise<{ counts: Counts }>((resolve) => att.once("message", (m) => resolve(m as never)));
   att.send({ type: "stop" });
-  const { counts } = await done;
-  att.kill();
+  // the attackers finish the requests they have in flight (each gives up after REQUEST_TIMEOUT_MS)
+  const counts = await Promise.race([
+    done.then((d) => d.counts),
+    sleep(REQUEST_TIMEOUT_MS + 5_000).then(() => null),
+  ]);
+  att.kill("SIGKILL");
+  // SIGTERM: the gateway exits cleanly (and writes its CPU profile under BENCH_PROF)
+  const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill();
+  await Promise.race([exited, sleep(10_000)]);
 
   const b = p99(base);
   const a = p99(abused);
-  const fmt = (m: Record<string, number>) =>
-    Object.entries(m)
+  const fmt = (m: Record<string, number> | undefined) =>
+    Object.entries(m ?? {})
       .map(([s, n]) => `${n}×${s}`)
       .join(" ") || "-";
   console.log(
     `abuse: ${SECONDS} s per phase, normal client polling every ${POLL_MS} ms, per-key rate limits ${RATE_LIMITS ? "on (defaults)" : "off"}`,
   );
   console.log(
-    `  attacks answered (count×HTTP status): 2 MB documents ${fmt(counts.huge)}; 200 aliases ${fmt(counts.aliases)}; slow expression previews ${fmt(counts.slow)}`,
+    `  attacks answered (count×HTTP status): 2 MB documents ${fmt(counts?.huge)}; 200 aliases ${fmt(counts?.aliases)}; slow expression previews ${fmt(counts?.slow)}${counts ? "" : " (the attackers did not report: killed)"}`,
   );
   console.log(`  normal client p99 without abuse: ${b.toFixed(1)} ms (${base.length} requests)`);
   console.log(`  normal client p99 under abuse:   ${a.toFixed(1)} ms (${abused.length} requests)`);
@@ -239,7 +258,10 @@ async function main(): Promise<void> {
 if (process.argv[2] === "server") void server();
 else if (process.argv[2] === "attackers") void attackers();
 else
-  void main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
+  void main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );

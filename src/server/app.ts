@@ -190,6 +190,8 @@ export async function startGateway(
   const services: Services = engine.services;
 
   const rateLimits = new KeyRateLimits(config.rateLimits, engine.redis, config.redisPrefix);
+  // a request refused for a limit counts REFUSAL_PENALTY requests of its caller's budget
+  const penalize = (req: express.Request) => void rateLimits.penalize(req.principal, req.socket.remoteAddress);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
@@ -280,7 +282,11 @@ export async function startGateway(
             ];
           }
           const prepared = prepareOperation(schema, payload.query, payload.variables, payload.operationName);
-          if ("errors" in prepared) return prepared.errors;
+          if ("errors" in prepared) {
+            if (prepared.errors.some((e) => e.extensions.limit !== undefined))
+              void rateLimits.penalize(ctx.extra.principal, ctx.extra.request.socket.remoteAddress);
+            return prepared.errors;
+          }
           return {
             schema,
             document: prepared.document,
@@ -355,10 +361,10 @@ export async function startGateway(
           next(e);
         }
       },
-      refuseOversized(GRAPHQL_LIMITS.bodyBytes, logger),
+      refuseOversized(GRAPHQL_LIMITS.bodyBytes, logger, penalize),
       express.json({ limit: GRAPHQL_LIMITS.bodyBytes }),
       graphqlRequestShape,
-      graphqlLimits(schema, logger),
+      graphqlLimits(schema, logger, penalize),
       expressMiddleware(apollo, {
         context: async ({ req }): Promise<GatewayContext> => {
           const deadline = deadlineIn(opts.graphqlTimeoutMs ?? GRAPHQL_LIMITS.executionMs);

@@ -1,20 +1,24 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
+import { createHash } from "node:crypto";
 import {
   GraphQLError,
   Kind,
+  TypeInfo,
+  ValidationContext,
   type ASTVisitor,
   type SelectionSetNode,
   parse,
   specifiedRules,
   validate,
   visit,
+  visitInParallel,
   type DocumentNode,
   type GraphQLSchema,
-  type ValidationContext,
   type ValidationRule,
 } from "graphql";
+import { LRUCache } from "lru-cache";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 import { VENDOR_FIELD_COST } from "../schema/complexity";
 
@@ -125,6 +129,26 @@ export const LIMIT_RULES: ValidationRule[] = [
 
 export const PARSE_OPTIONS = { maxTokens: GRAPHQL_LIMITS.tokens };
 
+/**
+ * The limit rules over a parsed document. None of them needs type information, so the document is
+ * walked once without graphql's TypeInfo (which `validate` maintains for every node: most of the
+ * cost of refusing a large document).
+ */
+export function limitRuleErrors(schema: GraphQLSchema, document: DocumentNode): GraphQLError[] {
+  const errors: GraphQLError[] = [];
+  const ctx = new ValidationContext(schema, document, new TypeInfo(schema), (e) => errors.push(e));
+  visit(document, visitInParallel(LIMIT_RULES.map((rule) => rule(ctx))));
+  return errors;
+}
+
+/**
+ * Documents refused by a limit rule, by the hash of their text: a client that sends the same
+ * refused document again (a script in a loop) is answered without parsing it again. The rules do
+ * not depend on variables, so the text decides; bounded, only the errors are kept.
+ */
+const refusedDocuments = new LRUCache<string, GraphQLError[]>({ max: 1_000 });
+const documentKey = (source: string) => createHash("sha1").update(source).digest("base64");
+
 const ESTIMATORS = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
 
 /** The cost of the operation that will run, or the error that refuses it. */
@@ -193,14 +217,20 @@ export function limitProblems(
   variables: Record<string, unknown> | undefined | null,
   operationName: string | undefined | null,
 ): GraphQLError[] | null {
+  const key = documentKey(source);
+  const refused = refusedDocuments.get(key);
+  if (refused) return refused;
   let document: DocumentNode;
   try {
     document = parse(source, PARSE_OPTIONS);
   } catch {
     return null;
   }
-  const errors = validate(schema, document, LIMIT_RULES);
-  if (errors.length > 0) return [...errors];
+  const errors = limitRuleErrors(schema, document);
+  if (errors.length > 0) {
+    refusedDocuments.set(key, errors);
+    return errors;
+  }
   const cost = costProblem(schema, document, variables ?? undefined, operationName);
   return cost && cost.extensions.actual !== undefined ? [cost] : null;
 }
@@ -227,8 +257,8 @@ export function prepareOperation(
       ],
     };
   }
-  const limits = validate(schema, document, LIMIT_RULES);
-  if (limits.length > 0) return { errors: [...limits] };
+  const limits = limitRuleErrors(schema, document);
+  if (limits.length > 0) return { errors: limits };
   const errors = validate(schema, document, specifiedRules);
   if (errors.length > 0) return { errors: [...errors] };
   const cost = costProblem(schema, document, variables ?? undefined, operationName);

@@ -110,7 +110,11 @@ export const graphqlRequestShape: RequestHandler = (req, res, next) => {
  * own validation first, and one of its rules is quadratic in repeated fields, so an abusive
  * document must be refused before it. Parse errors are left to Apollo, which reports them.
  */
-export function graphqlLimits(schema: GraphQLSchema, logger: Logger): RequestHandler {
+export function graphqlLimits(
+  schema: GraphQLSchema,
+  logger: Logger,
+  onRefused: (req: Request) => void = () => undefined,
+): RequestHandler {
   return (req, res, next) => {
     const b = (req.method === "POST" ? req.body : req.query) as Record<string, unknown>;
     let variables = b.variables as Record<string, unknown> | string | undefined | null;
@@ -129,6 +133,7 @@ export function graphqlLimits(schema: GraphQLSchema, logger: Logger): RequestHan
     );
     if (!problems) return next();
     logger.info({ reqId: req.id, limit: problems[0].extensions.limit }, "operation over a limit refused");
+    onRefused(req);
     res.status(400).json({
       errors: problems.map((e) => ({
         message: e.message,
@@ -143,11 +148,16 @@ export function graphqlLimits(schema: GraphQLSchema, logger: Logger): RequestHan
  * read it all to throw it away), and the connection is closed rather than drained. Bodies sent
  * without a length are cut at the limit by the parser itself.
  */
-export function refuseOversized(limit: number, logger: Logger): RequestHandler {
+export function refuseOversized(
+  limit: number,
+  logger: Logger,
+  onRefused: (req: Request) => void = () => undefined,
+): RequestHandler {
   return (req, res, next) => {
     const announced = Number(req.headers["content-length"] ?? NaN);
     if (!Number.isFinite(announced) || announced <= limit) return next();
     logger.info({ reqId: req.id, bytes: announced, limit }, "request body too large");
+    onRefused(req);
     res.setHeader("Connection", "close");
     sendError(
       req,

@@ -311,7 +311,11 @@ describe("hostile input: per-key rate limits", () => {
   let viewer: string;
   beforeAll(async () => {
     t = await startTestGateway({
-      env: { RATE_LIMIT_VIEWER_PER_MINUTE: "5", RATE_LIMIT_ANONYMOUS_PER_MINUTE: "3" },
+      env: {
+        RATE_LIMIT_VIEWER_PER_MINUTE: "5",
+        RATE_LIMIT_ANONYMOUS_PER_MINUTE: "3",
+        RATE_LIMIT_OPERATOR_PER_MINUTE: "25",
+      },
     });
     const ws = await executeOk(t.url, CreateWorkspaceDocument, { name: "limited" }, t.adminToken);
     const admin = ws.createWorkspace.adminKey.secret;
@@ -347,6 +351,32 @@ describe("hostile input: per-key rate limits", () => {
     await client.dispose();
     // another key, and the operator, are not affected
     expect((await gqlPost(t.url, "{ viewer { isInstanceAdmin } }", t.adminToken)).status).toBe(200);
+    await expectAlive(t.url);
+  });
+
+  it("a refused document counts ten requests: a script that keeps sending it reaches 429 ten times sooner", async () => {
+    const ws = await executeOk(t.url, CreateWorkspaceDocument, { name: "penalty" }, t.adminToken);
+    const key = (
+      await executeOk(
+        t.url,
+        CreateApiKeyDocument,
+        { name: "script", role: "OPERATOR" },
+        ws.createWorkspace.adminKey.secret,
+      )
+    ).createApiKey.secret;
+    const aliases = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: viewer { role }`).join(" ")} }`;
+    // OPERATOR budget 25 a minute: two refusals take 20 of it, whatever the document
+    const first = await gqlPost(t.url, aliases, key);
+    const again = await gqlPost(t.url, aliases, key);
+    for (const r of [first, again]) {
+      expect(r.status).toBe(400);
+      expect(errorOf(r)).toMatchObject({ extensions: { limit: "aliases" } });
+    }
+    // the same document refused from memory says exactly what the first refusal said
+    expect(errorOf(again)).toEqual(errorOf(first));
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await gqlPost(t.url, "{ viewer { role } }", key)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     await expectAlive(t.url);
   });
 
