@@ -191,7 +191,8 @@ export async function startGateway(
 
   const rateLimits = new KeyRateLimits(config.rateLimits, engine.redis, config.redisPrefix);
   // a request refused for a limit counts REFUSAL_PENALTY requests of its caller's budget
-  const penalize = (req: express.Request) => void rateLimits.penalize(req.principal, req.socket.remoteAddress);
+  const penalize = (req: express.Request) =>
+    void rateLimits.penalize(req.principal, req.socket.remoteAddress);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
