@@ -69,6 +69,8 @@ function product(i: number): EcwidProduct {
 }
 
 async function child(): Promise<void> {
+  // a clean exit on kill, so that a CPU profile (BENCH_CHILD_PROF) is written
+  process.on("SIGTERM", () => process.exit(0));
   const ecwid = await EcwidSandbox.start({
     rateLimitPerMinute: LIMITS.ecwid * FACTOR,
     deliverWebhooks: false,
@@ -103,7 +105,13 @@ async function child(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const proc = fork(__filename, ["child"], { stdio: "inherit" });
+  const proc = fork(__filename, ["child"], {
+    stdio: "inherit",
+    // BENCH_CHILD_PROF=<dir>: a CPU profile of the sandboxes (a slow sandbox must not pass for a slow gateway)
+    execArgv: process.env.BENCH_CHILD_PROF
+      ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CHILD_PROF}`]
+      : [],
+  });
   const ready = await new Promise<Ready>((resolve) => proc.once("message", (m) => resolve(m as Ready)));
   const stats = () =>
     new Promise<Stats>((resolve) => {

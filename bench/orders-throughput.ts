@@ -34,6 +34,7 @@ import { EcwidSandbox } from "../src/sandbox/ecwid/ecwid.sandbox";
 import { DbCatalogIndex } from "../src/sync/catalog/catalog-index";
 import { ORDER_ITEMS_IN_FLIGHT } from "../src/sync/flows/orders/order-items";
 import { startBenchGateway } from "./bench-gateway";
+import { pacedRequestFloorUs, steadyIdleCpuPerMs } from "./cpu-floor";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 400);
 const FACTOR = Number(process.env.BENCH_FACTOR ?? 8);
@@ -331,16 +332,9 @@ async function scenario(name: Scenario): Promise<void> {
   await new DbCatalogIndex(gw.dataSource, integration.id, () =>
     gw.engine.hub.clients(integration.id, { readOnly: true }),
   ).refresh({ full: true });
-  // what an idle gateway (worker polling its queue, scheduler) spends, to take off the run's CPU
-  const idle0 = process.cpuUsage();
-  const idleT0 = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, 3_000));
-  const idleCpuPerMs =
-    (() => {
-      const c = process.cpuUsage(idle0);
-      return (c.user + c.system) / 1000;
-    })() /
-    (Number(process.hrtime.bigint() - idleT0) / 1e6);
+  // what an idle gateway (worker polling its queue, scheduler) spends in steady state, to take off
+  // the run's CPU (right after start it still spends ≈ 3× that on compiling the start-up)
+  const idleCpuPerMs = await steadyIdleCpuPerMs();
   await ask(proc, "reset");
 
   timing = true;
@@ -442,7 +436,16 @@ async function scenario(name: Scenario): Promise<void> {
   );
   console.log(
     `  gateway CPU per order     ${f(busyCpuMs / n)} ms excluding idle (target < 2 ms); ${f(cpuMs / n)} ms raw; ` +
-      `idle ${f(idleCpuPerMs * 1000, 1)} ms CPU/s`,
+      `idle ${f(idleCpuPerMs * 1000, 1)} ms CPU/s (steady)`,
+  );
+  // the floor: what a bare client spends on the same upstream requests at the same pace
+  const perOrder = all / n;
+  const floorUs = await pacedRequestFloorUs((all / wallMs) * 1000, Math.min(600, all), IN_FLIGHT);
+  const floorMs = (floorUs * perOrder) / 1000;
+  console.log(
+    `  of it, the machine's floor ${f(floorMs)} ms: ${f(perOrder, 2)} upstream requests per order at ${f((all / wallMs) * 1000, 1)}/s, ` +
+      `where a bare undici client (no gateway code) spends ${f(floorUs / 1000)} ms CPU per request; ` +
+      `the gateway's own work ${f(Math.max(0, busyCpuMs / n - floorMs))} ms per order`,
   );
 }
 

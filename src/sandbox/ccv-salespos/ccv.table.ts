@@ -36,6 +36,38 @@ export abstract class CcvTable<R extends { id: number }> extends Map<number, R> 
     super();
   }
 
+  /**
+   * Records by their product (`product_id`, which never changes), kept with every set and delete,
+   * so that a product's records are found without scanning a table of tens of thousands.
+   */
+  private readonly byProduct = new Map<number, Set<number>>();
+
+  override set(id: number, r: R): this {
+    const pid = (r as { product_id?: unknown }).product_id;
+    if (typeof pid === "number") {
+      let ids = this.byProduct.get(pid);
+      if (!ids) this.byProduct.set(pid, (ids = new Set()));
+      ids.add(id);
+    }
+    return super.set(id, r);
+  }
+
+  override delete(id: number): boolean {
+    const pid = (this.get(id) as { product_id?: unknown } | undefined)?.product_id;
+    if (typeof pid === "number") this.byProduct.get(pid)?.delete(id);
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.byProduct.clear();
+    super.clear();
+  }
+
+  /** the records of one product (records with a `product_id`), in no particular order */
+  protected ofProductUnsorted(productId: number): R[] {
+    return [...(this.byProduct.get(productId) ?? [])].map((id) => this.get(id)!);
+  }
+
   require(id: number): R {
     const r = this.get(id);
     if (!r) throw notFound(this.label, id);

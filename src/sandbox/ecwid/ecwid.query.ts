@@ -86,7 +86,13 @@ export function within(t: number, from: number | undefined, to: number | undefin
 }
 
 /** §2.1 envelope; limit default and maximum 100 (above: clamped and echoed as 100, INFERRED). */
-export function paged<T>(items: T[], q: Query, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** one page of `items`; `render` (when given) runs for the records of the page only */
+export function paged<T, R = T>(
+  items: T[],
+  q: Query,
+  extra: Record<string, unknown> = {},
+  render?: (item: T) => R,
+): Record<string, unknown> {
   const offset = int(q, "offset") ?? 0;
   let limit = int(q, "limit") ?? ECWID_PAGE_LIMIT;
   if (offset < 0) throw wrongParameter("Wrong parameter 'offset' value");
@@ -96,7 +102,14 @@ export function paged<T>(items: T[], q: Query, extra: Record<string, unknown> = 
     limit = ECWID_PAGE_LIMIT;
   }
   const page = items.slice(offset, offset + limit);
-  return { total: items.length, count: page.length, offset, limit, items: page, ...extra };
+  return {
+    total: items.length,
+    count: page.length,
+    offset,
+    limit,
+    items: render ? page.map(render) : page,
+    ...extra,
+  };
 }
 
 export const contains = (hay: string | undefined, needle: string) =>

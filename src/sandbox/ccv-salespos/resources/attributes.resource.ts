@@ -201,9 +201,9 @@ export class CcvProductAttributeValues extends CcvTable<ProductAttributeValueRec
   }
 
   ofProduct(productId: number): ProductAttributeValueRec[] {
-    return [...this.values()]
-      .filter((v) => v.product_id === productId)
-      .sort((a, b) => a.optionposition - b.optionposition || a.position - b.position || a.id - b.id);
+    return this.ofProductUnsorted(productId).sort(
+      (a, b) => a.optionposition - b.optionposition || a.position - b.position || a.id - b.id,
+    );
   }
 
   /**
@@ -297,7 +297,7 @@ export class CcvCombinations extends CcvTable<CombinationRec> {
   }
 
   ofProduct(productId: number): CombinationRec[] {
-    return [...this.values()].filter((c) => c.product_id === productId).sort((a, b) => a.id - b.id);
+    return this.ofProductUnsorted(productId).sort((a, b) => a.id - b.id);
   }
 
   /** One combination per element of the cartesian product over the option-menu attributes. */

@@ -393,6 +393,11 @@ export class EcwidOrders extends EcwidTable<OrderRow> {
 
   /** GET /orders (§2.3). */
   search(q: Query): EcwidOrder[] {
+    return this.searchRows(q).map((r) => this.render(r));
+  }
+
+  /** the matching records in the order asked for, not rendered (a page renders its own) */
+  searchRows(q: Query): OrderRow[] {
     let rows = this.rows();
     const orderNumbers = list(q, "orderNumber");
     if (orderNumbers) {
@@ -455,7 +460,7 @@ export class EcwidOrders extends EcwidTable<OrderRow> {
     // order search has no documented sort: newest first (INFERRED)
     const dir = ECWID_ORDERS_NEWEST_FIRST ? -1 : 1;
     rows.sort((x, y) => dir * (x.created - y.created || x.internalId - y.internalId));
-    return rows.map((r) => this.render(r));
+    return rows;
   }
 }
 
@@ -464,7 +469,9 @@ export function ordersRoutes(api: EcwidRouter, s: EcwidSandboxStore): void {
   api.on("GET", "/orders/deleted", (c) =>
     ok(paged(orders.deletedItems(time(c.query, "from_date"), time(c.query, "to_date")), c.query)),
   );
-  api.on("GET", "/orders", (c) => ok(paged(orders.search(c.query), c.query)));
+  api.on("GET", "/orders", (c) =>
+    ok(paged(orders.searchRows(c.query), c.query, {}, (r) => orders.render(r))),
+  );
   api.on("POST", "/orders", (c) => ok(orders.create(c.body)));
   api.on("GET", "/orders/{orderId}", (c) => ok(orders.read(c.params.orderId)));
   api.on("PUT", "/orders/{orderId}", (c) => ok({ updateCount: orders.update(c.params.orderId, c.body) }));

@@ -367,6 +367,11 @@ export class EcwidProducts extends EcwidTable<Row<EcwidProduct>> {
 
   /** GET /products (§2.2). */
   search(q: Query): EcwidProduct[] {
+    return this.searchRows(q).map((r) => this.render(r));
+  }
+
+  /** the matching records in the order asked for, not rendered (a page renders its own) */
+  searchRows(q: Query): Row<EcwidProduct>[] {
     const s = this.store;
     let rows = this.rows();
     const ids = intList(q, "productId");
@@ -430,7 +435,7 @@ export class EcwidProducts extends EcwidTable<Row<EcwidProduct>> {
         PRICE: (r) => r.data.price ?? 0,
       });
     }
-    return rows.map((r) => this.render(r));
+    return rows;
   }
 }
 
@@ -439,7 +444,9 @@ export function productsRoutes(api: EcwidRouter, s: EcwidSandboxStore): void {
   api.on("GET", "/products/deleted", (c) =>
     ok(paged(products.deletedItems(time(c.query, "from_date"), time(c.query, "to_date")), c.query)),
   );
-  api.on("GET", "/products", (c) => ok(paged(products.search(c.query), c.query)));
+  api.on("GET", "/products", (c) =>
+    ok(paged(products.searchRows(c.query), c.query, {}, (r) => products.render(r))),
+  );
   api.on("POST", "/products", (c) =>
     ok({ id: products.create(c.body, { saveCombinations: bool(c.query, "saveCombinations") }) }),
   );
