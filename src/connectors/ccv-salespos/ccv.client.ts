@@ -131,9 +131,23 @@ export interface CcvVariantSpec {
   active?: boolean;
 }
 
+/**
+ * What createVariantProduct may reuse from the products before it in one run: the attributes and
+ * each attribute's values as last read. A name it does not know is read again before anything is
+ * created, so a value added in CCV meanwhile is found, not duplicated.
+ */
+export interface CcvAttributeMemo {
+  attributes?: CcvAttribute[];
+  values: Map<number, CcvAttributeValue[]>;
+}
+
 export interface CcvVariantProductInput {
-  /** a product to create, or an existing product id */
-  product: (Omit<CcvProductCreate, "package_id"> & { package_id?: number }) | { id: number };
+  /**
+   * a product to create, or an existing product id (`createdNow`: the caller created it just
+   * before, so it has no attribute values to read)
+   */
+  product:
+    (Omit<CcvProductCreate, "package_id"> & { package_id?: number }) | { id: number; createdNow?: boolean };
   axes: CcvVariantAxis[];
   variants: CcvVariantSpec[];
 }
@@ -806,15 +820,39 @@ export class CcvClient {
    */
   async createVariantProduct(
     input: CcvVariantProductInput,
+    memo?: CcvAttributeMemo,
   ): Promise<{ product: CcvProduct; combinations: CcvAttributeCombination[] }> {
     validateVariants(input);
+    const isNew = !("id" in input.product) || input.product.createdNow === true;
     const productId = "id" in input.product ? input.product.id : (await this.createProduct(input.product)).id;
 
-    const attributes = await this.listAttributes();
+    // the attributes and their values: from the memo of earlier products of the run, read again
+    // before anything is created for a name the memo does not know (someone may have added it)
+    const m: CcvAttributeMemo = memo ?? { values: new Map() };
+    let freshAttributes = false;
+    const readAttributes = async () => {
+      m.attributes = await this.listAttributes();
+      freshAttributes = true;
+      return m.attributes;
+    };
+    let attributes = m.attributes ?? (await readAttributes());
     const valueIds = new Map<string, Map<string, number>>(); // axis → value name (normalised) → attributevalue id
     for (const axis of input.axes) {
+      const isAxis = (a: CcvAttribute) =>
+        sameName(a.name, axis.name) && CCV_COMBINATION_ATTRIBUTE_TYPES.includes(a.type);
+      if (!freshAttributes && !attributes.some(isAxis)) attributes = await readAttributes();
+      const before = attributes.length;
+      // findOrCreateAttribute adds what it creates to the list (the memo's own)
       const attribute = await this.findOrCreateAttribute(axis.name, attributes);
-      const known = await this.listAttributeValues(attribute.id);
+      // an attribute created just now has no values yet: nothing to read
+      const createdNow = attributes.length > before;
+      let known = m.values.get(attribute.id);
+      const missing = (list: CcvAttributeValue[]) =>
+        axis.values.some((v) => !list.some((k) => sameName(k.name, v.name)));
+      if (!known || (!createdNow && missing(known))) {
+        known = createdNow ? [] : await this.listAttributeValues(attribute.id);
+        m.values.set(attribute.id, known);
+      }
       const ids = new Map<string, number>();
       for (const v of axis.values) {
         ids.set(norm(v.name), (await this.findOrCreateAttributeValue(attribute.id, v.name, 0, known)).id);
@@ -822,8 +860,9 @@ export class CcvClient {
       valueIds.set(norm(axis.name), ids);
     }
 
+    // a product created just now has no attribute values attached
     const attached = new Set(
-      (await this.listProductAttributeValues(productId)).map((pav) => pav.optionvalue_id),
+      isNew ? [] : (await this.listProductAttributeValues(productId)).map((pav) => pav.optionvalue_id),
     );
     for (const axis of input.axes) {
       for (const v of axis.values) {

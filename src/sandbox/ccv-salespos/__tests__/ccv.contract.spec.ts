@@ -1,4 +1,8 @@
-import { CcvClient, type CcvClientOptions } from "../../../connectors/ccv-salespos/ccv.client";
+import {
+  CcvClient,
+  type CcvAttributeMemo,
+  type CcvClientOptions,
+} from "../../../connectors/ccv-salespos/ccv.client";
 import { emailHash, InMemoryCustomerEmailIndex } from "../../../connectors/ccv-salespos/ccv.email-index";
 import { ccvOrderToDomain, ccvProductToDomain } from "../../../connectors/ccv-salespos/ccv.mapper";
 import {
@@ -355,6 +359,39 @@ describe("CCV client ⇄ sandbox: catalogue", () => {
     const again = await client.createVariantProduct({ ...input, product: { id: product.id } });
     expect(sb.log.find("POST", /\/productattributevalues$/)).toHaveLength(0);
     expect(again.combinations.map((c) => c.id).sort()).toEqual(combinations.map((c) => c.id).sort());
+  });
+
+  it("with a run's attribute memo, later products read no attributes or values; a name the memo lacks is read again, not duplicated", async () => {
+    const memo: CcvAttributeMemo = { values: new Map() };
+    const shirt = (sku: string, colours: string[]) => ({
+      product: { name: sku, price: 10, discount: 0, taxtariff: "normal", productnumber: sku },
+      axes: [{ name: "Farbe", values: colours.map((name) => ({ name })) }],
+      variants: colours.map((c) => ({ options: { Farbe: c }, sku: `${sku}-${c}` })),
+    });
+    await client.createVariantProduct(shirt("M1", ["Grün", "Gelb"]), memo);
+    sb.log.clear();
+    const second = await client.createVariantProduct(shirt("M2", ["Grün", "Gelb"]), memo);
+    expect(second.combinations).toHaveLength(2);
+    // known attribute and values, new product: only the generated combinations and the read-back
+    expect(sb.log.entries.filter((e) => e.method === "GET").map((e) => e.path.replace(API, ""))).toEqual([
+      `/products/${second.product.id}/attributecombinations`,
+      `/products/${second.product.id}`,
+    ]);
+    // someone adds a value in CCV: the memo does not know it, so it is read again and reused
+    const farbe = memo.attributes!.find((a) => a.name === "Farbe")!;
+    const lila = await client.createAttributeValue(farbe.id, { name: "Lila", default_price: 0 });
+    sb.log.clear();
+    const third = await client.createVariantProduct(shirt("M3", ["Grün", "Lila"]), memo);
+    expect(sb.log.find("GET", `${API}/attributes/${farbe.id}/attributevalues`)).toHaveLength(1);
+    expect(sb.log.find("POST", /\/attributevalues$/)).toHaveLength(0);
+    expect(third.combinations.flatMap((c) => c.combination.map((x) => x.attribute_value.id))).toContain(
+      lila.id,
+    );
+    // a value nobody has yet is created once and remembered
+    sb.log.clear();
+    await client.createVariantProduct(shirt("M4", ["Orange"]), memo);
+    await client.createVariantProduct(shirt("M5", ["Orange"]), memo);
+    expect(sb.log.find("POST", /\/attributevalues$/)).toHaveLength(1);
   });
 
   it("refuses inconsistent variant input before writing anything", async () => {

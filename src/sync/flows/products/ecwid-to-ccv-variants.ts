@@ -1,4 +1,5 @@
 import type {
+  CcvAttributeMemo,
   CcvProduct,
   CcvAttributeCombination,
   CcvAttributeCombinationPatch,
@@ -160,11 +161,11 @@ export async function syncVariantsToCcv(
   );
   if (rt.dryRun || ccvProductId === null) return { links: [], changes, planned, note: null };
 
-  const { product: readBack, combinations } = await rt.clients.ccv.createVariantProduct({
-    product: { id: ccvProductId },
-    axes,
-    variants: specs,
-  });
+  const { product: readBack, combinations } = await rt.clients.ccv.createVariantProduct(
+    { product: { id: ccvProductId, createdNow: created }, axes, variants: specs },
+    // the attributes and values read for earlier products of the run
+    await rt.memo("ccv.attributes", async (): Promise<CcvAttributeMemo> => ({ values: new Map() })),
+  );
   // extra prices changed in Ecwid: the value is attached already, so its price is PATCHed (CCV §5.4)
   const pavs = created ? [] : await rt.clients.ccv.listProductAttributeValues(ccvProductId);
   for (const axis of axes) {
