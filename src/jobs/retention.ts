@@ -5,7 +5,9 @@ import type { Logger } from "pino";
 import { json } from "../db/columns";
 import { JobEntity, LeaseEntity, SyncEventEntity, WebhookInboxEntity } from "../db/entities/infra.entity";
 import { SyncItemEntity } from "../db/entities/sync-item.entity";
+import { SyncItemMissingSkuEntity } from "../db/entities/sync-item-missing-sku.entity";
 import { WriteIntentEntity } from "../db/entities/write-intent.entity";
+import { HEAL_WINDOW_DAYS } from "./item-retries";
 import {
   AlertDeliveryEntity,
   AlertEntity,
@@ -114,6 +116,10 @@ export class Retention {
         c: new Date(now.getTime() - INTENT_KEEP_DAYS * DAY),
       })
       .execute();
+    // the SKUs failed items miss are only read within the heal window (ItemRetries.healSkus)
+    await this.ds.manager.delete(SyncItemMissingSkuEntity, {
+      createdAt: LessThan(new Date(now.getTime() - HEAL_WINDOW_DAYS * DAY)),
+    });
     const r = {
       itemPayloadsCleared: items.affected ?? 0,
       eventsDeleted: events.affected ?? 0,

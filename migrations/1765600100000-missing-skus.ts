@@ -1,0 +1,56 @@
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from "typeorm";
+import { cols } from "./lib";
+
+/**
+ * `sync_item_missing_sku`: the SKUs a failed MISSING_PRODUCT item waits for, one row each, so that
+ * linking a product heals the items that miss exactly its SKU (ItemRetries.healSkus) instead of
+ * those whose reason merely contains it. A side table rather than a column: only these failures
+ * write it (no cost for every other item), and an exact, indexed match needs no JSON functions,
+ * which SQLite and MariaDB spell differently.
+ *
+ * Items that failed before this migration have their SKUs only in their reason: each gets one row
+ * with sku "" so that the old reason match still heals them (and only them) until the retention
+ * drops the rows past the heal window.
+ */
+export class MissingSkus1765600100000 implements MigrationInterface {
+  name = "MissingSkus1765600100000";
+
+  async up(qr: QueryRunner): Promise<void> {
+    const c = cols(qr);
+    await qr.createTable(
+      new Table({
+        name: "sync_item_missing_sku",
+        columns: [
+          c.serial(),
+          c.bigint("item_id"),
+          c.uuid("integration_id"),
+          c.str("sku", 191),
+          c.date("created_at"),
+        ],
+        indices: [
+          new TableIndex({ name: "ix_missing_sku_sku", columnNames: ["integration_id", "sku"] }),
+          new TableIndex({ name: "ix_missing_sku_item", columnNames: ["item_id"] }),
+          new TableIndex({ name: "ix_missing_sku_created", columnNames: ["created_at"] }),
+        ],
+        foreignKeys: [
+          {
+            name: "fk_missing_sku_item",
+            columnNames: ["item_id"],
+            referencedTableName: "sync_item",
+            referencedColumnNames: ["id"],
+            onDelete: "CASCADE",
+          },
+        ],
+      }),
+    );
+    await qr.query(
+      "INSERT INTO sync_item_missing_sku (item_id, integration_id, sku, created_at) " +
+        "SELECT id, integration_id, '', created_at FROM sync_item " +
+        "WHERE status = 'FAILED' AND error_code = 'MISSING_PRODUCT'",
+    );
+  }
+
+  async down(qr: QueryRunner): Promise<void> {
+    await qr.dropTable("sync_item_missing_sku");
+  }
+}
