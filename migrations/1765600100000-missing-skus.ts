@@ -46,7 +46,9 @@ export class MissingSkus1765600100000 implements MigrationInterface {
     await qr.query(
       "INSERT INTO sync_item_missing_sku (item_id, integration_id, sku, created_at) " +
         "SELECT id, integration_id, '', created_at FROM sync_item " +
-        "WHERE status = 'FAILED' AND error_code = 'MISSING_PRODUCT'",
+        "WHERE status = 'FAILED' AND error_code = 'MISSING_PRODUCT' " +
+        // a preview's item waits for nothing (a heal would queue a real run for it)
+        "AND run_id IN (SELECT r.id FROM sync_run r WHERE r.dry_run = 0)",
     );
   }
 

@@ -10,6 +10,7 @@ import {
   SyncItemMissingSkuEntity,
 } from "../../src/db/entities/sync-item-missing-sku.entity";
 import { WriteIntentEntity } from "../../src/db/entities/write-intent.entity";
+import { HEAL_WINDOW_DAYS } from "../../src/jobs/item-retries";
 import { AUTO_RETRY_DELAYS_MS } from "../../src/sync/engine/error-policy";
 import type { FlowDefinition } from "../../src/sync/engine/flow-definition";
 import { ALL_FLOWS } from "../../src/sync/flows";
@@ -225,6 +226,28 @@ describe("automatic retries of failed items", () => {
     }, "the automatic RETRY run");
     expect((await w.waitRun(retry.id)).counts).toMatchObject({ total: 1, created: 1, failed: 0 });
     expect(ccvOrdersFor(w, order)).toHaveLength(1);
+  });
+
+  it("the retention drops the missing SKUs of items past the heal window (the items stay); recent ones are kept", async () => {
+    const runOf = async (sku: string) =>
+      onlyItem(
+        w,
+        (await runFor(w, ORDERS, [w.ecwid.store.createOrder(webOrder("aged@example.com", sku)).orderId])).id,
+      );
+    const old = await runOf("AGED-1");
+    const recent = await runOf("FRESH-1");
+    const m = w.t.gw.dataSource.manager;
+    await m.update(
+      SyncItemMissingSkuEntity,
+      { itemId: Number(old.id) },
+      { createdAt: new Date(Date.now() - (HEAL_WINDOW_DAYS + 1) * 24 * 3600_000) },
+    );
+    await w.t.gw.engine.retention.purge();
+    expect(await missingSkusOf(w, old.id)).toEqual([]);
+    expect(await missingSkusOf(w, recent.id)).toEqual(["FRESH-1"]);
+    expect((await onlyItem(w, (await w.gql(SyncRunDocument, { id: old.runId })).syncRun!.id)).id).toBe(
+      old.id,
+    );
   });
 
   it("a due item is retried by the worker's pass with growing delays, and not again once it went through", async () => {
