@@ -151,6 +151,60 @@ describe("automatic retries of failed items", () => {
     expect((await onlyItem(w, failed.id)).nextAttemptAt).toBeNull();
   });
 
+  it("a due item is retried by the worker's pass with growing delays, and not again once it went through", async () => {
+    const before = (await retryRuns(w)).length;
+    const order = w.ecwid.store.createOrder(webOrder("later@example.com", "DESK-5")).orderId;
+    const first = await onlyItem(w, (await runFor(w, ORDERS, [order])).id);
+    expect(first.errorCode).toBe("MISSING_PRODUCT");
+    expect(await w.t.gw.engine.itemRetries.runDue()).toEqual([]);
+
+    // 5 minutes later the pass retries it; still missing: the next attempt is 30 minutes after that
+    offsetMs = AUTO_RETRY_DELAYS_MS[0];
+    const [second] = await w.t.gw.engine.itemRetries.runDue();
+    const secondRun = await w.waitRun(second);
+    expect(secondRun.trigger).toBe("RETRY");
+    const again = await onlyItem(w, secondRun.id);
+    expect(again).toMatchObject({ status: "FAILED", errorCode: "MISSING_PRODUCT" });
+    expect(Date.parse(again.nextAttemptAt!) - Date.parse(again.updatedAt)).toBe(AUTO_RETRY_DELAYS_MS[1]);
+    expect((await onlyItem(w, (await w.gql(SyncRunDocument, { id: secondRun.id })).syncRun!.id)).id).toBe(
+      again.id,
+    );
+
+    // made in CCV by hand (no link): the scheduled pass picks it up when it is due
+    w.ccv.store.seedProduct({ name: "Desk", productnumber: "DESK-5", price: 12.5 });
+    // its next attempt is 30 minutes after the second one (recorded moments ago)
+    offsetMs = AUTO_RETRY_DELAYS_MS[1] - 60_000;
+    expect(await w.t.gw.engine.itemRetries.runDue()).toEqual([]);
+    offsetMs = AUTO_RETRY_DELAYS_MS[1] + 1_000;
+    const [third] = await w.t.gw.engine.itemRetries.runDue();
+    expect((await w.waitRun(third)).counts).toMatchObject({ created: 1, failed: 0 });
+    expect(ccvOrdersFor(w, order)).toHaveLength(1);
+    expect((await onlyItem(w, third)).nextAttemptAt).toBeNull();
+    offsetMs = 7 * 24 * 3600_000;
+    expect(await w.t.gw.engine.itemRetries.runDue()).toEqual([]);
+    expect((await retryRuns(w)).length).toBe(before + 2);
+  });
+
+  it("causes that cannot heal by themselves get no next attempt", async () => {
+    await w.gql(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: ORDERS,
+      input: { settings: { useDefaultDebtor: false } },
+    });
+    w.ccv.store.seedProduct({ name: "Cup", productnumber: "CUP-1", price: 12.5 });
+    w.ccv.faults.add({ method: "POST", path: /\/orders\/?$/, kind: "status", status: 422 });
+    const order = w.ecwid.store.createOrder(webOrder("refused@example.com", "CUP-1")).orderId;
+    const item = await onlyItem(w, (await runFor(w, ORDERS, [order])).id);
+    expect(item).toMatchObject({ status: "FAILED", errorCode: "VALIDATION", nextAttemptAt: null });
+    // a refusal created nothing: its intent is gone, so a retry needs no reference search
+    expect(
+      await w.t.gw.dataSource.manager.countBy(WriteIntentEntity, {
+        integrationId: w.integrationId,
+        sourceId: order,
+      }),
+    ).toBe(0);
+  });
+
   it("a MISSING_PRODUCT item records the SKUs it misses and heals only when exactly one of them is linked, not a SKU containing it or contained in it", async () => {
     const order = w.ecwid.store.createOrder(webOrder("exact@example.com", "ROD-12")).orderId;
     const failed = await runFor(w, ORDERS, [order]);
@@ -246,59 +300,5 @@ describe("automatic retries of failed items", () => {
     expect(await missingSkusOf(w, old.id)).toEqual([]);
     expect(await missingSkusOf(w, recent.id)).toEqual(["FRESH-1"]);
     expect((await onlyItem(w, old.runId)).id).toBe(old.id);
-  });
-
-  it("a due item is retried by the worker's pass with growing delays, and not again once it went through", async () => {
-    const before = (await retryRuns(w)).length;
-    const order = w.ecwid.store.createOrder(webOrder("later@example.com", "DESK-5")).orderId;
-    const first = await onlyItem(w, (await runFor(w, ORDERS, [order])).id);
-    expect(first.errorCode).toBe("MISSING_PRODUCT");
-    expect(await w.t.gw.engine.itemRetries.runDue()).toEqual([]);
-
-    // 5 minutes later the pass retries it; still missing: the next attempt is 30 minutes after that
-    offsetMs = AUTO_RETRY_DELAYS_MS[0];
-    const [second] = await w.t.gw.engine.itemRetries.runDue();
-    const secondRun = await w.waitRun(second);
-    expect(secondRun.trigger).toBe("RETRY");
-    const again = await onlyItem(w, secondRun.id);
-    expect(again).toMatchObject({ status: "FAILED", errorCode: "MISSING_PRODUCT" });
-    expect(Date.parse(again.nextAttemptAt!) - Date.parse(again.updatedAt)).toBe(AUTO_RETRY_DELAYS_MS[1]);
-    expect((await onlyItem(w, (await w.gql(SyncRunDocument, { id: secondRun.id })).syncRun!.id)).id).toBe(
-      again.id,
-    );
-
-    // made in CCV by hand (no link): the scheduled pass picks it up when it is due
-    w.ccv.store.seedProduct({ name: "Desk", productnumber: "DESK-5", price: 12.5 });
-    // its next attempt is 30 minutes after the second one (recorded moments ago)
-    offsetMs = AUTO_RETRY_DELAYS_MS[1] - 60_000;
-    expect(await w.t.gw.engine.itemRetries.runDue()).toEqual([]);
-    offsetMs = AUTO_RETRY_DELAYS_MS[1] + 1_000;
-    const [third] = await w.t.gw.engine.itemRetries.runDue();
-    expect((await w.waitRun(third)).counts).toMatchObject({ created: 1, failed: 0 });
-    expect(ccvOrdersFor(w, order)).toHaveLength(1);
-    expect((await onlyItem(w, third)).nextAttemptAt).toBeNull();
-    offsetMs = 7 * 24 * 3600_000;
-    expect(await w.t.gw.engine.itemRetries.runDue()).toEqual([]);
-    expect((await retryRuns(w)).length).toBe(before + 2);
-  });
-
-  it("causes that cannot heal by themselves get no next attempt", async () => {
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: ORDERS,
-      input: { settings: { useDefaultDebtor: false } },
-    });
-    w.ccv.store.seedProduct({ name: "Cup", productnumber: "CUP-1", price: 12.5 });
-    w.ccv.faults.add({ method: "POST", path: /\/orders\/?$/, kind: "status", status: 422 });
-    const order = w.ecwid.store.createOrder(webOrder("refused@example.com", "CUP-1")).orderId;
-    const item = await onlyItem(w, (await runFor(w, ORDERS, [order])).id);
-    expect(item).toMatchObject({ status: "FAILED", errorCode: "VALIDATION", nextAttemptAt: null });
-    // a refusal created nothing: its intent is gone, so a retry needs no reference search
-    expect(
-      await w.t.gw.dataSource.manager.countBy(WriteIntentEntity, {
-        integrationId: w.integrationId,
-        sourceId: order,
-      }),
-    ).toBe(0);
   });
 });
