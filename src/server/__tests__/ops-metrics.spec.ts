@@ -17,8 +17,8 @@ describe("operations metrics definitions", () => {
     }));
     expect(defs).toMatchSnapshot();
     // the typed counters are the registered ones
-    m.runs.inc({ integration: "i", flow: "f", status: "SUCCEEDED" });
-    m.budgetWait.inc({ integration: "i", system: "ECWID", lane: "l" }, 2);
+    m.counters.runs.inc({ integration: "i", flow: "f", status: "SUCCEEDED" });
+    m.counters.budgetWait.inc({ integration: "i", system: "ECWID", lane: "l" }, 2);
     expect(await registry.getSingleMetricAsString("gateway_sync_runs_total")).toContain(
       'gateway_sync_runs_total{integration="i",flow="f",status="SUCCEEDED"} 1',
     );
