@@ -37,7 +37,7 @@ describe(`migrations (${process.env.DATABASE_URL?.startsWith("mysql") ? "MariaDB
       await ds.destroy();
     }
   });
-  it("items failed with MISSING_PRODUCT before the missing SKUs were recorded get the legacy marker (previews and other failures none)", async () => {
+  it("items failed with MISSING_PRODUCT before the missing SKUs were recorded get the legacy marker (previews, other failures and items past the heal window none)", async () => {
     const ds = createDataSource(db.config);
     await ds.initialize();
     try {
@@ -45,7 +45,10 @@ describe(`migrations (${process.env.DATABASE_URL?.startsWith("mysql") ? "MariaDB
       // back to just before the missing SKUs were recorded
       const after = MIGRATIONS.length - MIGRATIONS.indexOf(MissingSkus1765600100000);
       for (let i = 0; i < after; i++) await ds.undoLastMigration({ transaction: "each" });
-      const at = "2026-12-01 10:00:00.000";
+      // datetime as both databases store it (UTC, milliseconds)
+      const daysAgo = (d: number) =>
+        new Date(Date.now() - d * 24 * 3600_000).toISOString().replace("T", " ").replace("Z", "");
+      const at = daysAgo(1);
       const insert = (table: string, row: Record<string, unknown>) =>
         ds.query(
           `INSERT INTO ${table} (${Object.keys(row)
@@ -86,7 +89,7 @@ describe(`migrations (${process.env.DATABASE_URL?.startsWith("mysql") ? "MariaDB
         });
       await run("real", false);
       await run("preview", true);
-      const item = (id: number, runId: string, status: string, errorCode: string | null) =>
+      const item = (id: number, runId: string, status: string, errorCode: string | null, created = at) =>
         insert("sync_item", {
           id,
           run_id: runId,
@@ -98,13 +101,15 @@ describe(`migrations (${process.env.DATABASE_URL?.startsWith("mysql") ? "MariaDB
           status,
           reason: "1 SKU not found in CCV SalesPOS: ROD-12.",
           error_code: errorCode,
-          created_at: at,
+          created_at: created,
           updated_at: at,
         });
       await item(1, "real", "FAILED", "MISSING_PRODUCT");
       await item(2, "preview", "FAILED", "MISSING_PRODUCT");
       await item(3, "real", "FAILED", "MAPPING");
       await item(4, "real", "SUCCEEDED", null);
+      // past the heal window: healSkus would never read it
+      await item(5, "real", "FAILED", "MISSING_PRODUCT", daysAgo(31));
 
       await ds.runMigrations({ transaction: "each" });
       const rows = await ds.query("SELECT item_id, integration_id, sku FROM sync_item_missing_sku");

@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { IsNull, LessThanOrEqual, MoreThan, Not } from "typeorm";
+import { In, IsNull, LessThanOrEqual, MoreThan, Not } from "typeorm";
 import type { Logger } from "pino";
 import { SyncItemEntity } from "../db/entities/sync-item.entity";
 import { LEGACY_REASON_MARKER, SyncItemMissingSkuEntity } from "../db/entities/sync-item-missing-sku.entity";
@@ -121,25 +121,25 @@ export class ItemRetries {
     const now = this.opts.now?.() ?? new Date();
     const wanted = [...new Set(skus.map((s) => s.trim()).filter((s) => s !== ""))];
     if (wanted.length === 0) return [];
-    const exact = await this.waiting(integrationId, now)
-      .andWhere(
-        "id IN (SELECT m.item_id FROM sync_item_missing_sku m WHERE m.integration_id = :integrationId AND m.sku IN (:...skus))",
-        { skus: wanted },
-      )
-      .execute();
-    let touched = exact.affected ?? 0;
-    // items failed before the SKUs were recorded name them only in their reason (the migration
-    // marked them); such a reason also matches a SKU that merely contains this one (an early retry)
-    const legacy = await this.ds.manager.exists(SyncItemMissingSkuEntity, {
-      where: { integrationId, sku: LEGACY_REASON_MARKER },
+    // one indexed read of the (small) missing-SKU table; most links heal nothing and stop here
+    const rows = await this.ds.manager.find(SyncItemMissingSkuEntity, {
+      select: { itemId: true, sku: true },
+      where: { integrationId, sku: In([...wanted, LEGACY_REASON_MARKER]) },
     });
-    for (const sku of legacy ? wanted : []) {
+    const exact = [...new Set(rows.filter((r) => r.sku !== LEGACY_REASON_MARKER).map((r) => r.itemId))];
+    const legacy = [...new Set(rows.filter((r) => r.sku === LEGACY_REASON_MARKER).map((r) => r.itemId))];
+    let touched = 0;
+    if (exact.length > 0) {
+      const r = await this.waiting(integrationId, now).andWhere("id IN (:...exact)", { exact }).execute();
+      touched += r.affected ?? 0;
+    }
+    if (legacy.length > 0) {
+      // items failed before the SKUs were recorded name them only in their reason (the migration
+      // marked them); such a reason also matches a SKU that merely contains the linked one
+      const patterns = Object.fromEntries(wanted.map((sku, i) => [`p${i}`, `%${likeEscape(sku)}%`]));
       const r = await this.waiting(integrationId, now)
-        .andWhere(
-          "id IN (SELECT m.item_id FROM sync_item_missing_sku m WHERE m.integration_id = :integrationId AND m.sku = :marker)",
-          { marker: LEGACY_REASON_MARKER },
-        )
-        .andWhere("reason LIKE :pattern ESCAPE '!'", { pattern: `%${likeEscape(sku)}%` })
+        .andWhere("id IN (:...legacy)", { legacy })
+        .andWhere(`(${wanted.map((_, i) => `reason LIKE :p${i} ESCAPE '!'`).join(" OR ")})`, patterns)
         .execute();
       touched += r.affected ?? 0;
     }
