@@ -6,6 +6,8 @@ import { Operations1765400000000 } from "./1765400000000-operations";
 import { CatalogIndex1765500100000 } from "./1765500100000-catalog-index";
 import { IntentsAndRetries1765500200000 } from "./1765500200000-intents-and-retries";
 import { StockReservations1765500500000 } from "./1765500500000-stock-reservations";
+import { IntentRetention1765600000000 } from "./1765600000000-intent-retention";
+import { MissingSkus1765600100000 } from "./1765600100000-missing-skus";
 
 /** Every migration, in order. Listed explicitly (no globs) so ts-jest and the compiled build load the same set. */
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   CatalogIndex1765500100000,
   IntentsAndRetries1765500200000,
   StockReservations1765500500000,
+  IntentRetention1765600000000,
+  MissingSkus1765600100000,
 ];

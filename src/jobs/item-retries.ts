@@ -1,14 +1,16 @@
 import type { DataSource } from "typeorm";
-import { IsNull, LessThanOrEqual, MoreThan, Not } from "typeorm";
+import { In, IsNull, LessThanOrEqual, MoreThan, Not } from "typeorm";
 import type { Logger } from "pino";
 import { SyncItemEntity } from "../db/entities/sync-item.entity";
+import { LEGACY_REASON_MARKER, SyncItemMissingSkuEntity } from "../db/entities/sync-item-missing-sku.entity";
 import type { FlowKindName } from "../sync/engine/flow-settings";
 import type { RunService } from "../sync/run.service";
 
 /** how many due items one pass takes (the rest are taken by the next pass) */
 const BATCH = 500;
-/** how far back a linked SKU heals failed items */
-const HEAL_WINDOW_MS = 30 * 24 * 3600_000;
+/** how far back a linked SKU heals failed items (the retention drops older missing-SKU rows) */
+export const HEAL_WINDOW_DAYS = 30;
+const HEAL_WINDOW_MS = HEAL_WINDOW_DAYS * 24 * 3600_000;
 
 /**
  * Automatic retries of failed items whose cause can heal (error-policy.ts sets their
@@ -18,7 +20,7 @@ const HEAL_WINDOW_MS = 30 * 24 * 3600_000;
  * item exists) is dropped: the later item carries its own next attempt, if any.
  *
  * `healSkus` is the hook of the link path: when PRODUCT/VARIANT links with SKUs are written,
- * items that failed with MISSING_PRODUCT naming one of them are due at once.
+ * items that failed with MISSING_PRODUCT missing exactly one of them are due at once.
  */
 export class ItemRetries {
   private timer?: NodeJS.Timeout;
@@ -112,14 +114,42 @@ export class ItemRetries {
 
   /**
    * PRODUCT/VARIANT links with these SKUs were written: failed MISSING_PRODUCT items of the
-   * integration that name one of them (and still wait for an automatic attempt) are due now.
-   * Returns the RETRY runs queued.
+   * integration that miss exactly one of them (recorded with the item: sync_item_missing_sku) and
+   * still wait for an automatic attempt are due now. Returns the RETRY runs queued.
    */
   async healSkus(integrationId: string, skus: string[]): Promise<string[]> {
     const now = this.opts.now?.() ?? new Date();
+    const wanted = [...new Set(skus.map((s) => s.trim()).filter((s) => s !== ""))];
+    if (wanted.length === 0) return [];
+    // one indexed read of the (small) missing-SKU table; most links heal nothing and stop here
+    const rows = await this.ds.manager.find(SyncItemMissingSkuEntity, {
+      select: { itemId: true, sku: true },
+      where: { integrationId, sku: In([...wanted, LEGACY_REASON_MARKER]) },
+    });
+    const exact = [...new Set(rows.filter((r) => r.sku !== LEGACY_REASON_MARKER).map((r) => r.itemId))];
+    const legacy = [...new Set(rows.filter((r) => r.sku === LEGACY_REASON_MARKER).map((r) => r.itemId))];
     let touched = 0;
-    for (const sku of new Set(skus.filter((s) => s.trim() !== ""))) {
-      const r = await this.ds.manager
+    if (exact.length > 0) {
+      const r = await this.waiting(integrationId, now).andWhere("id IN (:...exact)", { exact }).execute();
+      touched += r.affected ?? 0;
+    }
+    if (legacy.length > 0) {
+      // items failed before the SKUs were recorded name them only in their reason (the migration
+      // marked them); such a reason also matches a SKU that merely contains the linked one
+      const patterns = Object.fromEntries(wanted.map((sku, i) => [`p${i}`, `%${likeEscape(sku)}%`]));
+      const r = await this.waiting(integrationId, now)
+        .andWhere("id IN (:...legacy)", { legacy })
+        .andWhere(`(${wanted.map((_, i) => `reason LIKE :p${i} ESCAPE '!'`).join(" OR ")})`, patterns)
+        .execute();
+      touched += r.affected ?? 0;
+    }
+    return touched > 0 ? this.runDue() : [];
+  }
+
+  /** makes due the failed MISSING_PRODUCT items of the integration that the statement narrows down */
+  private waiting(integrationId: string, now: Date) {
+    return (
+      this.ds.manager
         .createQueryBuilder()
         .update(SyncItemEntity)
         .set({ nextAttemptAt: now })
@@ -129,12 +159,7 @@ export class ItemRetries {
         // since are dropped when the pass claims them
         .andWhere("created_at > :recent", { recent: new Date(now.getTime() - HEAL_WINDOW_MS) })
         .andWhere("(next_attempt_at IS NULL OR next_attempt_at > :now)", { now })
-        // the reason names the missing SKUs; a SKU that merely contains this one only retries early
-        .andWhere("reason LIKE :pattern ESCAPE '!'", { pattern: `%${likeEscape(sku)}%` })
-        .execute();
-      touched += r.affected ?? 0;
-    }
-    return touched > 0 ? this.runDue() : [];
+    );
   }
 
   private fail(e: unknown) {

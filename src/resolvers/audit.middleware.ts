@@ -47,6 +47,37 @@ const idOf = (r: unknown, path: string[]): string | null => {
   return v === undefined || v === null ? null : String(v);
 };
 
+/**
+ * a mutation on a part of one integration (its connections, flows, maps): the target is
+ * "<integrationId>:<part>", and it has no state while the integration does not exist
+ */
+const ofIntegration = (
+  action: string,
+  targetType: string,
+  part: (a: Args) => string,
+  state: (s: Services, ws: string, integrationId: string, a: Args) => Promise<unknown>,
+  summary: AuditSpec["summary"],
+): AuditSpec => ({
+  action,
+  targetType,
+  target: (a) => ({ id: `${String(a.integrationId)}:${part(a)}`, integrationId: String(a.integrationId) }),
+  state: async (s, ws, a) => {
+    const integrationId = String(a.integrationId);
+    if (!(await s.integrations.find(ws, integrationId))) return null;
+    return state(s, ws, integrationId, a);
+  },
+  summary,
+});
+
+const credentials = (system: "ECWID" | "CCV_SALESPOS", side: "ecwid" | "ccv", name: string): AuditSpec =>
+  ofIntegration(
+    "CREDENTIALS_REPLACED",
+    "CONNECTION",
+    () => system,
+    async (s, ws, i) => (await integrationState(s, ws, i))?.[side] ?? null,
+    () => `${name} credentials replaced`,
+  );
+
 export const AUDITED: Record<string, AuditSpec> = {
   createWorkspace: {
     action: "WORKSPACE_CREATED",
@@ -82,47 +113,24 @@ export const AUDITED: Record<string, AuditSpec> = {
     state: (s, ws, a) => integrationState(s, ws, a.id),
     summary: () => "integration deleted",
   },
-  updateEcwidCredentials: {
-    action: "CREDENTIALS_REPLACED",
-    targetType: "CONNECTION",
-    target: (a) => ({ id: `${String(a.integrationId)}:ECWID`, integrationId: String(a.integrationId) }),
-    state: async (s, ws, a) => (await integrationState(s, ws, a.integrationId))?.ecwid ?? null,
-    summary: () => "Ecwid credentials replaced",
-  },
-  updateCcvCredentials: {
-    action: "CREDENTIALS_REPLACED",
-    targetType: "CONNECTION",
-    target: (a) => ({
-      id: `${String(a.integrationId)}:CCV_SALESPOS`,
-      integrationId: String(a.integrationId),
-    }),
-    state: async (s, ws, a) => (await integrationState(s, ws, a.integrationId))?.ccv ?? null,
-    summary: () => "CCV SalesPOS credentials replaced",
-  },
-  configureFlow: {
-    action: "FLOW_CONFIGURED",
-    targetType: "FLOW",
-    target: (a) => ({
-      id: `${String(a.integrationId)}:${String(a.flow)}`,
-      integrationId: String(a.integrationId),
-    }),
-    state: async (s, ws, a) => {
-      if (!(await s.integrations.find(ws, String(a.integrationId)))) return null;
-      const f = await s.flows.flow(String(a.integrationId), a.flow as never);
+  updateEcwidCredentials: credentials("ECWID", "ecwid", "Ecwid"),
+  updateCcvCredentials: credentials("CCV_SALESPOS", "ccv", "CCV SalesPOS"),
+  configureFlow: ofIntegration(
+    "FLOW_CONFIGURED",
+    "FLOW",
+    (a) => String(a.flow),
+    async (s, _ws, i, a) => {
+      const f = await s.flows.flow(i, a.flow as never);
       return { enabled: f.enabled, schedule: f.schedule, settings: f.settings };
     },
-    summary: (a) => `flow ${String(a.flow)} configured`,
-  },
-  setFieldMappings: {
-    action: "FIELD_MAPPINGS_SET",
-    targetType: "FLOW",
-    target: (a) => ({
-      id: `${String(a.integrationId)}:${String(a.flow)}`,
-      integrationId: String(a.integrationId),
-    }),
-    state: async (s, ws, a) => {
-      if (!(await s.integrations.find(ws, String(a.integrationId)))) return null;
-      return (await s.flows.fieldMappings(String(a.integrationId), a.flow as never))
+    (a) => `flow ${String(a.flow)} configured`,
+  ),
+  setFieldMappings: ofIntegration(
+    "FIELD_MAPPINGS_SET",
+    "FLOW",
+    (a) => String(a.flow),
+    async (s, _ws, i, a) =>
+      (await s.flows.fieldMappings(i, a.flow as never))
         .filter((m) => !m.isDefault)
         .map((m) => ({
           target: m.target,
@@ -130,36 +138,24 @@ export const AUDITED: Record<string, AuditSpec> = {
           expression: m.expression ?? null,
           defaultValue: m.defaultValue ?? null,
           policy: m.policy,
-        }));
-    },
-    summary: (a) => `field mappings of ${String(a.flow)} replaced`,
-  },
-  setValueMappings: {
-    action: "VALUE_MAPPINGS_SET",
-    targetType: "VALUE_MAP",
-    target: (a) => ({
-      id: `${String(a.integrationId)}:${String(a.kind)}`,
-      integrationId: String(a.integrationId),
-    }),
-    state: async (s, ws, a) => {
-      if (!(await s.integrations.find(ws, String(a.integrationId)))) return null;
-      return (await s.flows.valueMappings(String(a.integrationId), String(a.kind))).map((v) => ({
-        from: v.from,
-        to: v.to,
-      }));
-    },
-    summary: (a) => `value map ${String(a.kind)} replaced`,
-  },
-  setFeatureMappings: {
-    action: "FEATURE_MAPPINGS_SET",
-    targetType: "FEATURE_MAP",
-    target: (a) => ({ id: `${String(a.integrationId)}:features`, integrationId: String(a.integrationId) }),
-    state: async (s, ws, a) => {
-      if (!(await s.integrations.find(ws, String(a.integrationId)))) return null;
-      return s.features.list(ws, String(a.integrationId));
-    },
-    summary: () => "product feature mapping replaced",
-  },
+        })),
+    (a) => `field mappings of ${String(a.flow)} replaced`,
+  ),
+  setValueMappings: ofIntegration(
+    "VALUE_MAPPINGS_SET",
+    "VALUE_MAP",
+    (a) => String(a.kind),
+    async (s, _ws, i, a) =>
+      (await s.flows.valueMappings(i, String(a.kind))).map((v) => ({ from: v.from, to: v.to })),
+    (a) => `value map ${String(a.kind)} replaced`,
+  ),
+  setFeatureMappings: ofIntegration(
+    "FEATURE_MAPPINGS_SET",
+    "FEATURE_MAP",
+    () => "features",
+    (s, ws, i) => s.features.list(ws, i),
+    () => "product feature mapping replaced",
+  ),
   createAlertChannel: {
     action: "ALERT_CHANNEL_CREATED",
     targetType: "ALERT_CHANNEL",

@@ -44,12 +44,13 @@ import { PrivacyService } from "../ops/privacy/privacy.service";
 function opsObserver(metrics: GatewayMetrics): OpsObserver {
   const m = metrics.ops;
   return {
-    alert: (kind) => m.alerts.inc({ kind }),
-    delivery: (channelType, outcome) => m.alertDeliveries.inc({ channel_type: channelType, outcome }),
-    health: (system, ok) => m.healthChecks.inc({ system, outcome: ok ? "ok" : "failing" }),
-    throttled: (integration, system, lane) => m.throttled.inc({ integration, system, lane }),
+    alert: (kind) => m.counters.alerts.inc({ kind }),
+    delivery: (channelType, outcome) =>
+      m.counters.alertDeliveries.inc({ channel_type: channelType, outcome }),
+    health: (system, ok) => m.counters.healthChecks.inc({ system, outcome: ok ? "ok" : "failing" }),
+    throttled: (integration, system, lane) => m.counters.throttled.inc({ integration, system, lane }),
     budgetWait: (integration, system, lane, seconds) =>
-      m.budgetWait.inc({ integration, system, lane }, seconds),
+      m.counters.budgetWait.inc({ integration, system, lane }, seconds),
   };
 }
 

@@ -7,6 +7,54 @@ import type { SyncEventData } from "../events/event.types";
 import type { BudgetPressure } from "../ops/alerts/budget-pressure";
 import type { WebhookAnswer } from "../sync/webhook.service";
 
+/** The counters: name, help and label names; each counter's label type comes from its names. */
+const COUNTERS = {
+  runs: {
+    name: "gateway_sync_runs_total",
+    help: "Sync runs finished, by integration, flow and final status",
+    labelNames: ["integration", "flow", "status"],
+  },
+  items: {
+    name: "gateway_sync_items_total",
+    help: "Sync items recorded, by integration, flow and status (SUCCEEDED, SKIPPED, FAILED, PENDING)",
+    labelNames: ["integration", "flow", "status"],
+  },
+  itemFailures: {
+    name: "gateway_sync_item_failures_total",
+    help: "Failed sync items, by integration, flow and error code",
+    labelNames: ["integration", "flow", "error_code"],
+  },
+  throttled: {
+    name: "gateway_upstream_throttled_total",
+    help: "Vendor answers 429 (too many requests), by integration, system and rate-limit lane",
+    labelNames: ["integration", "system", "lane"],
+  },
+  budgetWait: {
+    name: "gateway_rate_budget_wait_seconds_total",
+    help: "Time requests waited for the rate budget of their lane",
+    labelNames: ["integration", "system", "lane"],
+  },
+  webhooks: {
+    name: "gateway_webhook_deliveries_total",
+    help: "Vendor webhook deliveries received, by system and outcome (accepted, duplicate, rejected, error)",
+    labelNames: ["system", "outcome"],
+  },
+  alertDeliveries: {
+    name: "gateway_alert_delivery_attempts_total",
+    help: "Attempts to deliver alert messages, by channel type and outcome (delivered, failed)",
+    labelNames: ["channel_type", "outcome"],
+  },
+  alerts: { name: "gateway_alerts_total", help: "Alerts made, by kind", labelNames: ["kind"] },
+  healthChecks: {
+    name: "gateway_health_checks_total",
+    help: "Scheduled connection checks, by system and outcome (ok, failing)",
+    labelNames: ["system", "outcome"],
+  },
+} as const;
+type Counters = {
+  readonly [K in keyof typeof COUNTERS]: Counter<(typeof COUNTERS)[K]["labelNames"][number]>;
+};
+
 /**
  * The operations metrics: runs and items by outcome, the job queue, rate budgets and 429s per
  * lane, webhook deliveries (vendor → gateway) and alert deliveries (gateway → channels). Labels
@@ -17,80 +65,30 @@ import type { WebhookAnswer } from "../sync/webhook.service";
  * so several processes report the same values: aggregate them with max(), not sum().
  */
 export class OpsMetrics {
-  readonly runs: Counter<"integration" | "flow" | "status">;
-  readonly items: Counter<"integration" | "flow" | "status">;
-  readonly itemFailures: Counter<"integration" | "flow" | "error_code">;
-  readonly throttled: Counter<"integration" | "system" | "lane">;
-  readonly budgetWait: Counter<"integration" | "system" | "lane">;
-  readonly webhooks: Counter<"system" | "outcome">;
-  readonly alertDeliveries: Counter<"channel_type" | "outcome">;
-  readonly alerts: Counter<"kind">;
-  readonly healthChecks: Counter<"system" | "outcome">;
+  readonly counters: Counters;
   /** what the gauges read at scrape time (bound once the database is open) */
   private readonly source: { db?: DataSource; pressure?: BudgetPressure } = {};
 
   constructor(registry: Registry) {
-    const r = [registry];
-    this.runs = new Counter({
-      name: "gateway_sync_runs_total",
-      help: "Sync runs finished, by integration, flow and final status",
-      labelNames: ["integration", "flow", "status"],
-      registers: r,
-    });
-    this.items = new Counter({
-      name: "gateway_sync_items_total",
-      help: "Sync items recorded, by integration, flow and status (SUCCEEDED, SKIPPED, FAILED, PENDING)",
-      labelNames: ["integration", "flow", "status"],
-      registers: r,
-    });
-    this.itemFailures = new Counter({
-      name: "gateway_sync_item_failures_total",
-      help: "Failed sync items, by integration, flow and error code",
-      labelNames: ["integration", "flow", "error_code"],
-      registers: r,
-    });
-    this.throttled = new Counter({
-      name: "gateway_upstream_throttled_total",
-      help: "Vendor answers 429 (too many requests), by integration, system and rate-limit lane",
-      labelNames: ["integration", "system", "lane"],
-      registers: r,
-    });
-    this.budgetWait = new Counter({
-      name: "gateway_rate_budget_wait_seconds_total",
-      help: "Time requests waited for the rate budget of their lane",
-      labelNames: ["integration", "system", "lane"],
-      registers: r,
-    });
-    this.webhooks = new Counter({
-      name: "gateway_webhook_deliveries_total",
-      help: "Vendor webhook deliveries received, by system and outcome (accepted, duplicate, rejected, error)",
-      labelNames: ["system", "outcome"],
-      registers: r,
-    });
-    this.alertDeliveries = new Counter({
-      name: "gateway_alert_delivery_attempts_total",
-      help: "Attempts to deliver alert messages, by channel type and outcome (delivered, failed)",
-      labelNames: ["channel_type", "outcome"],
-      registers: r,
-    });
-    this.alerts = new Counter({
-      name: "gateway_alerts_total",
-      help: "Alerts made, by kind",
-      labelNames: ["kind"],
-      registers: r,
-    });
-    this.healthChecks = new Counter({
-      name: "gateway_health_checks_total",
-      help: "Scheduled connection checks, by system and outcome (ok, failing)",
-      labelNames: ["system", "outcome"],
-      registers: r,
-    });
+    const counter = <K extends keyof Counters>(k: K): Counters[K] =>
+      new Counter({ ...COUNTERS[k], labelNames: [...COUNTERS[k].labelNames], registers: [registry] });
+    this.counters = {
+      runs: counter("runs"),
+      items: counter("items"),
+      itemFailures: counter("itemFailures"),
+      throttled: counter("throttled"),
+      budgetWait: counter("budgetWait"),
+      webhooks: counter("webhooks"),
+      alertDeliveries: counter("alertDeliveries"),
+      alerts: counter("alerts"),
+      healthChecks: counter("healthChecks"),
+    };
     const self = this.source;
     new Gauge({
       name: "gateway_rate_budget_utilization_ratio",
       help: "Share of each lane's per-minute vendor limit used in the last minute (this process)",
       labelNames: ["integration", "system", "lane"],
-      registers: r,
+      registers: [registry],
       collect() {
         this.reset();
         for (const u of self.pressure?.utilization() ?? [])
@@ -101,7 +99,7 @@ export class OpsMetrics {
       name: "gateway_job_queue_depth",
       help: "Jobs in the database queue, by type and state (due, scheduled, running)",
       labelNames: ["type", "state"],
-      registers: r,
+      registers: [registry],
       async collect() {
         this.reset();
         if (!self.db?.isInitialized) return;
@@ -129,7 +127,7 @@ export class OpsMetrics {
       name: "gateway_job_queue_oldest_age_seconds",
       help: "Age of the oldest job that is due and not yet running, by type (0 when none)",
       labelNames: ["type"],
-      registers: r,
+      registers: [registry],
       async collect() {
         this.reset();
         if (!self.db?.isInitialized) return;
@@ -156,7 +154,7 @@ export class OpsMetrics {
       name: "gateway_sync_runs_active",
       help: "Runs queued or running, by integration, flow and status",
       labelNames: ["integration", "flow", "status"],
-      registers: r,
+      registers: [registry],
       async collect() {
         this.reset();
         if (!self.db?.isInitialized) return;
@@ -179,7 +177,7 @@ export class OpsMetrics {
       name: "gateway_connection_up",
       help: "1 when the connection's last check succeeded, 0 when it is failing (untested: absent)",
       labelNames: ["integration", "system"],
-      registers: r,
+      registers: [registry],
       async collect() {
         this.reset();
         if (!self.db?.isInitialized) return;
@@ -206,14 +204,14 @@ export class OpsMetrics {
   observeEvent = (e: SyncEventData): void => {
     const flow = e.flow ?? "none";
     if (e.type === "RUN_FINISHED" && e.runStatus) {
-      this.runs.inc({ integration: e.integrationId, flow, status: e.runStatus });
+      this.counters.runs.inc({ integration: e.integrationId, flow, status: e.runStatus });
     } else if (
       e.item &&
       (e.type === "ITEM_FAILED" || e.type === "ITEM_SKIPPED" || e.type === "ITEM_SUCCEEDED")
     ) {
-      this.items.inc({ integration: e.integrationId, flow, status: e.item.status });
+      this.counters.items.inc({ integration: e.integrationId, flow, status: e.item.status });
       if (e.type === "ITEM_FAILED")
-        this.itemFailures.inc({
+        this.counters.itemFailures.inc({
           integration: e.integrationId,
           flow,
           error_code: e.item.errorCode ?? "UNKNOWN",
@@ -232,6 +230,6 @@ export class OpsMetrics {
             : a.body.status === "duplicate"
               ? "duplicate"
               : "accepted";
-    this.webhooks.inc({ system, outcome });
+    this.counters.webhooks.inc({ system, outcome });
   }
 }

@@ -5,7 +5,12 @@ import {
   SyncRunsDocument,
 } from "../../sdk/generated/graphql";
 import type { EcwidProduct } from "../../src/connectors/ecwid";
+import {
+  LEGACY_REASON_MARKER,
+  SyncItemMissingSkuEntity,
+} from "../../src/db/entities/sync-item-missing-sku.entity";
 import { WriteIntentEntity } from "../../src/db/entities/write-intent.entity";
+import { HEAL_WINDOW_DAYS } from "../../src/jobs/item-retries";
 import { AUTO_RETRY_DELAYS_MS } from "../../src/sync/engine/error-policy";
 import type { FlowDefinition } from "../../src/sync/engine/flow-definition";
 import { ALL_FLOWS } from "../../src/sync/flows";
@@ -86,6 +91,21 @@ const retryRuns = async (w: World) =>
   (await w.gql(SyncRunsDocument, { integrationId: w.integrationId, flow: ORDERS })).syncRuns.edges
     .map((e) => e.node)
     .filter((r) => r.trigger === "RETRY");
+const missingSkusOf = async (w: World, itemId: string) =>
+  (
+    await w.t.gw.dataSource.manager.find(SyncItemMissingSkuEntity, {
+      where: { itemId: Number(itemId) },
+      order: { sku: "ASC" },
+    })
+  ).map((m) => m.sku);
+/** the products flow links an Ecwid product with this SKU (created in CCV by the stand-in) */
+let nextProductId = 881000;
+async function linkProduct(w: World, sku: string) {
+  const id = nextProductId++;
+  w.ecwid.store.seedProduct({ id, sku, name: `Product ${sku}`, price: 10, enabled: true } as EcwidProduct);
+  const r = await runFor(w, "PRODUCTS_ECWID_TO_CCV", [String(id)]);
+  expect(r.counts).toMatchObject({ created: 1, failed: 0 });
+}
 const ccvOrdersFor = (w: World, reference: string) =>
   [...w.ccv.store.orders.values()].filter((o) => o.fields.reservationnumber === reference);
 
@@ -183,5 +203,102 @@ describe("automatic retries of failed items", () => {
         sourceId: order,
       }),
     ).toBe(0);
+  });
+
+  it("a MISSING_PRODUCT item records the SKUs it misses and heals only when exactly one of them is linked, not a SKU containing it or contained in it", async () => {
+    const order = w.ecwid.store.createOrder(webOrder("exact@example.com", "ROD-12")).orderId;
+    const failed = await runFor(w, ORDERS, [order]);
+    const item = await onlyItem(w, failed.id);
+    expect(item).toMatchObject({ status: "FAILED", errorCode: "MISSING_PRODUCT" });
+    expect(await missingSkusOf(w, item.id)).toEqual(["ROD-12"]);
+    const waiting = item.nextAttemptAt;
+    expect(waiting).not.toBeNull();
+    const retries = (await retryRuns(w)).length;
+
+    // "ROD-1" is in the reason's words ("…: ROD-12. …"), "ROD-123" contains the SKU: neither heals it
+    for (const sku of ["ROD-1", "ROD-123"]) {
+      await linkProduct(w, sku);
+      expect(await retryRuns(w)).toHaveLength(retries);
+      expect((await onlyItem(w, failed.id)).nextAttemptAt).toBe(waiting);
+    }
+
+    await linkProduct(w, "ROD-12");
+    const [retry] = await eventually(async () => {
+      const r = await retryRuns(w);
+      return r.length > retries ? r : null;
+    }, "the automatic RETRY run");
+    expect((await w.waitRun(retry.id)).counts).toMatchObject({ total: 1, created: 1, failed: 0 });
+    expect(ccvOrdersFor(w, order)).toHaveLength(1);
+    expect((await onlyItem(w, failed.id)).nextAttemptAt).toBeNull();
+  });
+
+  it("only the SKUs go into the record of an item's missing products (not the names of lines without one); a preview records none", async () => {
+    const order = w.ecwid.store.createOrder({
+      ...webOrder("two@example.com", "BOLT-3"),
+      items: [
+        ...webOrder("two@example.com", "BOLT-3").items!,
+        { name: "Gift wrap", quantity: 1, price: 2 },
+        { name: "Nut", sku: "NUT-4", quantity: 1, price: 1 },
+      ],
+    }).orderId;
+    const item = await onlyItem(w, (await runFor(w, ORDERS, [order])).id);
+    expect(item.reason).toContain('"Gift wrap" (no SKU)');
+    expect(await missingSkusOf(w, item.id)).toEqual(["BOLT-3", "NUT-4"]);
+
+    const preview = await w.waitRun(
+      (
+        await w.gql(RunSyncDocument, {
+          integrationId: w.integrationId,
+          flow: ORDERS,
+          options: { sourceIds: [order], dryRun: true },
+        })
+      ).runSync.id,
+    );
+    const previewed = await onlyItem(w, preview.id);
+    expect(previewed).toMatchObject({ status: "FAILED", errorCode: "MISSING_PRODUCT" });
+    expect(await missingSkusOf(w, previewed.id)).toEqual([]);
+  });
+
+  it("an item failed before the SKUs were recorded (marked by the migration) still heals by its reason", async () => {
+    const order = w.ecwid.store.createOrder(webOrder("legacy@example.com", "OLD-9")).orderId;
+    const failed = await runFor(w, ORDERS, [order]);
+    const item = await onlyItem(w, failed.id);
+    // what the migration leaves for an item recorded before it: no SKUs, the marker
+    const m = w.t.gw.dataSource.manager;
+    await m.delete(SyncItemMissingSkuEntity, { itemId: Number(item.id) });
+    await m.insert(SyncItemMissingSkuEntity, {
+      itemId: Number(item.id),
+      integrationId: w.integrationId,
+      sku: LEGACY_REASON_MARKER,
+      createdAt: new Date(),
+    });
+    const retries = (await retryRuns(w)).length;
+    await linkProduct(w, "OLD-9");
+    const [retry] = await eventually(async () => {
+      const r = await retryRuns(w);
+      return r.length > retries ? r : null;
+    }, "the automatic RETRY run");
+    expect((await w.waitRun(retry.id)).counts).toMatchObject({ total: 1, created: 1, failed: 0 });
+    expect(ccvOrdersFor(w, order)).toHaveLength(1);
+  });
+
+  it("the retention drops the missing SKUs of items past the heal window (the items stay); recent ones are kept", async () => {
+    const runOf = async (sku: string) =>
+      onlyItem(
+        w,
+        (await runFor(w, ORDERS, [w.ecwid.store.createOrder(webOrder("aged@example.com", sku)).orderId])).id,
+      );
+    const old = await runOf("AGED-1");
+    const recent = await runOf("FRESH-1");
+    const m = w.t.gw.dataSource.manager;
+    await m.update(
+      SyncItemMissingSkuEntity,
+      { itemId: Number(old.id) },
+      { createdAt: new Date(Date.now() - (HEAL_WINDOW_DAYS + 1) * 24 * 3600_000) },
+    );
+    await w.t.gw.engine.retention.purge();
+    expect(await missingSkusOf(w, old.id)).toEqual([]);
+    expect(await missingSkusOf(w, recent.id)).toEqual(["FRESH-1"]);
+    expect((await onlyItem(w, old.runId)).id).toBe(old.id);
   });
 });

@@ -15,6 +15,7 @@ import { emailHash } from "../../src/connectors/ccv-salespos";
 import type { EcwidOrder, EcwidProduct } from "../../src/connectors/ecwid";
 import { dec } from "../../src/domain/money";
 import { CcvWebhookEntity } from "../../src/db/entities/infra.entity";
+import { SyncItemMissingSkuEntity } from "../../src/db/entities/sync-item-missing-sku.entity";
 import type { ProductRec } from "../../src/sandbox/ccv-salespos/ccv.store";
 import { LinkStore } from "../../src/sync/engine/links";
 import { eventually, startWorld, type World } from "../support/world";
@@ -613,6 +614,11 @@ describe("ORDERS_CCV_TO_ECWID against both sandboxes", () => {
     expect(missing).toMatchObject({ status: "FAILED", errorCode: "MISSING_PRODUCT" });
     expect(missing.reason).toContain("SKU GHOST-1 (Ghost lamp)");
     expect(missing.reason).not.toContain("MUG-01");
+    // the SKU alone, as data: what linking a product with exactly this SKU heals
+    const recorded = await w.t.gw.dataSource.manager.findBy(SyncItemMissingSkuEntity, {
+      itemId: Number(missing.id),
+    });
+    expect(recorded.map((m) => m.sku)).toEqual(["GHOST-1"]);
     expect(missing.sourcePayload).toMatchObject({
       orderrows: { collection: [{ product_number: "MUG-01" }, { product_number: "GHOST-1" }] },
     });

@@ -18,6 +18,7 @@ import type {
 } from "../../src/connectors/ecwid";
 import { dec, Decimal, toNumber } from "../../src/domain/money";
 import type { OrderRec } from "../../src/sandbox/ccv-salespos/ccv.store";
+import { SyncItemMissingSkuEntity } from "../../src/db/entities/sync-item-missing-sku.entity";
 import { LinkStore } from "../../src/sync/engine/links";
 import { eventually, startWorld, type World } from "../support/world";
 
@@ -443,6 +444,11 @@ describe("ORDERS_ECWID_TO_CCV against both sandboxes", () => {
     expect(failed.reason).toBe(
       "2 SKUs not found in CCV SalesPOS: LAMP-01, LAMP-02. Create the products in CCV (or sync them), then retry this item.",
     );
+    const recorded = await w.t.gw.dataSource.manager.find(SyncItemMissingSkuEntity, {
+      where: { itemId: Number(failed.id) },
+      order: { sku: "ASC" },
+    });
+    expect(recorded.map((m) => m.sku)).toEqual(["LAMP-01", "LAMP-02"]);
     expect(orderPosts(w)).toHaveLength(posts);
     expect(usersWithEmail(w, "newbie@example.com")).toHaveLength(0);
 

@@ -3,6 +3,7 @@ import type { CcvProduct } from "../../src/connectors/ccv-salespos";
 import type { FlowDefinition } from "../../src/sync/engine/flow-definition";
 import { hashOf } from "../../src/sync/engine/hash";
 import { reconcileScan } from "../../src/sync/engine/reconcile";
+import { errorCode } from "../support/graphql-client";
 import { startWorld, type World } from "../support/world";
 
 /**
@@ -71,6 +72,20 @@ describe("budgeted, resumable full reconcile (CCV products)", () => {
     );
     return { r, pages: w.ccv.log.find("GET", /\/products\/?$/).length - before };
   };
+
+  it("a flow this engine has no definition for is refused with a clear error, run or enabled", async () => {
+    const message = "The flow ORDERS_ECWID_TO_CCV is not available in this version of the gateway yet.";
+    const run = await w.raw(RunSyncDocument, { integrationId: w.integrationId, flow: "ORDERS_ECWID_TO_CCV" });
+    expect(errorCode(run)).toBe("BAD_USER_INPUT");
+    expect(run.errors?.[0]?.message).toBe(message);
+    const enable = await w.raw(ConfigureFlowDocument, {
+      integrationId: w.integrationId,
+      flow: "ORDERS_ECWID_TO_CCV",
+      input: { enabled: true },
+    });
+    expect(errorCode(enable)).toBe("BAD_USER_INPUT");
+    expect(enable.errors?.[0]?.message).toBe(message);
+  });
 
   it("covers a large catalogue across runs within a page budget per run, then only changed records", async () => {
     const r1 = await run();

@@ -1,5 +1,6 @@
 import { ConfigureFlowDocument, RunSyncDocument, SyncRunDocument } from "../../sdk/generated/graphql";
 import { WriteIntentEntity } from "../../src/db/entities/write-intent.entity";
+import { INTENT_KEEP_DAYS } from "../../src/jobs/retention";
 import { eventually, startWorld, type World } from "../support/world";
 import { webOrder } from "../support/web-orders";
 
@@ -60,6 +61,71 @@ describe("write-ahead intents of order creates", () => {
       expect(again.counts).toMatchObject({ total: 12, created: 0, skipped: 12 });
       expect(orderPosts(w)).toHaveLength(12);
       expect(referenceGets(w)).toBe(0);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it("retention deletes settled intents past INTENT_KEEP_DAYS, never one without an outcome: that one still recovers by reference", async () => {
+    let victim = "";
+    const w = await startWorld({
+      engine: {
+        hooks: {
+          // the create happened upstream, its outcome is never recorded (the item fails INTERNAL)
+          afterCreate: (key) => {
+            if (key.sourceId === victim) throw new Error("lost before the outcome was recorded");
+          },
+        },
+      },
+    });
+    try {
+      await enable(w);
+      w.ccv.store.seedProduct({ name: "Mug", productnumber: "MUG-01", price: 12.5 });
+      const ids = [0, 1, 2, 3].map(
+        (i) => w.ecwid.store.createOrder(webOrder(`kept${i}@example.com`, "MUG-01")).orderId,
+      );
+      victim = ids[3];
+      const run = await w.waitRun(await startRun(w));
+      expect(run.counts).toMatchObject({ total: 4, created: 3, failed: 1 });
+      expect(ccvOrdersFor(w, victim)).toHaveLength(1);
+      victim = "";
+      const m = w.t.gw.dataSource.manager;
+      const intents = () =>
+        m.find(WriteIntentEntity, { where: { integrationId: w.integrationId }, order: { sourceId: "ASC" } });
+      expect((await intents()).map((i) => [i.sourceId, i.targetId !== null])).toEqual(
+        [...ids].sort().map((id) => [id, id !== ids[3]]),
+      );
+
+      // two settled intents and the one without an outcome are older than the retention; one settled is recent
+      const old = new Date(Date.now() - (INTENT_KEEP_DAYS + 1) * 24 * 3600_000);
+      const inside = new Date(Date.now() - (INTENT_KEEP_DAYS - 1) * 24 * 3600_000);
+      for (const id of [ids[0], ids[1], ids[3]])
+        await m.update(
+          WriteIntentEntity,
+          { integrationId: w.integrationId, sourceId: id },
+          { updatedAt: old },
+        );
+      await m.update(
+        WriteIntentEntity,
+        { integrationId: w.integrationId, sourceId: ids[2] },
+        { updatedAt: inside },
+      );
+      const r = await w.t.gw.engine.retention.purge();
+      expect(r.intentsDeleted).toBe(2);
+      expect((await intents()).map((i) => [i.sourceId, i.targetId])).toEqual(
+        [ids[2], ids[3]].sort().map((id) => [id, id === ids[3] ? null : expect.any(String)]),
+      );
+      expect(await w.t.gw.engine.retention.purge()).toMatchObject({ intentsDeleted: 0 });
+
+      // the purged ones are linked: nothing is sent again; the kept one is found by its reference
+      const posts = orderPosts(w).length;
+      const again = await w.waitRun(await startRun(w));
+      expect(again.counts).toMatchObject({ total: 4, created: 1, skipped: 3, failed: 0 });
+      expect(orderPosts(w)).toHaveLength(posts);
+      expect(referenceGets(w)).toBe(1);
+      for (const id of ids) expect(ccvOrdersFor(w, id)).toHaveLength(1);
+      const recovered = (await itemsOf(w, again.id)).find((i) => i.sourceId === ids[3])!;
+      expect(recovered.reason).toMatch(/an earlier attempt created it \(found by its reservation number /);
     } finally {
       await w.stop();
     }

@@ -23,6 +23,7 @@ import {
 } from "./ops.entity";
 import { FieldMappingEntity, ValueMappingEntity } from "./mapping.entity";
 import { SyncItemEntity } from "./sync-item.entity";
+import { SyncItemMissingSkuEntity } from "./sync-item-missing-sku.entity";
 import { SyncRunEntity } from "./sync-run.entity";
 import { WorkspaceEntity } from "./workspace.entity";
 import { WriteIntentEntity } from "./write-intent.entity";
@@ -48,6 +49,7 @@ export {
   SyncCursorEntity,
   SyncEventEntity,
   SyncItemEntity,
+  SyncItemMissingSkuEntity,
   SyncRunEntity,
   ValueMappingEntity,
   WebhookInboxEntity,
@@ -81,4 +83,5 @@ export const ENTITIES = [
   OpsStateEntity,
   CatalogEntryEntity,
   WriteIntentEntity,
+  SyncItemMissingSkuEntity,
 ];

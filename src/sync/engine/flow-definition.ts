@@ -103,6 +103,11 @@ export interface ItemResult {
   sourcePayload?: unknown;
   /** links to record in the same transaction as the item */
   links?: LinkWrite[];
+  /**
+   * a failed item: the SKUs it misses (MISSING_PRODUCT), recorded as data with it so that linking a
+   * product with exactly one of them tries it again at once (ItemRetries.healSkus)
+   */
+  missingSkus?: string[];
 }
 
 /**

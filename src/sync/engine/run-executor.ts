@@ -4,6 +4,10 @@ import { ConnectorError } from "../../connectors/http/connector-error";
 import { isDuplicateKeyError } from "../../db/data-source";
 import { SyncCursorEntity } from "../../db/entities/infra.entity";
 import { SyncItemEntity } from "../../db/entities/sync-item.entity";
+import {
+  MISSING_SKU_MAX_LENGTH,
+  SyncItemMissingSkuEntity,
+} from "../../db/entities/sync-item-missing-sku.entity";
 import { FastSql } from "../../db/fast-sql";
 import { SyncRunEntity, type RunStateData } from "../../db/entities/sync-run.entity";
 import type { EventLog } from "../../events/event-log";
@@ -99,11 +103,13 @@ export class RunExecutor {
   /** plain statements for the per-item writes (fast-sql.ts) */
   private readonly runSql: FastSql<SyncRunEntity>;
   private readonly itemSql: FastSql<SyncItemEntity>;
+  private readonly missingSkuSql: FastSql<SyncItemMissingSkuEntity>;
 
   constructor(private readonly d: ExecutorDeps) {
     this.o = { ...DEFAULT_EXECUTOR_OPTIONS, ...(d.options ?? {}) };
     this.runSql = new FastSql(d.ds, SyncRunEntity);
     this.itemSql = new FastSql(d.ds, SyncItemEntity);
+    this.missingSkuSql = new FastSql(d.ds, SyncItemMissingSkuEntity);
   }
 
   async execute(runId: string, signal: AbortSignal): Promise<void> {
@@ -484,6 +490,14 @@ export class RunExecutor {
           em,
         );
         const item = Object.assign(new SyncItemEntity(), fields, retry, { id: insertedId });
+        // the SKUs a failed item waits for, as data (ItemRetries.healSkus); a preview waits for nothing
+        if (status === "FAILED" && !run.dryRun) {
+          for (const sku of recordableSkus(result.missingSkus))
+            await this.missingSkuSql.insert(
+              { itemId: insertedId, integrationId: run.integrationId, sku, createdAt: now },
+              em,
+            );
+        }
         if (!run.dryRun) {
           const links = new LinkStore(ds, run.integrationId);
           for (const l of result.links ?? []) await links.upsert(em, l);
@@ -718,4 +732,14 @@ class ItemPool {
 
 function summary(r: SyncRunEntity): string {
   return `${r.total} items: ${r.created} created, ${r.updated} updated, ${r.skipped} skipped, ${r.failed} failed`;
+}
+
+/** missing SKUs as recorded: trimmed, each once; one longer than a link's SKU can never be linked */
+function recordableSkus(skus: string[] | undefined): string[] {
+  const out = new Set<string>();
+  for (const s of skus ?? []) {
+    const sku = s.trim();
+    if (sku !== "" && sku.length <= MISSING_SKU_MAX_LENGTH) out.add(sku);
+  }
+  return [...out];
 }

@@ -394,6 +394,7 @@ async function prepare(rt: FlowRuntime, order: CcvOrderWithRows): Promise<Prepar
       new ItemFailure(
         "MISSING_PRODUCT",
         `Not found in Ecwid: ${lines.unresolved.join(", ")}. Ecwid moves stock only for items with its product ids, so the sale is booked once these exist in Ecwid (sync the products first).`,
+        { missingSkus: lines.unresolvedSkus },
       ),
     );
   }

@@ -206,6 +206,7 @@ export const ordersEcwidToCcv: FlowDefinition = {
       throw new ItemFailure(
         "MISSING_PRODUCT",
         `${prepared.missing.length === 1 ? "1 SKU" : `${prepared.missing.length} SKUs`} not found in CCV SalesPOS: ${prepared.missing.join(", ")}. Create the products in CCV (or sync them), then retry this item.`,
+        { missingSkus: prepared.missingSkus },
       );
     }
     let ctx = prepared.ctx;
@@ -345,6 +346,8 @@ interface Prepared {
   ctx: OrderContext;
   /** SKUs (or names of items without one) not in CCV */
   missing: string[];
+  /** the SKUs alone not in CCV */
+  missingSkus: string[];
   /** the customer account to create or update; undefined for a guest or the default debtor */
   account?: Account;
   /** the default debtor the order is booked on */
@@ -407,7 +410,7 @@ async function prepare(rt: FlowRuntime, o: EcwidOrder): Promise<Prepared> {
     billing,
     delivery: ccvAddress(o.shippingPerson, "delivery"),
   };
-  const prepared: Prepared = { ctx, missing: lines.missing };
+  const prepared: Prepared = { ctx, missing: lines.missing, missingSkus: lines.missingSkus };
 
   if (rt.settings.useDefaultDebtor) {
     try {

@@ -22,6 +22,8 @@ export interface ResolvedLines {
   subtotal: number;
   /** rows that are catalogue products but could not be matched, in words (SKU or name) */
   unresolved: string[];
+  /** the SKUs alone of the rows that could not be matched, each once (what linking a product heals) */
+  unresolvedSkus: string[];
 }
 
 const positiveInt = (s: string | undefined): number | undefined => {
@@ -128,6 +130,7 @@ export async function resolveLines(
 ): Promise<ResolvedLines> {
   const items: EcwidOrderItem[] = [];
   const unresolved: string[] = [];
+  const unresolvedSkus = new Set<string>();
   let subtotal = dec(0);
   for (const row of rows) {
     const line = ccvOrderRowToLine(row);
@@ -139,7 +142,10 @@ export async function resolveLines(
         (await fromLinks(rt, row, sku, isVariant)) ??
         (await fromIndex(rt, sku, isVariant)) ??
         (await fromSearch(rt, sku, isVariant));
-      if (!ref) unresolved.push(`SKU ${sku} (${line.name})`);
+      if (!ref) {
+        unresolved.push(`SKU ${sku} (${line.name})`);
+        unresolvedSkus.add(sku);
+      }
     } else if (row.product_id) {
       unresolved.push(`"${line.name}" (CCV product ${row.product_id} has no SKU)`);
     }
@@ -160,5 +166,10 @@ export async function resolveLines(
     items.push(item);
     subtotal = subtotal.plus(dec(line.unitPrice).times(dec(line.quantity)));
   }
-  return { items, subtotal: toNumber(toFixedString(subtotal)), unresolved };
+  return {
+    items,
+    subtotal: toNumber(toFixedString(subtotal)),
+    unresolved,
+    unresolvedSkus: [...unresolvedSkus],
+  };
 }

@@ -21,6 +21,8 @@ export interface ResolvedLines {
   targets: (CcvLineTarget | null)[];
   /** the SKUs (or, without one, the item names) that are not in CCV, each once */
   missing: string[];
+  /** the SKUs alone that are not in CCV, each once (what linking a product heals) */
+  missingSkus: string[];
 }
 
 const fromCombination = (c: CcvAttributeCombination, via: CcvLineTarget["via"]): CcvLineTarget => ({
@@ -115,10 +117,14 @@ async function resolveItem(rt: FlowRuntime, item: EcwidOrderItem): Promise<CcvLi
 export async function resolveOrderLines(rt: FlowRuntime, items: EcwidOrderItem[]): Promise<ResolvedLines> {
   const targets: (CcvLineTarget | null)[] = [];
   const missing = new Set<string>();
+  const missingSkus = new Set<string>();
   for (const item of items) {
     const t = await resolveItem(rt, item);
     targets.push(t);
-    if (!t) missing.add(item.sku?.trim() || `"${item.name ?? "?"}" (no SKU)`);
+    if (t) continue;
+    const sku = item.sku?.trim();
+    missing.add(sku || `"${item.name ?? "?"}" (no SKU)`);
+    if (sku) missingSkus.add(sku);
   }
-  return { targets, missing: [...missing] };
+  return { targets, missing: [...missing], missingSkus: [...missingSkus] };
 }
