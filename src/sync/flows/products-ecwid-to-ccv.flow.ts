@@ -239,7 +239,7 @@ export const productsEcwidToCcv: FlowDefinition = {
       createdBy: link ? (link.createdBy as LinkWrite["createdBy"]) : "MATCHED",
       sku,
       hashToCcv: linkHash,
-      ...(matched ? { hashToEcwid: await echoHash(rt, ccvFingerprint(matched)) } : {}),
+      ...(matched ? { hashToEcwid: await echoHash(rt, await ccvFingerprint(rt, matched)) } : {}),
     };
     if (!rt.settings.updateExisting) {
       return {
@@ -362,10 +362,14 @@ async function create(
       c.ean_number || null,
     );
   // the CCV product as the gateway left it: PRODUCTS_CCV_TO_ECWID will not send it back. The answer
-  // to the POST (CCV §4.1: the created resource) or the read after the variant writes is that
-  // state; categories, features and photos are not part of the fingerprint.
-  const leftAs = parts.variants.planned ? parts.variants.readBack : created;
-  link.hashToEcwid = await echoHash(rt, ccvFingerprint(leftAs ?? (await readCcvProduct(rt, created.id))));
+  // to the POST (CCV §4.1: the created resource) is that state when nothing else was written; the
+  // fingerprint covers categories, property values and photos, so after those it is read back
+  // (the read after the variant writes serves when nothing was written after them)
+  const wroteOthers = parts.cats.changes.length > 0 || parts.feats.changes.length > 0 || !!parts.imgs.planned;
+  const leftAs =
+    (wroteOthers ? null : parts.variants.planned ? parts.variants.readBack : created) ??
+    (await readCcvProduct(rt, created.id));
+  link.hashToEcwid = await echoHash(rt, await ccvFingerprint(rt, leftAs));
   return withImageOutcome(
     {
       action: "CREATE",
@@ -410,9 +414,10 @@ async function update(
   const allChanges = [...changes, ...partChanges(parts)];
   const links = rt.dryRun ? [] : [linkWrite, ...parts.variants.links];
   if (!allChanges.length) {
-    if (!parts.variants.planned) linkWrite.hashToEcwid = await echoHash(rt, ccvFingerprint(current));
+    if (!parts.variants.planned)
+      linkWrite.hashToEcwid = await echoHash(rt, await ccvFingerprint(rt, current));
     else if (!rt.dryRun)
-      linkWrite.hashToEcwid = await echoHash(rt, ccvFingerprint(await readCcvProduct(rt, ccvId)));
+      linkWrite.hashToEcwid = await echoHash(rt, await ccvFingerprint(rt, await readCcvProduct(rt, ccvId)));
     return withImageOutcome(
       {
         action: "SKIP",
@@ -430,7 +435,8 @@ async function update(
       rt.dryRun ? null : linkWrite,
     );
   }
-  if (!rt.dryRun) linkWrite.hashToEcwid = await echoHash(rt, ccvFingerprint(await readCcvProduct(rt, ccvId)));
+  if (!rt.dryRun)
+    linkWrite.hashToEcwid = await echoHash(rt, await ccvFingerprint(rt, await readCcvProduct(rt, ccvId)));
   return withImageOutcome(
     {
       action: "UPDATE",
@@ -550,7 +556,9 @@ async function deactivate(rt: FlowRuntime, ecwidId: string): Promise<ItemResult>
   }
   const patch = { active: false };
   if (!rt.dryRun) await rt.clients.ccv.updateProduct(link.ccvId, patch);
-  const after = rt.dryRun ? null : await echoHash(rt, ccvFingerprint(await readCcvProduct(rt, link.ccvId)));
+  const after = rt.dryRun
+    ? null
+    : await echoHash(rt, await ccvFingerprint(rt, await readCcvProduct(rt, link.ccvId)));
   return {
     action: "UPDATE",
     targetId: link.ccvId,

@@ -1,4 +1,5 @@
-import type { CcvProduct } from "../../../connectors/ccv-salespos";
+import type { CcvProduct, CcvProductExpand } from "../../../connectors/ccv-salespos";
+import { CCV_EXPANDED_PROPERTY_GROUPS_CARRY_VALUES } from "../../../connectors/ccv-salespos/ccv.vendor-facts";
 import type { EcwidProduct } from "../../../connectors/ecwid";
 import { hashOf } from "../../engine/hash";
 import type { FlowRuntime } from "../../engine/flow-definition";
@@ -64,7 +65,23 @@ export async function ecwidFingerprint(rt: FlowRuntime, p: EcwidProduct): Promis
   });
 }
 
-export function ccvFingerprint(c: CcvProduct): string {
+/**
+ * The CCV product's fingerprint: its fields, attribute combinations and photos, and (read with the
+ * expansions of `readCcvProduct`) its category links and property values. A product whose only
+ * change is a category link or a property value therefore differs, although CCV may not move its
+ * `modifydate` for that (ccv.vendor-facts.ts CCV_PRODUCT_LINK_EDIT_MOVES_MODIFYDATE): the budgeted
+ * reconcile of PRODUCTS_CCV_TO_ECWID finds it by this fingerprint. A category counts with the Ecwid
+ * category it is linked to, so a category linked later changes it too.
+ */
+export async function ccvFingerprint(rt: FlowRuntime, c: CcvProduct): Promise<string> {
+  const categories: [number, string | null][] = [];
+  for (const id of [...new Set((c.producttocategories?.collection ?? []).map((l) => l.category_id))].sort(
+    (a, b) => a - b,
+  ))
+    categories.push([id, await linkedEcwidCategory(rt, id)]);
+  const properties = (c.producttopropertygroups?.collection ?? [])
+    .flatMap((g) => (g.values?.collection ?? []).map((v) => [v.product_property_id, v.value] as const))
+    .sort((a, b) => a[0] - b[0] || String(a[1]).localeCompare(String(b[1])));
   return hashOf({
     productnumber: c.productnumber ?? null,
     name: c.name,
@@ -91,12 +108,47 @@ export function ccvFingerprint(c: CcvProduct): string {
           photos: c.productphotos.collection.map((x) => [x.id, x.is_mainphoto, x.alttext ?? null]),
         }
       : {}),
+    // likewise only when there are any: hashes of products in no category, without properties stay
+    ...(categories.length ? { categories } : {}),
+    ...(properties.length ? { properties } : {}),
   });
 }
 
-/** the CCV product as both flows fingerprint it (with its attribute combinations) */
-export const readCcvProduct = (rt: FlowRuntime, id: string | number) =>
-  rt.clients.ccv.getProduct(id, { expand: ["attributecombinations", "productphotos"] });
+/** the Ecwid category a CCV category is linked to (once per run and category) */
+const linkedEcwidCategory = (rt: FlowRuntime, ccvCategoryId: number): Promise<string | null> =>
+  rt.memo(
+    `products:ccv-category-link:${ccvCategoryId}`,
+    async () => (await rt.links.byCcv("CATEGORY", String(ccvCategoryId)))?.ecwidId ?? null,
+  );
+
+/**
+ * What both flows read of a CCV product, in one request: its attribute combinations, photos,
+ * category links and property values (CCV §3.5 expansions) — all that `ccvFingerprint` covers.
+ */
+export const CCV_PRODUCT_EXPAND = [
+  "attributecombinations",
+  "productphotos",
+  "producttocategories",
+  "producttopropertygroups",
+] as const satisfies readonly CcvProductExpand[];
+
+/** the CCV product as both flows fingerprint it */
+export async function readCcvProduct(rt: FlowRuntime, id: string | number): Promise<CcvProduct> {
+  return withPropertyValues(rt, await rt.clients.ccv.getProduct(id, { expand: [...CCV_PRODUCT_EXPAND] }));
+}
+
+/**
+ * The product with its property values in its group links: as read when the expansion embeds them
+ * (CCV_EXPANDED_PROPERTY_GROUPS_CARRY_VALUES), else read per product.
+ */
+export async function withPropertyValues(rt: FlowRuntime, p: CcvProduct): Promise<CcvProduct> {
+  if (CCV_EXPANDED_PROPERTY_GROUPS_CARRY_VALUES) return p;
+  const links = await rt.clients.ccv.listProductToPropertyGroups(p.id);
+  return {
+    ...p,
+    producttopropertygroups: { href: p.producttopropertygroups?.href ?? "", collection: links },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // The configuration a direction writes with. A product whose record is unchanged is still synced
