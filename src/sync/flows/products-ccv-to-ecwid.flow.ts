@@ -26,6 +26,8 @@ import {
   isSynced,
   ownHash,
   upgradedHash,
+  linkMovedSince,
+  productPairKey,
   readCcvProduct,
   withPropertyValues,
 } from "./products/fingerprints";
@@ -116,18 +118,21 @@ export const productsCcvToEcwid: FlowDefinition = {
     // a resumed run whose reconcile had begun continues there (the incremental part was recorded)
     const resumedInScan = typeof (opts.checkpoint as ReconcileState | undefined)?.start === "number";
     if (!resumedInScan) {
+      // records are taken from the pages as they are read: each counts as read when the read began
+      const readAt = Date.now();
       // CCV has no changed-since filter: newest changes first, until one older than the window (CCV §3.3)
       for await (const p of rt.clients.ccv.paginateProducts({
         orderby: "modifydate_desc",
         expand: [...CCV_PRODUCT_EXPAND],
       })) {
         if (opts.since && p.modifydate && new Date(p.modifydate) < opts.since) break;
-        yield { record: toRecord(await withPropertyValues(rt, p)) };
+        yield { record: toRecord(await withPropertyValues(rt, p), readAt) };
       }
     }
     // a run over everything has seen every product; an incremental one misses what does not move
     // modifydate (category links, property values, combination edits: ccv.vendor-facts.ts), so
     // it also reads its share of the whole catalogue and takes the linked products that changed
+    let pageReadAt = Date.now();
     if (
       opts.since &&
       !(CCV_PRODUCT_LINK_EDIT_MOVES_MODIFYDATE && CCV_COMBINATION_EDIT_MOVES_PRODUCT_MODIFYDATE)
@@ -139,6 +144,7 @@ export const productsCcvToEcwid: FlowDefinition = {
           pagesPerRun: RECONCILE_PAGES_PER_RUN,
           pageSize: CCV_MAX_PAGE_SIZE,
           fetchPage: async (start, size) => {
+            pageReadAt = Date.now();
             const page = await rt.clients.ccv.page<CcvProduct>(
               "/products",
               start,
@@ -149,7 +155,7 @@ export const productsCcvToEcwid: FlowDefinition = {
             for (const p of page.items) items.push(await withPropertyValues(rt, p));
             return { items, hasNext: page.hasNext };
           },
-          toRecord,
+          toRecord: (p) => toRecord(p, pageReadAt),
           // linked products only: a new product moves modifydate, the incremental read finds it
           changed: async (p) => {
             const link = await rt.links.byCcv("PRODUCT", String(p.id));
@@ -175,6 +181,16 @@ export const productsCcvToEcwid: FlowDefinition = {
     const p = record.payload as Payload;
     if (isDeleted(p)) return { input: p, bindings: {} };
     return { input: p, bindings: { ctx: await ccvProductContext(rt, p, false) } };
+  },
+
+  async pairLease(rt, record) {
+    const link = await rt.links.byCcv("PRODUCT", record.id);
+    return productPairKey(link ? record.id : null, record.sku);
+  },
+
+  async reread(rt, record) {
+    const link = await rt.links.byCcv("PRODUCT", record.id);
+    return link && linkMovedSince(link, record) ? (await this.fetchOne(rt, record.id))! : record;
   },
 
   async syncItem(rt, record): Promise<ItemResult> {
@@ -487,11 +503,12 @@ async function priceBasis(rt: FlowRuntime, ctx: CcvProductContext): Promise<Pric
   };
 }
 
-const toRecord = (p: Payload): SourceRecord => ({
+const toRecord = (p: Payload, readAt = Date.now()): SourceRecord => ({
   id: String(p.id),
   entity: "PRODUCT",
   sku: isDeleted(p) ? null : (p.productnumber ?? null),
   payload: p,
+  readAt,
 });
 
 const ecwidProfile = (rt: FlowRuntime) => rt.memo("ecwid:profile", () => rt.clients.ecwid.getProfile());

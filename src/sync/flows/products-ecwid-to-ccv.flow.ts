@@ -8,7 +8,9 @@ import {
   echoHash,
   ecwidFingerprint,
   isSynced,
+  linkMovedSince,
   ownHash,
+  productPairKey,
   upgradedHash,
   readCcvProduct,
 } from "./products/fingerprints";
@@ -121,10 +123,11 @@ export const productsEcwidToCcv: FlowDefinition = {
   async *discover(rt, opts) {
     const filters: EcwidProductFilters = opts.since ? { updatedFrom: opts.since } : {};
     for (let offset = 0; ;) {
+      const readAt = Date.now();
       const page = await rt.clients.ecwid.searchProducts(filters, { offset });
       if (offset === 0) opts.setExpectedTotal(page.total);
       const items = page.items ?? [];
-      for (const p of items) yield { record: toRecord(p) };
+      for (const p of items) yield { record: toRecord(p, readAt) };
       offset += items.length;
       if (items.length === 0 || offset >= page.total) break;
     }
@@ -155,6 +158,15 @@ export const productsEcwidToCcv: FlowDefinition = {
     const p = record.payload as Payload;
     if (isDeleted(p)) return { input: p, bindings: {} };
     return { input: p, bindings: { ctx: await productContext(rt, p, false) } };
+  },
+
+  async pairLease(rt, record) {
+    return productPairKey((await rt.links.byEcwid("PRODUCT", record.id))?.ccvId ?? null, record.sku);
+  },
+
+  async reread(rt, record) {
+    const link = await rt.links.byEcwid("PRODUCT", record.id);
+    return link && linkMovedSince(link, record) ? (await this.fetchOne(rt, record.id))! : record;
   },
 
   async syncItem(rt, record): Promise<ItemResult> {
@@ -256,11 +268,12 @@ export const productsEcwidToCcv: FlowDefinition = {
   },
 };
 
-const toRecord = (p: Payload): SourceRecord => ({
+const toRecord = (p: Payload, readAt = Date.now()): SourceRecord => ({
   id: String(p.id),
   entity: "PRODUCT",
   sku: isDeleted(p) ? null : (p.sku ?? null),
   payload: p,
+  readAt,
 });
 
 const ecwidProfile = (rt: FlowRuntime) => rt.memo("ecwid:profile", () => rt.clients.ecwid.getProfile());

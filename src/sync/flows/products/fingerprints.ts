@@ -2,7 +2,7 @@ import type { CcvProduct, CcvProductExpand } from "../../../connectors/ccv-sales
 import { CCV_EXPANDED_PROPERTY_GROUPS_CARRY_VALUES } from "../../../connectors/ccv-salespos/ccv.vendor-facts";
 import type { EcwidProduct } from "../../../connectors/ecwid";
 import { hashOf } from "../../engine/hash";
-import type { FlowRuntime } from "../../engine/flow-definition";
+import type { FlowRuntime, SourceRecord } from "../../engine/flow-definition";
 import { ccvCategoriesOf } from "./ecwid-to-ccv-categories";
 import { ecwidFeatures, FEATURE_MAP_KIND } from "./features";
 import { ecwidImageUrls } from "./images";
@@ -231,3 +231,24 @@ export async function upgradedHash(
 ): Promise<string | undefined> {
   return !rt.dryRun && stored === recordFingerprint ? ownHash(rt, recordFingerprint) : undefined;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Both directions at once. The two product flows hold a shared lease on the product pair while an
+// item decides and records (FlowDefinition.pairLease): the CCV id once linked, else the SKU. A
+// record read before the other direction wrote the pair (a webhook's record, a discovery page) is
+// read again, so it is compared with the link's hashes as they are now and a stale read is never
+// written back.
+
+/** the shared lease key of a product pair (null without link and SKU: nothing to pair with) */
+export function productPairKey(linkedCcvId: string | null, sku: string | null | undefined): string | null {
+  if (linkedCcvId) return `PRODUCT:ccv:${linkedCcvId}`;
+  const s = sku?.trim();
+  return s ? `PRODUCT:sku:${s}` : null;
+}
+
+/** slack of the link's stamp against the read time (clocks of workers and database) */
+const LINK_STAMP_SLACK_MS = 2_000;
+
+/** whether the link was written since (or about when) the record was read: the read may be stale */
+export const linkMovedSince = (link: { updatedAt: Date }, record: SourceRecord): boolean =>
+  record.readAt !== undefined && new Date(link.updatedAt).getTime() >= record.readAt - LINK_STAMP_SLACK_MS;
