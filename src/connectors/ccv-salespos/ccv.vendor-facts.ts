@@ -265,3 +265,11 @@ export const CCV_PRODUCT_LINK_EDIT_MOVES_MODIFYDATE = false;
  * property values: set this to false and the flows read the group links of each product separately.
  */
 export const CCV_EXPANDED_PROPERTY_GROUPS_CARRY_VALUES = true;
+
+/**
+ * §5.2 [inferred] a product photo keeps its file URL (`deeplink`) for as long as it is not replaced,
+ * and a new photo gets a new one. PRODUCTS_CCV_TO_ECWID recognises the photos
+ * PRODUCTS_ECWID_TO_CCV wrote by those URLs (no download, never uploaded back). Were it false,
+ * such a photo would be fetched and compared by content instead, and could be uploaded back once.
+ */
+export const CCV_PHOTO_DEEPLINKS_STABLE = true;
