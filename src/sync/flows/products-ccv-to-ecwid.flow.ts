@@ -156,8 +156,10 @@ export const productsCcvToEcwid: FlowDefinition = {
             return { items, hasNext: page.hasNext };
           },
           toRecord: (p) => toRecord(p, pageReadAt),
-          // linked products only: a new product moves modifydate, the incremental read finds it
+          // linked products with a SKU only: a new product moves modifydate (the incremental read
+          // finds it), and one without SKU would only be skipped again
           changed: async (p) => {
+            if (!p.productnumber?.trim()) return false;
             const link = await rt.links.byCcv("PRODUCT", String(p.id));
             return !!link && !(await isSynced(rt, link.hashToEcwid, await ccvFingerprint(rt, p)));
           },
