@@ -27,6 +27,7 @@ import {
   ownHash,
   upgradedHash,
   linkMovedSince,
+  otherDirectionEnabled,
   productPairKey,
   readCcvProduct,
   withPropertyValues,
@@ -186,6 +187,7 @@ export const productsCcvToEcwid: FlowDefinition = {
   },
 
   async pairLease(rt, record) {
+    if (!(await otherDirectionEnabled(rt))) return null;
     const link = await rt.links.byCcv("PRODUCT", record.id);
     return productPairKey(link ? record.id : null, record.sku);
   },

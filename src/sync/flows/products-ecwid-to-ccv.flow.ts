@@ -9,6 +9,7 @@ import {
   ecwidFingerprint,
   isSynced,
   linkMovedSince,
+  otherDirectionEnabled,
   ownHash,
   productPairKey,
   upgradedHash,
@@ -161,6 +162,7 @@ export const productsEcwidToCcv: FlowDefinition = {
   },
 
   async pairLease(rt, record) {
+    if (!(await otherDirectionEnabled(rt))) return null;
     return productPairKey((await rt.links.byEcwid("PRODUCT", record.id))?.ccvId ?? null, record.sku);
   },
 

@@ -1,6 +1,7 @@
 import type { CcvProduct, CcvProductExpand } from "../../../connectors/ccv-salespos";
 import { CCV_EXPANDED_PROPERTY_GROUPS_CARRY_VALUES } from "../../../connectors/ccv-salespos/ccv.vendor-facts";
 import type { EcwidProduct } from "../../../connectors/ecwid";
+import { FlowConfigEntity } from "../../../db/entities/flow-config.entity";
 import { hashOf } from "../../engine/hash";
 import type { FlowRuntime, SourceRecord } from "../../engine/flow-definition";
 import { ccvCategoriesOf } from "./ecwid-to-ccv-categories";
@@ -238,6 +239,21 @@ export async function upgradedHash(
 // record read before the other direction wrote the pair (a webhook's record, a discovery page) is
 // read again, so it is compared with the link's hashes as they are now and a stale read is never
 // written back.
+
+/**
+ * Whether the other direction is enabled (read once per run): with one product flow on there is
+ * nothing to pair with, and an item saves the lease's statements. A run that began before the other
+ * direction was enabled does not pair; the runs after it do.
+ */
+export const otherDirectionEnabled = (rt: FlowRuntime): Promise<boolean> =>
+  rt.memo("products:other-direction-enabled", async () => {
+    if (!rt.db) return true;
+    const other = await rt.db.manager.findOneBy(FlowConfigEntity, {
+      integrationId: rt.integrationId,
+      kind: OTHER_FLOW[rt.flow],
+    });
+    return other?.enabled === true;
+  });
 
 /** the shared lease key of a product pair (null without link and SKU: nothing to pair with) */
 export function productPairKey(linkedCcvId: string | null, sku: string | null | undefined): string | null {
