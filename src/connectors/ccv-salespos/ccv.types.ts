@@ -124,6 +124,8 @@ export interface CcvProduct {
   attributecombinations?: CcvExpandable<CcvAttributeCombination>;
   producttocategories?: CcvExpandable<CcvProductToCategory>;
   productphotos?: CcvExpandable<CcvProductPhoto>;
+  /** expanded: each group link carries the product's values in it (`values.collection`, §5.5) */
+  producttopropertygroups?: CcvExpandable<CcvProductToPropertyGroup>;
   [k: string]: unknown;
 }
 

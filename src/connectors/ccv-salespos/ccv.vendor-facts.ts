@@ -245,3 +245,31 @@ export const CCV_COMBINATION_EDIT_MOVES_PRODUCT_MODIFYDATE = false;
  * only when its stamp is this much older than the previous refresh began.
  */
 export const CCV_MODIFYDATE_SLACK_MS = CCV_CLOCK_TOLERANCE_SECONDS * 1000;
+
+/**
+ * §3.3/§5.3/§5.5 [unknown] whether adding or removing a product↔category link
+ * (`producttocategories`) or creating, changing or deleting a product property value
+ * (`productpropertyvalues`) moves the product's `modifydate` or fires `products.updated`. We assume
+ * it does neither (the sandbox behaves so): PRODUCTS_CCV_TO_ECWID then cannot find such a change by
+ * its incremental read (`orderby=modifydate_desc`) or a webhook, and runs a budgeted full reconcile
+ * (a share of the catalogue per run) comparing each linked product's fingerprint, which covers the
+ * category links and property values. Were it true (and combination edits too,
+ * CCV_COMBINATION_EDIT_MOVES_PRODUCT_MODIFYDATE), the reconcile could be left out.
+ */
+export const CCV_PRODUCT_LINK_EDIT_MOVES_MODIFYDATE = false;
+
+/**
+ * §3.5/§5.5 [inferred] a product read with `expand=producttopropertygroups` carries each group link
+ * with its values embedded (`values.collection`), as `GET /products/{id}/producttopropertygroups`
+ * does [seen]. If CCV gives only the link (`values: {href}`), the product fingerprint would not see
+ * property values: set this to false and the flows read the group links of each product separately.
+ */
+export const CCV_EXPANDED_PROPERTY_GROUPS_CARRY_VALUES = true;
+
+/**
+ * §5.2 [inferred] a product photo keeps its file URL (`deeplink`) for as long as it is not replaced,
+ * and a new photo gets a new one. PRODUCTS_CCV_TO_ECWID recognises the photos
+ * PRODUCTS_ECWID_TO_CCV wrote by those URLs (no download, never uploaded back). Were it false,
+ * such a photo would be fetched and compared by content instead, and could be uploaded back once.
+ */
+export const CCV_PHOTO_DEEPLINKS_STABLE = true;

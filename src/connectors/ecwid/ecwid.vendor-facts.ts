@@ -247,3 +247,12 @@ export function ecwidImageUploadContentType(imageType: string | null | undefined
   const t = (imageType ?? "").split(";")[0].trim().toLowerCase();
   return /^image\/[a-z0-9.+-]+$/.test(t) ? t : "application/octet-stream";
 }
+
+/**
+ * §6.1/§6.2 [inferred] an image uploaded to a product keeps the URLs the product shows right after
+ * the upload (`media.images[].imageOriginalUrl` …) for as long as it is not replaced, and a
+ * replaced image gets new URLs. PRODUCTS_ECWID_TO_CCV recognises the images PRODUCTS_CCV_TO_ECWID
+ * uploaded by those URLs (no download, never sent back). Were it false, such an image would be
+ * fetched and compared by content instead, and could be written back to CCV once.
+ */
+export const ECWID_UPLOADED_IMAGE_URLS_STABLE = true;

@@ -22,6 +22,8 @@ export interface SourceRecord {
   entity?: EntityName;
   sku?: string | null;
   payload: unknown;
+  /** when the payload was read (ms), no later than the read: a flow may read it again when its link moved since */
+  readAt?: number;
 }
 
 export interface DiscoveredRecord {
@@ -144,6 +146,17 @@ export interface FlowDefinition {
   valueMapCodes?: Partial<
     Record<ValueMapKindName, (sourcePayload: unknown) => string | number | null | undefined>
   >;
+  /**
+   * A key shared with the flow that syncs the same records the other way (the two product flows):
+   * an item holds it from its decision until its links are recorded, so one direction never
+   * decides on a link the other is writing. Null: no such key for this record.
+   */
+  pairLease?(rt: FlowRuntime, record: SourceRecord): Promise<string | null>;
+  /**
+   * With pairLease, once it is held: the record read again when the other direction wrote the pair
+   * since it was read (`readAt`), so a stale read is never taken for a change; else the same record.
+   */
+  reread?(rt: FlowRuntime, record: SourceRecord): Promise<SourceRecord>;
   /** records changed in the window (or all); resumable from a checkpoint */
   discover(rt: FlowRuntime, opts: DiscoverOptions): AsyncIterable<DiscoveredRecord>;
   /** one source record by id (webhook, retry, replay and preview runs); null when it no longer exists */

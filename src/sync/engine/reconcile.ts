@@ -15,10 +15,10 @@ export interface ReconcileOptions<T> {
   pageSize: number;
   fetchPage(start: number, size: number): Promise<{ items: T[]; hasNext: boolean }>;
   toRecord(item: T): SourceRecord;
-  /** the fingerprint of what would be synced (compare with the last-synced hash) */
-  fingerprint(item: T): string;
-  /** the last-synced hash of the record, '' or undefined when never synced */
-  lastHash(item: T): Promise<string | undefined>;
+  /** whether the record is to be synced: new, or its fingerprint differs from the last-synced hash */
+  changed(item: T): Promise<boolean>;
+  /** keep the scan position between runs (false in a dry run: a preview must not move it) */
+  persist?: boolean;
 }
 
 export interface ReconcileState {
@@ -41,7 +41,7 @@ export async function* reconcileScan<T>(
     const next = page.hasNext ? start + page.items.length : 0;
     let last: DiscoveredRecord | undefined;
     for (const item of page.items) {
-      if ((await o.lastHash(item)) === o.fingerprint(item)) continue;
+      if (!(await o.changed(item))) continue;
       if (last) yield last;
       last = { record: o.toRecord(item) };
     }
@@ -49,7 +49,7 @@ export async function* reconcileScan<T>(
     // resumed run continues with the next page
     if (last) yield { ...last, checkpoint: { start: next } satisfies ReconcileState };
     start = next;
-    await rt.state.set(o.key, String(start));
+    if (o.persist !== false) await rt.state.set(o.key, String(start));
     if (start === 0) break;
   }
 }

@@ -321,13 +321,41 @@ export class RunExecutor {
     }
     // the lease lives only while this worker does: renewed while the item is worked on, it expires
     // soon after a crash (ITEM_LEASE_TTL_MS), so a resumed run takes the record over quickly
+    let pairKey: string | null = null;
     const renewal = setInterval(
-      () => void this.d.leases.renew(leaseKey).catch(() => undefined),
+      () => {
+        void this.d.leases.renew(leaseKey).catch(() => undefined);
+        if (pairKey) void this.d.leases.renew(pairKey).catch(() => undefined);
+      },
       Math.max(50, Math.floor(this.d.leases.ttlMs / 3)),
     );
     try {
       let attempts = 0;
       let result: ItemResult;
+      // the flow syncing the same records the other way: one of the two at a time, until recorded
+      const pair = !missing && def.pairLease ? await def.pairLease(rt, record) : null;
+      if (pair) {
+        const key = `${run.integrationId}:pair:${pair}`;
+        if (!(await this.d.leases.acquire(key, this.o.leaseWaitMs, rt.signal))) {
+          await this.record(
+            run,
+            entity,
+            record,
+            checkpoint,
+            {
+              action: "SKIP",
+              status: "FAILED",
+              errorCode: "TEMPORARY",
+              reason:
+                "The other direction was syncing the linked record for too long; this change is tried again later.",
+            },
+            1,
+          );
+          return;
+        }
+        pairKey = key;
+        if (def.reread) record = await def.reread(rt, record);
+      }
       if (missing) {
         attempts = 1;
         result = {
@@ -392,7 +420,10 @@ export class RunExecutor {
       await this.record(run, entity, record, checkpoint, result!, attempts);
     } finally {
       clearInterval(renewal);
-      if (!rt.signal.aborted) await this.d.leases.release(leaseKey);
+      if (!rt.signal.aborted) {
+        if (pairKey) await this.d.leases.release(pairKey);
+        await this.d.leases.release(leaseKey);
+      }
     }
   }
 

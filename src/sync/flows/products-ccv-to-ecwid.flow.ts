@@ -1,8 +1,14 @@
-import { CCV_PRICES_INCLUDE_VAT_WHEN_UNSET } from "../../connectors/ccv-salespos/ccv.vendor-facts";
+import {
+  CCV_COMBINATION_EDIT_MOVES_PRODUCT_MODIFYDATE,
+  CCV_MAX_PAGE_SIZE,
+  CCV_PRICES_INCLUDE_VAT_WHEN_UNSET,
+  CCV_PRODUCT_LINK_EDIT_MOVES_MODIFYDATE,
+} from "../../connectors/ccv-salespos/ccv.vendor-facts";
 import type { CcvProduct, CcvProductPhoto } from "../../connectors/ccv-salespos";
 import type { EcwidAttributeWrite, EcwidProduct, EcwidProductWrite } from "../../connectors/ecwid";
 import { dec, toNumber } from "../../domain/money";
 import { diffFields } from "../engine/hash";
+import { reconcileScan, type ReconcileState } from "../engine/reconcile";
 import {
   ItemFailure,
   type FlowDefinition,
@@ -13,13 +19,18 @@ import {
 } from "../engine/flow-definition";
 import { convertPrice } from "./products/product-tax";
 import {
+  CCV_PRODUCT_EXPAND,
   ccvFingerprint,
   echoHash,
   ecwidFingerprint,
   isSynced,
   ownHash,
   upgradedHash,
+  linkMovedSince,
+  otherDirectionEnabled,
+  productPairKey,
   readCcvProduct,
+  withPropertyValues,
 } from "./products/fingerprints";
 import { describeRefs, ecwidRefsWithSku, indexedSku } from "./products/sku-resolution";
 import { ecwidCategoriesFor, unlinkedCcvCategoriesNote } from "./products/ccv-to-ecwid-categories";
@@ -48,6 +59,13 @@ interface DeletedProduct {
 }
 type Payload = CcvProduct | DeletedProduct;
 const isDeleted = (p: Payload): p is DeletedProduct => (p as DeletedProduct).deleted === true;
+
+/**
+ * Pages of the whole catalogue (of CCV_MAX_PAGE_SIZE products) an incremental run reads besides its
+ * window: 2 GETs a run of CCV's 150 a minute; a catalogue of 5 000 products is covered every 10
+ * runs (engine/reconcile.ts keeps the position between runs).
+ */
+export const RECONCILE_PAGES_PER_RUN = 2;
 
 export interface CcvProductContext {
   /** the VAT rate (percent) the TAX_RATE value map gives for the product's CCV tax tariff */
@@ -98,14 +116,58 @@ export const productsCcvToEcwid: FlowDefinition = {
   },
 
   async *discover(rt, opts) {
-    // CCV has no changed-since filter: newest changes first, until one older than the window (CCV §3.3)
-    for await (const p of rt.clients.ccv.paginateProducts({
-      orderby: "modifydate_desc",
-      expand: ["attributecombinations", "productphotos"],
-    })) {
-      if (opts.since && p.modifydate && new Date(p.modifydate) < opts.since) break;
-      yield { record: toRecord(p) };
+    // a resumed run whose reconcile had begun continues there (the incremental part was recorded)
+    const resumedInScan = typeof (opts.checkpoint as ReconcileState | undefined)?.start === "number";
+    if (!resumedInScan) {
+      // records are taken from the pages as they are read: each counts as read when the read began
+      const readAt = Date.now();
+      // CCV has no changed-since filter: newest changes first, until one older than the window (CCV §3.3)
+      for await (const p of rt.clients.ccv.paginateProducts({
+        orderby: "modifydate_desc",
+        expand: [...CCV_PRODUCT_EXPAND],
+      })) {
+        if (opts.since && p.modifydate && new Date(p.modifydate) < opts.since) break;
+        yield { record: toRecord(await withPropertyValues(rt, p), readAt) };
+      }
     }
+    // a run over everything has seen every product; an incremental one misses what does not move
+    // modifydate (category links, property values, combination edits: ccv.vendor-facts.ts), so
+    // it also reads its share of the whole catalogue and takes the linked products that changed
+    let pageReadAt = Date.now();
+    if (
+      opts.since &&
+      !(CCV_PRODUCT_LINK_EDIT_MOVES_MODIFYDATE && CCV_COMBINATION_EDIT_MOVES_PRODUCT_MODIFYDATE)
+    )
+      yield* reconcileScan<CcvProduct>(
+        rt,
+        {
+          key: "scan:PRODUCTS_CCV_TO_ECWID",
+          pagesPerRun: RECONCILE_PAGES_PER_RUN,
+          pageSize: CCV_MAX_PAGE_SIZE,
+          fetchPage: async (start, size) => {
+            pageReadAt = Date.now();
+            const page = await rt.clients.ccv.page<CcvProduct>(
+              "/products",
+              start,
+              { orderby: "id", expand: [...CCV_PRODUCT_EXPAND] },
+              { size, signal: rt.signal },
+            );
+            const items: CcvProduct[] = [];
+            for (const p of page.items) items.push(await withPropertyValues(rt, p));
+            return { items, hasNext: page.hasNext };
+          },
+          toRecord: (p) => toRecord(p, pageReadAt),
+          // linked products with a SKU only: a new product moves modifydate (the incremental read
+          // finds it), and one without SKU would only be skipped again
+          changed: async (p) => {
+            if (!p.productnumber?.trim()) return false;
+            const link = await rt.links.byCcv("PRODUCT", String(p.id));
+            return !!link && !(await isSynced(rt, link.hashToEcwid, await ccvFingerprint(rt, p)));
+          },
+          persist: !rt.dryRun,
+        },
+        opts.checkpoint,
+      );
   },
 
   async fetchOne(rt, sourceId) {
@@ -124,6 +186,17 @@ export const productsCcvToEcwid: FlowDefinition = {
     return { input: p, bindings: { ctx: await ccvProductContext(rt, p, false) } };
   },
 
+  async pairLease(rt, record) {
+    if (!(await otherDirectionEnabled(rt))) return null;
+    const link = await rt.links.byCcv("PRODUCT", record.id);
+    return productPairKey(link ? record.id : null, record.sku);
+  },
+
+  async reread(rt, record) {
+    const link = await rt.links.byCcv("PRODUCT", record.id);
+    return link && linkMovedSince(link, record) ? (await this.fetchOne(rt, record.id))! : record;
+  },
+
   async syncItem(rt, record): Promise<ItemResult> {
     const c = record.payload as Payload;
     if (isDeleted(c)) return disable(rt, record.id);
@@ -134,7 +207,7 @@ export const productsCcvToEcwid: FlowDefinition = {
         reason: `CCV SalesPOS product ${c.id} ("${c.name}") has no article number (SKU); products are matched by SKU, so it is not synced.`,
       };
     }
-    const hash = ccvFingerprint(c);
+    const hash = await ccvFingerprint(rt, c);
     const link = await rt.links.byCcv("PRODUCT", record.id);
     if (link && (await isSynced(rt, link.hashToEcwid, hash))) {
       const upgraded = await upgradedHash(rt, link.hashToEcwid, hash);
@@ -434,11 +507,12 @@ async function priceBasis(rt: FlowRuntime, ctx: CcvProductContext): Promise<Pric
   };
 }
 
-const toRecord = (p: Payload): SourceRecord => ({
+const toRecord = (p: Payload, readAt = Date.now()): SourceRecord => ({
   id: String(p.id),
   entity: "PRODUCT",
   sku: isDeleted(p) ? null : (p.productnumber ?? null),
   payload: p,
+  readAt,
 });
 
 const ecwidProfile = (rt: FlowRuntime) => rt.memo("ecwid:profile", () => rt.clients.ecwid.getProfile());

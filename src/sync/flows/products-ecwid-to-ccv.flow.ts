@@ -8,7 +8,10 @@ import {
   echoHash,
   ecwidFingerprint,
   isSynced,
+  linkMovedSince,
+  otherDirectionEnabled,
   ownHash,
+  productPairKey,
   upgradedHash,
   readCcvProduct,
 } from "./products/fingerprints";
@@ -121,10 +124,11 @@ export const productsEcwidToCcv: FlowDefinition = {
   async *discover(rt, opts) {
     const filters: EcwidProductFilters = opts.since ? { updatedFrom: opts.since } : {};
     for (let offset = 0; ;) {
+      const readAt = Date.now();
       const page = await rt.clients.ecwid.searchProducts(filters, { offset });
       if (offset === 0) opts.setExpectedTotal(page.total);
       const items = page.items ?? [];
-      for (const p of items) yield { record: toRecord(p) };
+      for (const p of items) yield { record: toRecord(p, readAt) };
       offset += items.length;
       if (items.length === 0 || offset >= page.total) break;
     }
@@ -155,6 +159,16 @@ export const productsEcwidToCcv: FlowDefinition = {
     const p = record.payload as Payload;
     if (isDeleted(p)) return { input: p, bindings: {} };
     return { input: p, bindings: { ctx: await productContext(rt, p, false) } };
+  },
+
+  async pairLease(rt, record) {
+    if (!(await otherDirectionEnabled(rt))) return null;
+    return productPairKey((await rt.links.byEcwid("PRODUCT", record.id))?.ccvId ?? null, record.sku);
+  },
+
+  async reread(rt, record) {
+    const link = await rt.links.byEcwid("PRODUCT", record.id);
+    return link && linkMovedSince(link, record) ? (await this.fetchOne(rt, record.id))! : record;
   },
 
   async syncItem(rt, record): Promise<ItemResult> {
@@ -239,7 +253,7 @@ export const productsEcwidToCcv: FlowDefinition = {
       createdBy: link ? (link.createdBy as LinkWrite["createdBy"]) : "MATCHED",
       sku,
       hashToCcv: linkHash,
-      ...(matched ? { hashToEcwid: await echoHash(rt, ccvFingerprint(matched)) } : {}),
+      ...(matched ? { hashToEcwid: await echoHash(rt, await ccvFingerprint(rt, matched)) } : {}),
     };
     if (!rt.settings.updateExisting) {
       return {
@@ -256,11 +270,12 @@ export const productsEcwidToCcv: FlowDefinition = {
   },
 };
 
-const toRecord = (p: Payload): SourceRecord => ({
+const toRecord = (p: Payload, readAt = Date.now()): SourceRecord => ({
   id: String(p.id),
   entity: "PRODUCT",
   sku: isDeleted(p) ? null : (p.sku ?? null),
   payload: p,
+  readAt,
 });
 
 const ecwidProfile = (rt: FlowRuntime) => rt.memo("ecwid:profile", () => rt.clients.ecwid.getProfile());
@@ -362,10 +377,14 @@ async function create(
       c.ean_number || null,
     );
   // the CCV product as the gateway left it: PRODUCTS_CCV_TO_ECWID will not send it back. The answer
-  // to the POST (CCV §4.1: the created resource) or the read after the variant writes is that
-  // state; categories, features and photos are not part of the fingerprint.
-  const leftAs = parts.variants.planned ? parts.variants.readBack : created;
-  link.hashToEcwid = await echoHash(rt, ccvFingerprint(leftAs ?? (await readCcvProduct(rt, created.id))));
+  // to the POST (CCV §4.1: the created resource) is that state when nothing else was written; the
+  // fingerprint covers categories, property values and photos, so after those it is read back
+  // (the read after the variant writes serves when nothing was written after them)
+  const wroteOthers = parts.cats.changes.length > 0 || parts.feats.changes.length > 0 || !!parts.imgs.planned;
+  const leftAs =
+    (wroteOthers ? null : parts.variants.planned ? parts.variants.readBack : created) ??
+    (await readCcvProduct(rt, created.id));
+  link.hashToEcwid = await echoHash(rt, await ccvFingerprint(rt, leftAs));
   return withImageOutcome(
     {
       action: "CREATE",
@@ -410,9 +429,10 @@ async function update(
   const allChanges = [...changes, ...partChanges(parts)];
   const links = rt.dryRun ? [] : [linkWrite, ...parts.variants.links];
   if (!allChanges.length) {
-    if (!parts.variants.planned) linkWrite.hashToEcwid = await echoHash(rt, ccvFingerprint(current));
+    if (!parts.variants.planned)
+      linkWrite.hashToEcwid = await echoHash(rt, await ccvFingerprint(rt, current));
     else if (!rt.dryRun)
-      linkWrite.hashToEcwid = await echoHash(rt, ccvFingerprint(await readCcvProduct(rt, ccvId)));
+      linkWrite.hashToEcwid = await echoHash(rt, await ccvFingerprint(rt, await readCcvProduct(rt, ccvId)));
     return withImageOutcome(
       {
         action: "SKIP",
@@ -430,7 +450,8 @@ async function update(
       rt.dryRun ? null : linkWrite,
     );
   }
-  if (!rt.dryRun) linkWrite.hashToEcwid = await echoHash(rt, ccvFingerprint(await readCcvProduct(rt, ccvId)));
+  if (!rt.dryRun)
+    linkWrite.hashToEcwid = await echoHash(rt, await ccvFingerprint(rt, await readCcvProduct(rt, ccvId)));
   return withImageOutcome(
     {
       action: "UPDATE",
@@ -550,7 +571,9 @@ async function deactivate(rt: FlowRuntime, ecwidId: string): Promise<ItemResult>
   }
   const patch = { active: false };
   if (!rt.dryRun) await rt.clients.ccv.updateProduct(link.ccvId, patch);
-  const after = rt.dryRun ? null : await echoHash(rt, ccvFingerprint(await readCcvProduct(rt, link.ccvId)));
+  const after = rt.dryRun
+    ? null
+    : await echoHash(rt, await ccvFingerprint(rt, await readCcvProduct(rt, link.ccvId)));
   return {
     action: "UPDATE",
     targetId: link.ccvId,

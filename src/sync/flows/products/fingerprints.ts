@@ -1,7 +1,9 @@
-import type { CcvProduct } from "../../../connectors/ccv-salespos";
+import type { CcvProduct, CcvProductExpand } from "../../../connectors/ccv-salespos";
+import { CCV_EXPANDED_PROPERTY_GROUPS_CARRY_VALUES } from "../../../connectors/ccv-salespos/ccv.vendor-facts";
 import type { EcwidProduct } from "../../../connectors/ecwid";
+import { FlowConfigEntity } from "../../../db/entities/flow-config.entity";
 import { hashOf } from "../../engine/hash";
-import type { FlowRuntime } from "../../engine/flow-definition";
+import type { FlowRuntime, SourceRecord } from "../../engine/flow-definition";
 import { ccvCategoriesOf } from "./ecwid-to-ccv-categories";
 import { ecwidFeatures, FEATURE_MAP_KIND } from "./features";
 import { ecwidImageUrls } from "./images";
@@ -64,7 +66,23 @@ export async function ecwidFingerprint(rt: FlowRuntime, p: EcwidProduct): Promis
   });
 }
 
-export function ccvFingerprint(c: CcvProduct): string {
+/**
+ * The CCV product's fingerprint: its fields, attribute combinations and photos, and (read with the
+ * expansions of `readCcvProduct`) its category links and property values. A product whose only
+ * change is a category link or a property value therefore differs, although CCV may not move its
+ * `modifydate` for that (ccv.vendor-facts.ts CCV_PRODUCT_LINK_EDIT_MOVES_MODIFYDATE): the budgeted
+ * reconcile of PRODUCTS_CCV_TO_ECWID finds it by this fingerprint. A category counts with the Ecwid
+ * category it is linked to, so a category linked later changes it too.
+ */
+export async function ccvFingerprint(rt: FlowRuntime, c: CcvProduct): Promise<string> {
+  const categories: [number, string | null][] = [];
+  for (const id of [...new Set((c.producttocategories?.collection ?? []).map((l) => l.category_id))].sort(
+    (a, b) => a - b,
+  ))
+    categories.push([id, await linkedEcwidCategory(rt, id)]);
+  const properties = (c.producttopropertygroups?.collection ?? [])
+    .flatMap((g) => (g.values?.collection ?? []).map((v) => [v.product_property_id, v.value] as const))
+    .sort((a, b) => a[0] - b[0] || String(a[1]).localeCompare(String(b[1])));
   return hashOf({
     productnumber: c.productnumber ?? null,
     name: c.name,
@@ -91,12 +109,47 @@ export function ccvFingerprint(c: CcvProduct): string {
           photos: c.productphotos.collection.map((x) => [x.id, x.is_mainphoto, x.alttext ?? null]),
         }
       : {}),
+    // likewise only when there are any: hashes of products in no category, without properties stay
+    ...(categories.length ? { categories } : {}),
+    ...(properties.length ? { properties } : {}),
   });
 }
 
-/** the CCV product as both flows fingerprint it (with its attribute combinations) */
-export const readCcvProduct = (rt: FlowRuntime, id: string | number) =>
-  rt.clients.ccv.getProduct(id, { expand: ["attributecombinations", "productphotos"] });
+/** the Ecwid category a CCV category is linked to (once per run and category) */
+const linkedEcwidCategory = (rt: FlowRuntime, ccvCategoryId: number): Promise<string | null> =>
+  rt.memo(
+    `products:ccv-category-link:${ccvCategoryId}`,
+    async () => (await rt.links.byCcv("CATEGORY", String(ccvCategoryId)))?.ecwidId ?? null,
+  );
+
+/**
+ * What both flows read of a CCV product, in one request: its attribute combinations, photos,
+ * category links and property values (CCV §3.5 expansions) — all that `ccvFingerprint` covers.
+ */
+export const CCV_PRODUCT_EXPAND = [
+  "attributecombinations",
+  "productphotos",
+  "producttocategories",
+  "producttopropertygroups",
+] as const satisfies readonly CcvProductExpand[];
+
+/** the CCV product as both flows fingerprint it */
+export async function readCcvProduct(rt: FlowRuntime, id: string | number): Promise<CcvProduct> {
+  return withPropertyValues(rt, await rt.clients.ccv.getProduct(id, { expand: [...CCV_PRODUCT_EXPAND] }));
+}
+
+/**
+ * The product with its property values in its group links: as read when the expansion embeds them
+ * (CCV_EXPANDED_PROPERTY_GROUPS_CARRY_VALUES), else read per product.
+ */
+export async function withPropertyValues(rt: FlowRuntime, p: CcvProduct): Promise<CcvProduct> {
+  if (CCV_EXPANDED_PROPERTY_GROUPS_CARRY_VALUES) return p;
+  const links = await rt.clients.ccv.listProductToPropertyGroups(p.id);
+  return {
+    ...p,
+    producttopropertygroups: { href: p.producttopropertygroups?.href ?? "", collection: links },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // The configuration a direction writes with. A product whose record is unchanged is still synced
@@ -179,3 +232,39 @@ export async function upgradedHash(
 ): Promise<string | undefined> {
   return !rt.dryRun && stored === recordFingerprint ? ownHash(rt, recordFingerprint) : undefined;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Both directions at once. The two product flows hold a shared lease on the product pair while an
+// item decides and records (FlowDefinition.pairLease): the CCV id once linked, else the SKU. A
+// record read before the other direction wrote the pair (a webhook's record, a discovery page) is
+// read again, so it is compared with the link's hashes as they are now and a stale read is never
+// written back.
+
+/**
+ * Whether the other direction is enabled (read once per run): with one product flow on there is
+ * nothing to pair with, and an item saves the lease's statements. A run that began before the other
+ * direction was enabled does not pair; the runs after it do.
+ */
+export const otherDirectionEnabled = (rt: FlowRuntime): Promise<boolean> =>
+  rt.memo("products:other-direction-enabled", async () => {
+    if (!rt.db) return true;
+    const other = await rt.db.manager.findOneBy(FlowConfigEntity, {
+      integrationId: rt.integrationId,
+      kind: OTHER_FLOW[rt.flow],
+    });
+    return other?.enabled === true;
+  });
+
+/** the shared lease key of a product pair (null without link and SKU: nothing to pair with) */
+export function productPairKey(linkedCcvId: string | null, sku: string | null | undefined): string | null {
+  if (linkedCcvId) return `PRODUCT:ccv:${linkedCcvId}`;
+  const s = sku?.trim();
+  return s ? `PRODUCT:sku:${s}` : null;
+}
+
+/** slack of the link's stamp against the read time (clocks of workers and database) */
+const LINK_STAMP_SLACK_MS = 2_000;
+
+/** whether the link was written since (or about when) the record was read: the read may be stale */
+export const linkMovedSince = (link: { updatedAt: Date }, record: SourceRecord): boolean =>
+  record.readAt !== undefined && new Date(link.updatedAt).getTime() >= record.readAt - LINK_STAMP_SLACK_MS;

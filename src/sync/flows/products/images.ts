@@ -1,6 +1,8 @@
 import { fetchImage, ImageFetchError, shownUrl, type FetchedImage } from "../../../connectors/http";
 import type { EcwidProduct } from "../../../connectors/ecwid";
 import type { CcvProductPhoto } from "../../../connectors/ccv-salespos/ccv.types";
+import { CCV_PHOTO_DEEPLINKS_STABLE } from "../../../connectors/ccv-salespos/ccv.vendor-facts";
+import { ECWID_UPLOADED_IMAGE_URLS_STABLE } from "../../../connectors/ecwid/ecwid.vendor-facts";
 import { hashOf } from "../../engine/hash";
 import type { FlowRuntime } from "../../engine/flow-definition";
 
@@ -65,6 +67,18 @@ export interface ImageSync {
 const stateKey = (ecwidProductId: string) => `img:${ecwidProductId}`;
 
 /**
+ * Echoes: after writing one side's images to the other, a direction records the other side's
+ * images as it left them (their URLs, main flag and alt text: what the other direction reads
+ * without a download) under the other direction's echo key. The other direction then takes those
+ * images as unchanged without fetching them and never sends them back as new photos or uploads,
+ * also when the product changes later for another reason. Any other image (a new URL) is compared
+ * by content as before.
+ */
+const echoToCcvKey = (ecwidProductId: string) => `img-echo:${ecwidProductId}`;
+const echoToEcwidKey = (ccvProductId: string) => `img-to-ecwid-echo:${ccvProductId}`;
+const refsKey = (refs: ImageRef[]): string => hashOf(refs.map((r) => [r.url, r.main, r.alt]));
+
+/**
  * Fetches every image through the upstream guard (https or the vendors' own hosts, a timeout, the
  * size limit). The first image that cannot be fetched ends it with a failure naming it and why.
  */
@@ -114,6 +128,12 @@ export async function syncImagesToCcv(
     }
     return { changes: [{ field: "images", before: "synced images", after: [] }], planned: [], note: null };
   }
+  // the images the gateway itself put in Ecwid from CCV: not sent back
+  if (
+    ECWID_UPLOADED_IMAGE_URLS_STABLE &&
+    (await rt.state.get(echoToCcvKey(ecwidProductId))) === refsKey(refs)
+  )
+    return { changes: [], note: "Images unchanged." };
   const got = await fetchImages(rt, refs);
   if ("failure" in got) return { changes: [], note: null, failure: got.failure };
   const fetched = got.fetched;
@@ -139,6 +159,10 @@ export async function syncImagesToCcv(
     })),
   );
   await rt.state.set(stateKey(ecwidProductId), hash);
+  // CCV's photos as the gateway left them: PRODUCTS_CCV_TO_ECWID does not upload them back
+  const photos = await rt.clients.ccv.listProductPhotos(ccvProductId);
+  await rt.state.set(echoToEcwidKey(String(ccvProductId)), refsKey(ccvImageUrls(photos)));
+  await rt.state.set(echoToCcvKey(ecwidProductId), "");
   return { changes, planned, note: `${fetched.length} image(s) written.` };
 }
 
@@ -182,6 +206,9 @@ export async function syncImagesToEcwid(
     }
     return { changes: [{ field: "images", before: "synced images", after: [] }], planned: [], note: null };
   }
+  // the photos the gateway itself put in CCV from Ecwid: not uploaded back
+  if (CCV_PHOTO_DEEPLINKS_STABLE && (await rt.state.get(echoToEcwidKey(ccvProductId))) === refsKey(refs))
+    return { changes: [], note: "Images unchanged." };
   const got = await fetchImages(rt, refs);
   if ("failure" in got) return { changes: [], note: null, failure: got.failure };
   const fetched = got.fetched;
@@ -204,5 +231,9 @@ export async function syncImagesToEcwid(
   await ecwid.deleteGalleryImages(ecwidProductId, undefined, rt.signal);
   for (const g of gallery) await ecwid.uploadGalleryImage(ecwidProductId, upload(g), rt.signal);
   await rt.state.set(ccvStateKey(ccvProductId), hash);
+  // Ecwid's images as the gateway left them: PRODUCTS_ECWID_TO_CCV does not send them back
+  const after = await ecwid.getProduct(ecwidProductId);
+  await rt.state.set(echoToCcvKey(String(ecwidProductId)), refsKey(ecwidImageUrls(after)));
+  await rt.state.set(echoToEcwidKey(ccvProductId), "");
   return { changes, planned, note: `${fetched.length} image(s) written.` };
 }
