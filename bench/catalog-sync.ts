@@ -1,16 +1,18 @@
 /**
  * A first catalogue load, PRODUCTS_ECWID_TO_CCV: BENCH_PRODUCTS Ecwid products (default 1 000; the
  * estimate is for BENCH_TARGET_PRODUCTS, default 10 000) with 3 variants each, against both sandboxes (in a child process) at their real rate limits
- * multiplied by one time factor (BENCH_TIME_FACTOR, default 100: a minute of the vendors' limits
- * passes in 0.6 s). Then a second, unchanged run.
+ * multiplied by one time factor (BENCH_TIME_FACTOR, default 50: a minute of the vendors' limits
+ * passes in 1.2 s; at 100 this 2-core machine's CPU, not the limits, bounds the run). Then a second,
+ * unchanged run.
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/catalog-sync.js
  *
- * Prints per vendor lane the achieved rate as a ratio of its (scaled) limit (target ≥ 0.9 on the
+ * Prints per vendor lane (Ecwid: all requests of the token; CCV: each operation on its own, §4.4)
+ * the achieved rate as a ratio of its (scaled) limit (target ≥ 0.9 on the
  * busiest lane), upstream requests per product, the gateway's CPU per product (target < 5 ms), the
  * wall time a real first load would take at the real limits, next to the ideal those limits allow
  * (the busiest lane's requests ÷ its limit), and what the unchanged second run cost.
- * Env: BENCH_PRODUCTS, BENCH_TIME_FACTOR, BENCH_TIMEOUT_S (stop and report after, default 110),
+ * Env: BENCH_PRODUCTS, BENCH_TIME_FACTOR, BENCH_TIMEOUT_S (stop and report after, default 600),
  * DATABASE_URL (default: a temporary SQLite file).
  */
 import "reflect-metadata";
@@ -20,6 +22,7 @@ import { ECWID_RATE_LIMIT_PER_MINUTE } from "../src/connectors/ecwid/ecwid.vendo
 import { closeSharedAgents } from "../src/connectors/http/transport";
 import type { EcwidProduct } from "../src/connectors/ecwid";
 import { SyncRunEntity } from "../src/db/entities/sync-run.entity";
+import { ccvLane, ccvLaneLimit } from "../src/connectors/ccv-salespos/ccv.lanes";
 import { CcvSandbox } from "../src/sandbox/ccv-salespos/ccv.sandbox";
 import { EcwidSandbox } from "../src/sandbox/ecwid/ecwid.sandbox";
 import { startBenchGateway } from "./bench-gateway";
@@ -28,8 +31,8 @@ import { startBenchGateway } from "./bench-gateway";
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 1_000);
 /** the catalogue the wall-time estimate is for */
 const TARGET = Number(process.env.BENCH_TARGET_PRODUCTS ?? 10_000);
-const FACTOR = Number(process.env.BENCH_TIME_FACTOR ?? 100);
-const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 110);
+const FACTOR = Number(process.env.BENCH_TIME_FACTOR ?? 50);
+const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 600);
 const SIZES = ["S", "M", "L"];
 
 const LIMITS = {
@@ -45,7 +48,12 @@ interface Ready {
   ecwid: { url: string; storeId: number; token: string };
   ccv: { baseUrl: string; publicKey: string; secretKey: string };
 }
-type Stats = Record<Lane, number> & { products: number; combinations: number };
+type Stats = Record<Lane, number> & {
+  products: number;
+  combinations: number;
+  /** CCV requests per operation lane ("POST /products/{id}/productattributevalues"): CCV limits each on its own */
+  ccvLanes: Record<string, number>;
+};
 
 function product(i: number): EcwidProduct {
   const sku = `BENCH-${i}`;
@@ -97,6 +105,11 @@ async function child(): Promise<void> {
       productqueries: ccvEntries.filter((e) => /productqueries/.test(e.path)).length,
       get: ccvEntries.filter((e) => e.method === "GET" && !/productqueries/.test(e.path)).length,
       write: ccvEntries.filter((e) => e.method !== "GET").length,
+      ccvLanes: ccvEntries.reduce<Record<string, number>>((acc, e) => {
+        const lane = ccvLane(e.method, e.path);
+        acc[lane] = (acc[lane] ?? 0) + 1;
+        return acc;
+      }, {}),
       products: ccv.store.products.size,
       combinations: ccv.store.combinations.size,
     };
@@ -176,27 +189,32 @@ async function main(): Promise<void> {
         `(${final.created} created, ${final.updated} updated, ${final.skipped} skipped, ${final.failed} failed); ` +
         `CCV now has ${after.products} products, ${after.combinations} combinations`,
     );
-    let busiest: Lane = "write";
-    for (const l of Object.keys(LIMITS) as Lane[]) {
-      const perMin = (used[l] / wallS) * 60;
-      const ratio = perMin / (LIMITS[l] * FACTOR);
-      if (used[l] / LIMITS[l] > used[busiest] / LIMITS[busiest]) busiest = l;
+    // Ecwid limits all requests of a token together; CCV each operation on its own (§4.4)
+    const lanes: [string, number, number][] = [["Ecwid (all requests)", used.ecwid, LIMITS.ecwid]];
+    for (const [lane, count] of Object.entries(after.ccvLanes)) {
+      const c = count - (before.ccvLanes[lane] ?? 0);
+      if (c > 0) lanes.push([`CCV ${lane}`, c, ccvLaneLimit(lane)]);
+    }
+    lanes.sort((a, b) => b[1] / b[2] - a[1] / a[2]);
+    for (const [lane, c, limit] of lanes) {
+      const ratio = ((c / wallS) * 60) / (limit * FACTOR);
       console.log(
-        `  lane ${l.padEnd(15)} ${String(used[l]).padStart(7)} requests  ${(used[l] / n).toFixed(2)}/product  ` +
-          (first ? `achieved ${ratio.toFixed(3)} of its limit` : ""),
+        `  ${lane.padEnd(50)} ${String(c).padStart(7)} requests  ${(c / n).toFixed(2)}/product  ` +
+          (first ? `${ratio.toFixed(3)} of its ${limit}/min` : ""),
       );
     }
+    const [busiest, busiestCount, busiestLimit] = lanes[0];
     const total = Object.values(used).reduce((a, b) => a + b, 0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     console.log(`  upstream requests/product ${(total / n).toFixed(2)}`);
     console.log(`  gateway CPU per product   ${(cpuMs / n).toFixed(2)} ms (target < 5 ms)`);
     if (first) {
-      const idealMin = ((used[busiest] / n) * TARGET) / LIMITS[busiest];
+      const idealMin = ((busiestCount / n) * TARGET) / busiestLimit;
       const realMin = (wallS * FACTOR * (TARGET / n)) / 60;
       console.log(
         `  busiest lane ${busiest}: a real first load of ${TARGET} products takes ≈ ${realMin.toFixed(0)} min ` +
           `(${(realMin / 60).toFixed(1)} h) at this pace; the limits allow ${idealMin.toFixed(0)} min ` +
-          `(ratio ${(idealMin / realMin).toFixed(3)})`,
+          `(ratio ${(idealMin / realMin).toFixed(3)}, target ≥ 0.9)`,
       );
     }
     return final;

@@ -139,6 +139,11 @@ export interface CcvVariantSpec {
 export interface CcvAttributeMemo {
   attributes?: CcvAttribute[];
   values: Map<number, CcvAttributeValue[]>;
+  /**
+   * runs the find-or-create of attributes and values: callers that create several variant products
+   * at once pass a lock here, so that two of them never create the same attribute or value
+   */
+  exclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 export interface CcvVariantProductInput {
@@ -835,30 +840,33 @@ export class CcvClient {
       freshAttributes = true;
       return m.attributes;
     };
-    let attributes = m.attributes ?? (await readAttributes());
     const valueIds = new Map<string, Map<string, number>>(); // axis → value name (normalised) → attributevalue id
-    for (const axis of input.axes) {
-      const isAxis = (a: CcvAttribute) =>
-        sameName(a.name, axis.name) && CCV_COMBINATION_ATTRIBUTE_TYPES.includes(a.type);
-      if (!freshAttributes && !attributes.some(isAxis)) attributes = await readAttributes();
-      const before = attributes.length;
-      // findOrCreateAttribute adds what it creates to the list (the memo's own)
-      const attribute = await this.findOrCreateAttribute(axis.name, attributes);
-      // an attribute created just now has no values yet: nothing to read
-      const createdNow = attributes.length > before;
-      let known = m.values.get(attribute.id);
-      const missing = (list: CcvAttributeValue[]) =>
-        axis.values.some((v) => !list.some((k) => sameName(k.name, v.name)));
-      if (!known || (!createdNow && missing(known))) {
-        known = createdNow ? [] : await this.listAttributeValues(attribute.id);
-        m.values.set(attribute.id, known);
+    const resolve = async () => {
+      let attributes = m.attributes ?? (await readAttributes());
+      for (const axis of input.axes) {
+        const isAxis = (a: CcvAttribute) =>
+          sameName(a.name, axis.name) && CCV_COMBINATION_ATTRIBUTE_TYPES.includes(a.type);
+        if (!freshAttributes && !attributes.some(isAxis)) attributes = await readAttributes();
+        const before = attributes.length;
+        // findOrCreateAttribute adds what it creates to the list (the memo's own)
+        const attribute = await this.findOrCreateAttribute(axis.name, attributes);
+        // an attribute created just now has no values yet: nothing to read
+        const createdNow = attributes.length > before;
+        let known = m.values.get(attribute.id);
+        const missing = (list: CcvAttributeValue[]) =>
+          axis.values.some((v) => !list.some((k) => sameName(k.name, v.name)));
+        if (!known || (!createdNow && missing(known))) {
+          known = createdNow ? [] : await this.listAttributeValues(attribute.id);
+          m.values.set(attribute.id, known);
+        }
+        const ids = new Map<string, number>();
+        for (const v of axis.values) {
+          ids.set(norm(v.name), (await this.findOrCreateAttributeValue(attribute.id, v.name, 0, known)).id);
+        }
+        valueIds.set(norm(axis.name), ids);
       }
-      const ids = new Map<string, number>();
-      for (const v of axis.values) {
-        ids.set(norm(v.name), (await this.findOrCreateAttributeValue(attribute.id, v.name, 0, known)).id);
-      }
-      valueIds.set(norm(axis.name), ids);
-    }
+    };
+    await (m.exclusive ? m.exclusive(resolve) : resolve());
 
     // a product created just now has no attribute values attached
     const attached = new Set(

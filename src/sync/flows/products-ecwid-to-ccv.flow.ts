@@ -15,6 +15,7 @@ import {
   upgradedHash,
   readCcvProduct,
 } from "./products/fingerprints";
+import { PRODUCT_ITEMS_IN_FLIGHT } from "./products/catalog-writes";
 import { syncImagesToCcv, type ImageSync } from "./products/images";
 import {
   ecwidFeatures,
@@ -88,6 +89,14 @@ export const productsEcwidToCcv: FlowDefinition = {
   target: "CCV_SALESPOS",
   // an unlinked product: 2 lookups + create; a product with variants costs more (attributes, values)
   cost: { requestsPerItem: 3, lanePerMinute: 100 },
+  // each CCV write route has a lane of its own (product, attribute values, combinations, photos):
+  // products side by side keep them all busy; one SKU's items stay in order, and shared records
+  // (attributes, features) are found or created one item at a time (sharedCatalogWrites)
+  maxItemsInFlight: PRODUCT_ITEMS_IN_FLIGHT,
+  itemGroup: (record) => {
+    const sku = record.sku?.trim().toLowerCase();
+    return sku ? `sku:${sku}` : `id:${record.id}`;
+  },
   webhooks: { system: "ECWID", events: ["product.created", "product.updated", "product.deleted"] },
   defaultMappings: [
     { target: "name", source: "name", policy: "ALWAYS" },

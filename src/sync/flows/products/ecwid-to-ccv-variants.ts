@@ -10,6 +10,7 @@ import type { EcwidOptionType, EcwidProduct, EcwidVariation } from "../../../con
 import { dec, Decimal, toNumber } from "../../../domain/money";
 import { diffFields } from "../../engine/hash";
 import type { FlowRuntime, LinkWrite } from "../../engine/flow-definition";
+import { sharedCatalogWrites } from "./catalog-writes";
 import { convertPrice } from "./product-tax";
 
 /**
@@ -164,7 +165,10 @@ export async function syncVariantsToCcv(
   const { product: readBack, combinations } = await rt.clients.ccv.createVariantProduct(
     { product: { id: ccvProductId, createdNow: created }, axes, variants: specs },
     // the attributes and values read for earlier products of the run
-    await rt.memo("ccv.attributes", async (): Promise<CcvAttributeMemo> => ({ values: new Map() })),
+    await rt.memo("ccv.attributes", async (): Promise<CcvAttributeMemo> => ({
+      values: new Map(),
+      exclusive: (fn) => sharedCatalogWrites(rt, fn),
+    })),
   );
   // extra prices changed in Ecwid: the value is attached already, so its price is PATCHed (CCV §5.4)
   const pavs = created ? [] : await rt.clients.ccv.listProductAttributeValues(ccvProductId);

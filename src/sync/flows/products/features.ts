@@ -1,6 +1,7 @@
 import type { CcvProductProperty, CcvProductPropertyGroup } from "../../../connectors/ccv-salespos";
 import type { EcwidAttributeValue, EcwidAttributeWrite, EcwidProduct } from "../../../connectors/ecwid";
 import type { FlowRuntime } from "../../engine/flow-definition";
+import { sharedCatalogWrites } from "./catalog-writes";
 
 /**
  * Features: Ecwid product attributes that describe a product (country of origin, material,
@@ -100,6 +101,17 @@ export async function syncFeaturesToCcv(
   const note = unmappedNote(features.unmapped);
   const planned = features.mapped.map(({ group, property, value }) => ({ group, property, value }));
   if (!features.mapped.length) return { changes: [], planned, note };
+  // property groups, properties and options are shared by products: found or created one item at a time
+  return sharedCatalogWrites(rt, () => writeFeatures(rt, ccvProductId, features, planned, note));
+}
+
+async function writeFeatures(
+  rt: FlowRuntime,
+  ccvProductId: number | null,
+  features: FeatureValues,
+  planned: FeatureSync["planned"],
+  note: string | null,
+): Promise<FeatureSync> {
   const ccv = rt.clients.ccv;
   const groups = await rt.memo("ccv:property-groups", () => ccv.listPropertyGroups());
   const links = ccvProductId === null ? [] : await ccv.listProductToPropertyGroups(ccvProductId);
