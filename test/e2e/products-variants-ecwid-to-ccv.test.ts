@@ -226,6 +226,53 @@ describe("PRODUCTS_ECWID_TO_CCV: products with variants", () => {
     expect(w.ccv.log.entries.slice(before).filter((e) => /product|attribute/.test(e.path))).toEqual([]);
   });
 
+  it("products worked on side by side share a new attribute and its values: each created once, every product gets its variants", async () => {
+    const ids = ["A", "B", "C", "D", "E", "F"].map((k) => {
+      const id = w.ecwid.store.products.create({
+        sku: `MUG-${k}`,
+        name: `Mug ${k}`,
+        price: 12.1,
+        options: [
+          {
+            type: "RADIO",
+            name: "Glaze",
+            choices: [
+              { text: "Matt", priceModifier: 0 },
+              { text: "Gloss", priceModifier: 0 },
+            ],
+          },
+        ],
+      });
+      for (const glaze of ["Matt", "Gloss"])
+        w.ecwid.store.combinations.create(id, {
+          options: [{ name: "Glaze", value: glaze }],
+          sku: `MUG-${k}-${glaze.toUpperCase()}`,
+        });
+      return id;
+    });
+    w.ccv.log.clear();
+    const r = await run(w, FLOW, { sourceIds: ids.map(String) });
+    expect(r).toMatchObject({ status: "SUCCEEDED", counts: { created: 6, failed: 0 } });
+    const glaze = [...w.ccv.store.attributes.values()].filter((a) => a.name === "Glaze");
+    expect(glaze).toHaveLength(1);
+    expect(
+      w.ccv.store.attributeValues
+        .ofAttribute(glaze[0].id)
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual(["Gloss", "Matt"]);
+    expect(w.ccv.log.find("POST", /\/attributes$/)).toHaveLength(1);
+    expect(w.ccv.log.find("POST", /\/attributes\/\d+\/attributevalues$/)).toHaveLength(2);
+    for (const id of ids) {
+      const item = await itemOf(w, r.id, String(id));
+      expect(
+        ccvVariants(w, Number(item.targetId))
+          .map((v) => v.sku)
+          .sort(),
+      ).toEqual(["GLOSS", "MATT"].map((g) => `${item.sku}-${g}`));
+    }
+  });
+
   it("a dry run of a product with variants plans the axes and variants and writes nothing", async () => {
     const cap = w.ecwid.store.products.create({
       sku: "CAP",
