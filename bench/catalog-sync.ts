@@ -25,7 +25,9 @@ import { SyncRunEntity } from "../src/db/entities/sync-run.entity";
 import { ccvLane, ccvLaneLimit } from "../src/connectors/ccv-salespos/ccv.lanes";
 import { CcvSandbox } from "../src/sandbox/ccv-salespos/ccv.sandbox";
 import { EcwidSandbox } from "../src/sandbox/ecwid/ecwid.sandbox";
+import { PRODUCT_ITEMS_IN_FLIGHT } from "../src/sync/flows/products/catalog-writes";
 import { startBenchGateway } from "./bench-gateway";
+import { pacedRequestFloorUs, steadyIdleCpuPerMs } from "./cpu-floor";
 
 /** products in the sandbox (a full 10 000 takes the gateway minutes of CPU: too long for a shared bench) */
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 1_000);
@@ -161,6 +163,8 @@ async function main(): Promise<void> {
   await s.flows.configure(workspace.id, integration.id, "PRODUCTS_ECWID_TO_CCV", { enabled: true });
   await s.flows.setValueMappings(workspace.id, integration.id, "TAX_RATE", [{ from: "21", to: "normal" }]);
 
+  // what the idle gateway spends (queue polling, scheduler), taken off the runs' CPU
+  const idleCpuPerMs = await steadyIdleCpuPerMs();
   const runOnce = async (label: string, first: boolean) => {
     const before = await stats();
     const cpu0 = process.cpuUsage();
@@ -207,7 +211,26 @@ async function main(): Promise<void> {
     const total = Object.values(used).reduce((a, b) => a + b, 0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     console.log(`  upstream requests/product ${(total / n).toFixed(2)}`);
-    console.log(`  gateway CPU per product   ${(cpuMs / n).toFixed(2)} ms (target < 5 ms)`);
+    const busyMs = Math.max(0, cpuMs - idleCpuPerMs * wallS * 1000);
+    console.log(
+      `  gateway CPU per product   ${(busyMs / n).toFixed(2)} ms excluding idle (target < 5 ms); ${(cpuMs / n).toFixed(2)} ms raw; idle ${(idleCpuPerMs * 1000).toFixed(1)} ms CPU/s (steady)`,
+    );
+    if (first) {
+      // the floor: a bare client's CPU for the same upstream requests at the same pace (cpu-floor.ts)
+      const rate = total / wallS;
+      const floorUs = await pacedRequestFloorUs(
+        rate,
+        Math.min(1_000, total),
+        PRODUCT_ITEMS_IN_FLIGHT,
+        idleCpuPerMs,
+      );
+      const floorMs = (floorUs * (total / n)) / 1000;
+      console.log(
+        `  of it, the machine's floor ${floorMs.toFixed(2)} ms: ${(total / n).toFixed(2)} upstream requests per product at ` +
+          `${rate.toFixed(0)}/s, where a bare undici client spends ${(floorUs / 1000).toFixed(3)} ms CPU per request; ` +
+          `the gateway's own work ${Math.max(0, busyMs / n - floorMs).toFixed(2)} ms per product`,
+      );
+    }
     if (first) {
       const idealMin = ((busiestCount / n) * TARGET) / busiestLimit;
       const realMin = (wallS * FACTOR * (TARGET / n)) / 60;
