@@ -8,6 +8,17 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS worker file
 const jsonata = require("jsonata");
 
+// User expressions never compete with the gateway's own event loop for the CPU: on Linux the nice
+// value is per thread (setpriority on the calling thread), so this worker yields to the API and the
+// sync whenever both want a core. Elsewhere, or where it is not allowed, it simply keeps its priority.
+const WORKER_NICE = 10;
+try {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS worker file
+  require("node:os").setPriority(WORKER_NICE);
+} catch {
+  // not permitted here: the watchdog still bounds every evaluation
+}
+
 const MAX_CACHED = 500;
 /** longest regular expression accepted inside an expression (its run time is bounded by the pool) */
 const MAX_REGEX_LENGTH = 500;
