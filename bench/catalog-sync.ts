@@ -7,7 +7,7 @@
  *
  *   npx tsc -p tsconfig.build.json && node dist/bench/catalog-sync.js
  *
- * Prints per vendor lane (Ecwid: all requests of the token; CCV: each operation on its own, §4.4)
+ * Prints per vendor lane (Ecwid: all requests of the token; CCV: each operation on its own, CCV §4.4)
  * the achieved rate as a ratio of its (scaled) limit (target ≥ 0.9 on the
  * busiest lane), upstream requests per product, the gateway's CPU per product (target < 5 ms), the
  * wall time a real first load would take at the real limits, next to the ideal those limits allow
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
         `(${final.created} created, ${final.updated} updated, ${final.skipped} skipped, ${final.failed} failed); ` +
         `CCV now has ${after.products} products, ${after.combinations} combinations`,
     );
-    // Ecwid limits all requests of a token together; CCV each operation on its own (§4.4)
+    // Ecwid limits all requests of a token together; CCV each operation on its own (CCV §4.4)
     const lanes: [string, number, number][] = [["Ecwid (all requests)", used.ecwid, LIMITS.ecwid]];
     for (const [lane, count] of Object.entries(after.ccvLanes)) {
       const c = count - (before.ccvLanes[lane] ?? 0);
