@@ -106,6 +106,40 @@ async function fetchImages(
   return { fetched };
 }
 
+/**
+ * Both directions' step before a write: fetch the source images, hash them, and plan the write —
+ * or the item's answer when an image cannot be fetched or the content is what was last written.
+ */
+async function fetchAndPlan(
+  rt: FlowRuntime,
+  refs: ImageRef[],
+  stored: string | undefined,
+): Promise<
+  | ImageSync
+  | {
+      fetched: (FetchedImage & ImageRef)[];
+      hash: string;
+      planned: NonNullable<ImageSync["planned"]>;
+      changes: ImageSync["changes"];
+    }
+> {
+  const got = await fetchImages(rt, refs);
+  if ("failure" in got) return { changes: [], note: null, failure: got.failure };
+  const fetched = got.fetched;
+  const hash = imagesHash(fetched);
+  if (hash === stored) return { changes: [], note: "Images unchanged." };
+  const planned = fetched.map((f) => ({
+    url: shownUrl(f.url),
+    bytes: f.bytes.length,
+    sha256: f.sha256,
+    main: f.main,
+  }));
+  const changes = [
+    { field: "images", before: stored ? "other images" : null, after: planned.map((x) => x.url) },
+  ];
+  return { fetched, hash, planned, changes };
+}
+
 /** the content hash of a product's images: bytes, order, main flag and alt text */
 const imagesHash = (fetched: (FetchedImage & ImageRef)[]): string =>
   hashOf(fetched.map((f) => [f.sha256, f.main, f.alt])).slice(0, 64);
@@ -134,20 +168,9 @@ export async function syncImagesToCcv(
     (await rt.state.get(echoToCcvKey(ecwidProductId))) === refsKey(refs)
   )
     return { changes: [], note: "Images unchanged." };
-  const got = await fetchImages(rt, refs);
-  if ("failure" in got) return { changes: [], note: null, failure: got.failure };
-  const fetched = got.fetched;
-  const hash = imagesHash(fetched);
-  const planned = fetched.map((f) => ({
-    url: shownUrl(f.url),
-    bytes: f.bytes.length,
-    sha256: f.sha256,
-    main: f.main,
-  }));
-  if (hash === stored) return { changes: [], note: "Images unchanged." };
-  const changes = [
-    { field: "images", before: stored ? "other images" : null, after: planned.map((x) => x.url) },
-  ];
+  const fetchedPlan = await fetchAndPlan(rt, refs, stored);
+  if (!("fetched" in fetchedPlan)) return fetchedPlan;
+  const { fetched, hash, planned, changes } = fetchedPlan;
   if (rt.dryRun || ccvProductId === null) return { changes, planned, note: null };
   await rt.clients.ccv.replaceProductPhotos(
     ccvProductId,
@@ -209,20 +232,9 @@ export async function syncImagesToEcwid(
   // the photos the gateway itself put in CCV from Ecwid: not uploaded back
   if (CCV_PHOTO_DEEPLINKS_STABLE && (await rt.state.get(echoToEcwidKey(ccvProductId))) === refsKey(refs))
     return { changes: [], note: "Images unchanged." };
-  const got = await fetchImages(rt, refs);
-  if ("failure" in got) return { changes: [], note: null, failure: got.failure };
-  const fetched = got.fetched;
-  const hash = imagesHash(fetched);
-  const planned = fetched.map((f) => ({
-    url: shownUrl(f.url),
-    bytes: f.bytes.length,
-    sha256: f.sha256,
-    main: f.main,
-  }));
-  if (hash === stored) return { changes: [], note: "Images unchanged." };
-  const changes = [
-    { field: "images", before: stored ? "other images" : null, after: planned.map((x) => x.url) },
-  ];
+  const fetchedPlan = await fetchAndPlan(rt, refs, stored);
+  if (!("fetched" in fetchedPlan)) return fetchedPlan;
+  const { fetched, hash, planned, changes } = fetchedPlan;
   if (rt.dryRun || ecwidProductId === null) return { changes, planned, note: null };
   const ecwid = rt.clients.ecwid;
   const upload = (f: FetchedImage) => ({ bytes: f.bytes, contentType: MIME[f.fileType] ?? "image/jpeg" });
