@@ -48,9 +48,14 @@ export function compileExpression(source: string): CompiledExpression {
     const at = err.position !== undefined ? ` at position ${err.position}` : "";
     throw new ExpressionError(`${describe(err)}${at}`, err.position, err.token);
   }
+  const path = boundPath(source);
   return {
     source,
     async evaluate(input, bindings) {
+      if (path) {
+        const v = readBoundPath(path, bindings);
+        if (v !== FALLBACK) return v;
+      }
       try {
         const v = await expr.evaluate(input, bindings);
         return unwrapSequence(v);
@@ -79,4 +84,49 @@ function unwrapSequence(v: unknown): unknown {
     return out;
   }
   return v;
+}
+
+/**
+ * Most default mappings are a bound variable followed by field names (`$ctx.billing.zipcode`).
+ * Those are read directly, without JSONata's evaluator (about a third of an order's CPU went into
+ * evaluating 35 such paths). Only where the result is certain to be JSONata's: every step a plain
+ * object's own property, the value a scalar, null or a plain object (copied as JSONata's result
+ * would be). Arrays (JSONata flattens and unwraps them), other objects and names that reach a
+ * prototype are left to JSONata.
+ */
+interface BoundPath {
+  variable: string;
+  keys: string[];
+}
+const BOUND_PATH = /^\s*\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*$/;
+const FALLBACK = Symbol("fallback");
+
+function boundPath(source: string): BoundPath | null {
+  const m = BOUND_PATH.exec(source);
+  if (!m) return null;
+  const keys = m[2].slice(1).split(".");
+  // a name every object has (toString, constructor, __proto__ …) is JSONata's business
+  if (keys.some((k) => k in Object.prototype)) return null;
+  return { variable: m[1], keys };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+};
+
+function readBoundPath(path: BoundPath, bindings: Record<string, unknown> | undefined): unknown {
+  if (!bindings || !Object.prototype.hasOwnProperty.call(bindings, path.variable)) return FALLBACK;
+  let cur: unknown = bindings[path.variable];
+  for (const k of path.keys) {
+    if (cur === undefined || cur === null) return undefined;
+    if (!isPlainObject(cur)) return typeof cur === "object" || typeof cur === "function" ? FALLBACK : undefined;
+    if (!Object.prototype.hasOwnProperty.call(cur, k)) return undefined;
+    cur = cur[k];
+  }
+  if (cur === null || typeof cur === "string" || typeof cur === "boolean") return cur;
+  if (typeof cur === "number") return Number.isFinite(cur) ? cur : FALLBACK;
+  if (cur === undefined) return undefined;
+  return isPlainObject(cur) ? unwrapSequence(cur) : FALLBACK;
 }

@@ -36,7 +36,16 @@ export function isValidPath(path: string): boolean {
   return pathProblem(path) === null;
 }
 
-export function parsePath(path: string): Segment[] {
+/**
+ * Parsed paths, kept because a run applies the same few dozen mapping paths to every record;
+ * bounded (emptied when full) since paths come from users.
+ */
+const PARSED = new Map<string, readonly Segment[]>();
+const PARSED_MAX = 5_000;
+
+export function parsePath(path: string): readonly Segment[] {
+  const known = PARSED.get(path);
+  if (known) return known;
   const problem = pathProblem(path);
   if (problem) throw new Error(`"${path}" ${problem}`);
   const out: Segment[] = [];
@@ -45,7 +54,9 @@ export function parsePath(path: string): Segment[] {
     out.push(m[1]);
     for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
   }
-  return out;
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(path, Object.freeze(out));
+  return PARSED.get(path)!;
 }
 
 const own = (o: object, k: Segment): boolean => Object.prototype.hasOwnProperty.call(o, k);
