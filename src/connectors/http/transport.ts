@@ -9,7 +9,7 @@ import {
   guardedConnector,
   STRICT_UPSTREAMS,
   UpstreamRefused,
-  upstreamUrlProblem,
+  upstreamUrlProblemOf,
   type UpstreamPolicy,
 } from "./upstream-guard";
 
@@ -322,7 +322,7 @@ export class HttpTransport {
         message: `Dry run: the gateway does not send ${req.method} requests to ${systemLabel(system)}.`,
       });
     }
-    const problem = upstreamUrlProblem(req.url, this.upstreams);
+    const problem = upstreamUrlProblemOf(req.url, this.upstreams);
     if (problem) throw refusedError(system, req.url, `the base URL ${problem}`);
     await this.o.budget.acquire(credentialKey, req.lane, req.perMinute, req.signal, {
       share: this.o.share,

@@ -9,6 +9,7 @@ import {
   LOCAL_UPSTREAMS,
   STRICT_UPSTREAMS,
   upstreamUrlProblem,
+  upstreamUrlProblemOf,
   type UpstreamPolicy,
 } from "../upstream-guard";
 
@@ -149,5 +150,36 @@ describe("upstream addresses", () => {
       await target.close();
       await redirector.close();
     }
+  });
+});
+
+describe("the per-request verdict (judged once per scheme and authority)", () => {
+  const URLS = [
+    "https://shop.example.com/api/orders?x=1",
+    "https://shop.example.com",
+    "https://user:pw@shop.example.com/api",
+    "https://good.example.com\\@127.0.0.1/api",
+    "https://127.0.0.1/api",
+    "http://127.0.0.1:4102/api/rest/v1/orders",
+    "https://[::1]:4102/x",
+    "https://ex\nample.com/x",
+    "  https://10.0.0.1/x",
+    "http://shop.example.com/x#y",
+    "https:/\\127.0.0.1/",
+    "https:\\\\127.0.0.1/",
+    "not a url",
+    "mailto:someone@example.com",
+  ];
+  it.each(URLS)("%j: the same verdict as judging the whole URL, also when asked again", (url) => {
+    for (const policy of [STRICT_UPSTREAMS, LOCAL_UPSTREAMS]) {
+      expect(upstreamUrlProblemOf(url, policy)).toBe(upstreamUrlProblem(url, policy));
+      expect(upstreamUrlProblemOf(url, policy)).toBe(upstreamUrlProblem(url, policy));
+    }
+  });
+  it("a path never changes the verdict the first request of an origin got", () => {
+    expect(upstreamUrlProblemOf("https://10.0.0.1/first", STRICT_UPSTREAMS)).toMatch(/private network/);
+    expect(upstreamUrlProblemOf("https://10.0.0.1/second?q=1", STRICT_UPSTREAMS)).toMatch(/private network/);
+    expect(upstreamUrlProblemOf("http://127.0.0.1:1/a", LOCAL_UPSTREAMS)).toBeNull();
+    expect(upstreamUrlProblemOf("http://127.0.0.1:1/a", STRICT_UPSTREAMS)).toEqual(expect.any(String));
   });
 });
