@@ -130,6 +130,29 @@ export class FastSql<T extends ObjectLiteral> {
   }
 
   /**
+   * Inserts the row, or, when a row with the same `key` columns (a primary or unique key) exists,
+   * sets its other given columns: one statement (SQLite `ON CONFLICT … DO UPDATE`, MySQL/MariaDB
+   * `ON DUPLICATE KEY UPDATE`).
+   */
+  async upsert(row: Where<T>, key: (keyof T & string)[], em?: EntityManager): Promise<void> {
+    const props = Object.keys(row).filter((p) => row[p as keyof typeof row] !== undefined);
+    const rest = props.filter((p) => !key.includes(p as keyof T & string));
+    if (rest.length === 0)
+      throw new Error(`${this.meta.name}: an upsert sets at least one column besides the key`);
+    const sql = this.sql("UP" + props.join(",") + "|" + key.join(","), () => {
+      const insert = `INSERT INTO ${this.table} (${props.map((p) => this.q(p)).join(", ")}) VALUES (${props.map(() => "?").join(", ")})`;
+      if (this.ds.options.type === "mysql" || this.ds.options.type === "mariadb")
+        return `${insert} ON DUPLICATE KEY UPDATE ${rest.map((p) => `${this.q(p)} = VALUES(${this.q(p)})`).join(", ")}`;
+      return `${insert} ON CONFLICT (${key.map((p) => this.q(p)).join(", ")}) DO UPDATE SET ${rest.map((p) => `${this.q(p)} = excluded.${this.q(p)}`).join(", ")}`;
+    });
+    await this.run(
+      em,
+      sql,
+      props.map((p) => this.value(p, row[p as keyof typeof row])),
+    );
+  }
+
+  /**
    * The number of rows changed. `add` adds numbers to columns (`col = col + ?`), with the other
    * columns set in the same statement.
    */

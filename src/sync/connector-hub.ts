@@ -11,6 +11,7 @@ import {
   type UpstreamPolicy,
 } from "../connectors/http";
 import { CcvCustomerIndexEntity, SyncCursorEntity } from "../db/entities/infra.entity";
+import { FastSql } from "../db/fast-sql";
 import type { SystemKind } from "../domain/system";
 import type { IntegrationSecrets } from "../services/integration.service";
 import type { IntegrationClients } from "./engine/flow-definition";
@@ -151,26 +152,31 @@ function observedBudget(
 
 /** The CCV e-mail → user index of one integration, in the database (shared by all workers). */
 export class DbCustomerEmailIndex implements CustomerEmailIndex {
+  /** plain statements: an order with a new customer reads and writes the index once each */
+  private readonly sql: FastSql<CcvCustomerIndexEntity>;
+  /**
+   * the last refresh this process saw (read or made): an order of a new customer asks for it, and
+   * a refresh only ever moves it forward, so a remembered one is never newer than the truth (at
+   * worst another worker's newer refresh is not seen and the index is rebuilt once more)
+   */
+  private refreshedAt: Date | undefined;
+
   constructor(
     private readonly ds: DataSource,
     private readonly integrationId: string,
-  ) {}
+  ) {
+    this.sql = new FastSql(ds, CcvCustomerIndexEntity);
+  }
 
   async get(emailHash: string): Promise<string | undefined> {
-    return (
-      await this.ds.manager.findOneBy(CcvCustomerIndexEntity, {
-        integrationId: this.integrationId,
-        emailHash,
-      })
-    )?.userId;
+    return (await this.sql.findOne({ integrationId: this.integrationId, emailHash }))?.userId;
   }
 
   async set(emailHash: string, userId: string): Promise<void> {
-    await this.ds.manager.upsert(
-      CcvCustomerIndexEntity,
-      { integrationId: this.integrationId, emailHash, userId },
-      ["integrationId", "emailHash"],
-    );
+    await this.sql.upsert({ integrationId: this.integrationId, emailHash, userId }, [
+      "integrationId",
+      "emailHash",
+    ]);
   }
 
   async setMany(entries: [string, string][]): Promise<void> {
@@ -191,14 +197,17 @@ export class DbCustomerEmailIndex implements CustomerEmailIndex {
   }
 
   async lastRefreshedAt(): Promise<Date | undefined> {
+    if (this.refreshedAt) return this.refreshedAt;
     const r = await this.ds.manager.findOneBy(SyncCursorEntity, {
       integrationId: this.integrationId,
       key: "ccv:email-index",
     });
-    return r ? new Date(r.value) : undefined;
+    this.refreshedAt = r ? new Date(r.value) : undefined;
+    return this.refreshedAt;
   }
 
   async markRefreshed(at: Date): Promise<void> {
+    if (!this.refreshedAt || at > this.refreshedAt) this.refreshedAt = at;
     await this.ds.manager.upsert(
       SyncCursorEntity,
       {
