@@ -133,9 +133,20 @@ async function main(): Promise<void> {
       proc.once("message", (m) => resolve((m as { stats: Stats }).stats));
       proc.send({ type: "stats" });
     });
+  // database statements during a run (BENCH_SQL=1 lists them by shape)
+  let counting = false;
+  let statementCount = 0;
+  const statements = new Map<string, number>();
   const { gw, remove } = await startBenchGateway(
     { WORKER_CONCURRENCY: "1" },
     {
+      onQuery: (sql) => {
+        if (!counting) return;
+        statementCount++;
+        if (!process.env.BENCH_SQL) return;
+        const shape = sql.replace(/\s+/g, " ").slice(0, Number(process.env.BENCH_SQL_WIDTH ?? 110));
+        statements.set(shape, (statements.get(shape) ?? 0) + 1);
+      },
       engine: {
         connectors: {
           ecwid: { requestsPerMinute: LIMITS.ecwid * FACTOR },
@@ -167,6 +178,9 @@ async function main(): Promise<void> {
   const idleCpuPerMs = await steadyIdleCpuPerMs();
   const runOnce = async (label: string, first: boolean) => {
     const before = await stats();
+    statementCount = 0;
+    statements.clear();
+    counting = true;
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const run = await s.runs.runSync(workspace.id, integration.id, "PRODUCTS_ECWID_TO_CCV", {});
@@ -183,6 +197,7 @@ async function main(): Promise<void> {
     }
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(cpu0);
+    counting = false;
     const after = await stats();
     const n = Math.max(1, final.total);
     const used = Object.fromEntries(
@@ -211,6 +226,11 @@ async function main(): Promise<void> {
     const total = Object.values(used).reduce((a, b) => a + b, 0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     console.log(`  upstream requests/product ${(total / n).toFixed(2)}`);
+    console.log(
+      `  DB statements/product     ${(statementCount / n).toFixed(1)} (the queue's and the bench's polling included)`,
+    );
+    for (const [shape, c] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 30))
+      console.log(`    ${(c / n).toFixed(2).padStart(6)}  ${shape}`);
     const busyMs = Math.max(0, cpuMs - idleCpuPerMs * wallS * 1000);
     console.log(
       `  gateway CPU per product   ${(busyMs / n).toFixed(2)} ms excluding idle (target < 5 ms); ${(cpuMs / n).toFixed(2)} ms raw; idle ${(idleCpuPerMs * 1000).toFixed(1)} ms CPU/s (steady)`,

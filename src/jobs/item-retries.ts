@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
-import { In, IsNull, LessThanOrEqual, MoreThan, Not } from "typeorm";
+import { IsNull, LessThanOrEqual, MoreThan, Not } from "typeorm";
 import type { Logger } from "pino";
+import { FastSql } from "../db/fast-sql";
 import { SyncItemEntity } from "../db/entities/sync-item.entity";
 import { LEGACY_REASON_MARKER, SyncItemMissingSkuEntity } from "../db/entities/sync-item-missing-sku.entity";
 import type { FlowKindName } from "../sync/engine/flow-settings";
@@ -25,6 +26,7 @@ const HEAL_WINDOW_MS = HEAL_WINDOW_DAYS * 24 * 3600_000;
 export class ItemRetries {
   private timer?: NodeJS.Timeout;
   private passing?: Promise<string[]>;
+  private missingSkus?: FastSql<SyncItemMissingSkuEntity>;
 
   constructor(
     private readonly ds: DataSource,
@@ -122,10 +124,11 @@ export class ItemRetries {
     const wanted = [...new Set(skus.map((s) => s.trim()).filter((s) => s !== ""))];
     if (wanted.length === 0) return [];
     // one indexed read of the (small) missing-SKU table; most links heal nothing and stop here
-    const rows = await this.ds.manager.find(SyncItemMissingSkuEntity, {
-      select: { itemId: true, sku: true },
-      where: { integrationId, sku: In([...wanted, LEGACY_REASON_MARKER]) },
-    });
+    // (a plain statement: every product a product flow links asks this, fast-sql.ts)
+    this.missingSkus ??= new FastSql(this.ds, SyncItemMissingSkuEntity);
+    const rows = await this.missingSkus.find(
+      [...wanted, LEGACY_REASON_MARKER].map((sku) => ({ integrationId, sku })),
+    );
     const exact = [...new Set(rows.filter((r) => r.sku !== LEGACY_REASON_MARKER).map((r) => r.itemId))];
     const legacy = [...new Set(rows.filter((r) => r.sku === LEGACY_REASON_MARKER).map((r) => r.itemId))];
     let touched = 0;

@@ -226,14 +226,15 @@ export class DbCatalogIndex implements CatalogIndex {
       productId: ref.productId,
       combinationId: ref.combinationId ?? "",
     };
-    const existing = await this.ds.manager.findOneBy(CatalogEntryEntity, key);
-    await this.ds.manager.upsert(
-      CatalogEntryEntity,
+    // one plain statement per note (a product sync notes the product and each variant)
+    this.fast ??= new FastSql(this.ds, CatalogEntryEntity);
+    await this.fast.upsert(
       {
         ...key,
         sku: clean(sku),
-        // undefined: the EAN is not known to the caller, keep the one the index has
-        ean: ean === undefined ? (existing?.ean ?? null) : clean(ean),
+        // undefined: the EAN is not known to the caller; an existing row keeps the one it has
+        // (a column the upsert is not given is left alone), a new row has none
+        ...(ean === undefined ? {} : { ean: clean(ean) }),
         // a stamp the vendor did not give: the next incremental read re-reads the product
         modified: null,
         updatedAt: this.now(),

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { FieldMappingEntity, ValueMappingEntity } from "../../db/entities/mapping.entity";
 import { FlowConfigEntity } from "../../db/entities/flow-config.entity";
 import { SyncCursorEntity } from "../../db/entities/infra.entity";
+import { FastSql } from "../../db/fast-sql";
 import {
   MappingSet,
   resolveMappings,
@@ -85,6 +86,7 @@ export async function buildRuntime(args: {
     args.clients(integrationId, { readOnly: args.dryRun, onWait: args.onWait }),
   ]);
   const memo = new Map<string, Promise<unknown>>();
+  const stateSql = new FastSql(ds, SyncCursorEntity);
   return {
     integrationId,
     flow: def.kind,
@@ -109,17 +111,16 @@ export async function buildRuntime(args: {
       }
       return p;
     },
+    // plain statements: product flows read a product's state (its images) once per item
     state: {
       async get(key) {
-        const r = await ds.manager.findOneBy(SyncCursorEntity, { integrationId, key: `state:${key}` });
-        return r?.value;
+        return (await stateSql.findOne({ integrationId, key: `state:${key}` }))?.value;
       },
       async set(key, value) {
-        await ds.manager.upsert(
-          SyncCursorEntity,
-          { integrationId, key: `state:${key}`, value, updatedAt: new Date() },
-          ["integrationId", "key"],
-        );
+        await stateSql.upsert({ integrationId, key: `state:${key}`, value, updatedAt: new Date() }, [
+          "integrationId",
+          "key",
+        ]);
       },
     },
   };
