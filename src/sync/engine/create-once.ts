@@ -23,7 +23,8 @@ import type { EntityName, SystemName } from "./flow-settings";
  *               `recoveredResult` is what both order flows record for a create that happened in an
  *               earlier attempt.
  *
- * `guards` runs steps 1–2 (and the flow's qualification between them); `rt.intents` steps 3.
+ * `guards` runs steps 1–2 (and the flow's qualification between them); `rt.intents` steps 3. A flow
+ * written as steps (flow-steps.ts) gets all four in this order from the step runner.
  */
 export async function guards(steps: {
   /** the result for a linked record, or null when it has no link */

@@ -21,7 +21,7 @@ import { isConnectorError } from "../../connectors/http";
 import { dec, toNumber } from "../../domain/money";
 import { MissingValueMapping } from "../../mapping/value-maps";
 import { diffFields } from "../engine/hash";
-import { guards, recoveredResult, type IntentKey } from "../engine/create-once";
+import { stepsFlow, type WritePlan } from "../engine/flow-steps";
 import {
   ItemFailure,
   type FlowDefinition,
@@ -124,103 +124,102 @@ const person = (prefix: "billingPerson" | "shippingPerson") =>
     policy: "ALWAYS" as const,
   }));
 
-export const ordersCcvToEcwid: FlowDefinition = {
-  kind: "ORDERS_CCV_TO_ECWID",
-  entity: "ORDER",
-  source: "CCV_SALESPOS",
-  target: "ECWID",
-  // The slowest lane is the Ecwid token (600/min, shared by every request): per new order a customer
-  // search, a SKU search per distinct SKU (cached per run; ~2) and the create (the reference search
-  // only after a crash or an ambiguous failure).
-  // CCV spends one GET per order on the order-rows lane (150/min), a lane of its own (CCV §4.4).
-  cost: { requestsPerItem: 4, lanePerMinute: ECWID_RATE_LIMIT_PER_MINUTE },
-  // POS sales do not depend on each other (one customer's go one after the other)
-  maxItemsInFlight: ORDER_ITEMS_IN_FLIGHT,
-  itemGroup: (record) => customerGroup((record.payload as CcvOrder | null)?.customer?.email),
-  webhooks: { system: "CCV_SALESPOS", events: WEBHOOK_EVENTS },
-  // the codes ecwidPayment, ecwidFulfillmentStatus and the shipping line look up in the value maps
-  valueMapCodes: {
-    PAYMENT_METHOD: (o) => (o as CcvOrder).paymethod,
-    PAYMENT_TERM: (o) => (o as CcvOrder).paymethod,
-    ORDER_STATUS: (o) => (o as CcvOrder).status,
-    SHIPPING_METHOD: (o) => (o as CcvOrder).deliver_method,
-  },
-  defaultMappings: [
-    { target: "email", expression: "$ctx.email", policy: "ALWAYS" },
-    { target: "customerId", expression: "$ctx.customerId", policy: "ALWAYS" },
-    { target: "b2b_b2c", expression: `$ctx.isCompany ? "b2b" : "b2c"`, policy: "ALWAYS" },
-    { target: "customerTaxId", expression: "customer.btw ? customer.btw", policy: "ALWAYS" },
-    { target: "paymentStatus", expression: "$ctx.paymentStatus", policy: "ALWAYS" },
-    { target: "fulfillmentStatus", expression: "$ctx.fulfillmentStatus", policy: "ALWAYS" },
-    { target: "paymentMethod", expression: "$ctx.paymentMethod", policy: "ALWAYS" },
-    { target: "createDate", expression: "$ctx.createDate", policy: "ALWAYS" },
-    // rows are net only when CCV says so (CCV §5.6.4), as the item prices sent
-    {
-      target: "pricesIncludeTax",
-      expression: "order_row_taxes_included = false ? false : true",
-      policy: "ALWAYS",
+export const ordersCcvToEcwid: FlowDefinition = stepsFlow(
+  {
+    kind: "ORDERS_CCV_TO_ECWID",
+    entity: "ORDER",
+    source: "CCV_SALESPOS",
+    target: "ECWID",
+    // The slowest lane is the Ecwid token (600/min, shared by every request): per new order a customer
+    // search, a SKU search per distinct SKU (cached per run; ~2) and the create (the reference search
+    // only after a crash or an ambiguous failure).
+    // CCV spends one GET per order on the order-rows lane (150/min), a lane of its own (CCV §4.4).
+    cost: { requestsPerItem: 4, lanePerMinute: ECWID_RATE_LIMIT_PER_MINUTE },
+    // POS sales do not depend on each other (one customer's go one after the other)
+    maxItemsInFlight: ORDER_ITEMS_IN_FLIGHT,
+    itemGroup: (record) => customerGroup((record.payload as CcvOrder | null)?.customer?.email),
+    webhooks: { system: "CCV_SALESPOS", events: WEBHOOK_EVENTS },
+    // the codes ecwidPayment, ecwidFulfillmentStatus and the shipping line look up in the value maps
+    valueMapCodes: {
+      PAYMENT_METHOD: (o) => (o as CcvOrder).paymethod,
+      PAYMENT_TERM: (o) => (o as CcvOrder).paymethod,
+      ORDER_STATUS: (o) => (o as CcvOrder).status,
+      SHIPPING_METHOD: (o) => (o as CcvOrder).deliver_method,
     },
-    { target: "items", expression: "$ctx.items", policy: "ALWAYS" },
-    { target: "subtotal", expression: "$ctx.subtotal", policy: "ALWAYS" },
-    { target: "discount", expression: "$ctx.discount", policy: "ALWAYS" },
-    // Ecwid's create calculates nothing (Ecwid §8.6): tax and total are CCV's own figures, sent as read
-    { target: "tax", source: "total_tax", policy: "ALWAYS" },
-    { target: "total", source: "total_price", policy: "ALWAYS" },
-    { target: "shippingOption.shippingMethodName", expression: "$ctx.shippingMethod", policy: "ALWAYS" },
-    {
-      target: "shippingOption.shippingRate",
-      expression: "total_shipping > 0 ? total_shipping",
-      policy: "ALWAYS",
+    defaultMappings: [
+      { target: "email", expression: "$ctx.email", policy: "ALWAYS" },
+      { target: "customerId", expression: "$ctx.customerId", policy: "ALWAYS" },
+      { target: "b2b_b2c", expression: `$ctx.isCompany ? "b2b" : "b2c"`, policy: "ALWAYS" },
+      { target: "customerTaxId", expression: "customer.btw ? customer.btw", policy: "ALWAYS" },
+      { target: "paymentStatus", expression: "$ctx.paymentStatus", policy: "ALWAYS" },
+      { target: "fulfillmentStatus", expression: "$ctx.fulfillmentStatus", policy: "ALWAYS" },
+      { target: "paymentMethod", expression: "$ctx.paymentMethod", policy: "ALWAYS" },
+      { target: "createDate", expression: "$ctx.createDate", policy: "ALWAYS" },
+      // rows are net only when CCV says so (CCV §5.6.4), as the item prices sent
+      {
+        target: "pricesIncludeTax",
+        expression: "order_row_taxes_included = false ? false : true",
+        policy: "ALWAYS",
+      },
+      { target: "items", expression: "$ctx.items", policy: "ALWAYS" },
+      { target: "subtotal", expression: "$ctx.subtotal", policy: "ALWAYS" },
+      { target: "discount", expression: "$ctx.discount", policy: "ALWAYS" },
+      // Ecwid's create calculates nothing (Ecwid §8.6): tax and total are CCV's own figures, sent as read
+      { target: "tax", source: "total_tax", policy: "ALWAYS" },
+      { target: "total", source: "total_price", policy: "ALWAYS" },
+      { target: "shippingOption.shippingMethodName", expression: "$ctx.shippingMethod", policy: "ALWAYS" },
+      {
+        target: "shippingOption.shippingRate",
+        expression: "total_shipping > 0 ? total_shipping",
+        policy: "ALWAYS",
+      },
+      { target: "customSurcharges", expression: "$ctx.surcharges", policy: "ALWAYS" },
+      ...person("billingPerson"),
+      ...person("shippingPerson"),
+      {
+        target: "privateAdminNotes",
+        expression: `$join(["CCV SalesPOS order " & $ctx.orderNumber, $ctx.paymentTerm ? "Payment term: " & $ctx.paymentTerm], "\\n")`,
+        policy: "ALWAYS",
+      },
+      // the sale is fulfilled like any other Ecwid order: keep the admin's fulfilment controls
+      { target: "externalFulfillment", defaultValue: false, policy: "ALWAYS" },
+      // a sale at the till is not an online order: Ecwid e-mails the customer nothing about it
+      { target: "disableAllCustomerNotifications", defaultValue: true, policy: "ALWAYS" },
+    ],
+
+    async *discover(rt, opts) {
+      // CCV has no updated-since filter on orders (CCV §3.4): sales are found by creation date (the engine
+      // moves `since` back by its lookback); status and payment changes of older orders arrive as
+      // orders.updated.* webhooks, each a run for its order. is_completed=true is CCV's default: open
+      // baskets are not sales.
+      for await (const o of rt.clients.ccv.paginateOrders({
+        min_create_date: opts.since ?? undefined,
+        is_completed: true,
+      })) {
+        yield { record: toRecord(o) };
+      }
     },
-    { target: "customSurcharges", expression: "$ctx.surcharges", policy: "ALWAYS" },
-    ...person("billingPerson"),
-    ...person("shippingPerson"),
-    {
-      target: "privateAdminNotes",
-      expression: `$join(["CCV SalesPOS order " & $ctx.orderNumber, $ctx.paymentTerm ? "Payment term: " & $ctx.paymentTerm], "\\n")`,
-      policy: "ALWAYS",
+
+    async fetchOne(rt, sourceId) {
+      const [order, rows] = await Promise.all([
+        rt.clients.ccv.getOrder(sourceId),
+        rt.clients.ccv.listOrderRows(sourceId),
+      ]);
+      return toRecord(attachRows(order, rows));
     },
-    // the sale is fulfilled like any other Ecwid order: keep the admin's fulfilment controls
-    { target: "externalFulfillment", defaultValue: false, policy: "ALWAYS" },
-    // a sale at the till is not an online order: Ecwid e-mails the customer nothing about it
-    { target: "disableAllCustomerNotifications", defaultValue: true, policy: "ALWAYS" },
-  ],
 
-  async *discover(rt, opts) {
-    // CCV has no updated-since filter on orders (CCV §3.4): sales are found by creation date (the engine
-    // moves `since` back by its lookback); status and payment changes of older orders arrive as
-    // orders.updated.* webhooks, each a run for its order. is_completed=true is CCV's default: open
-    // baskets are not sales.
-    for await (const o of rt.clients.ccv.paginateOrders({
-      min_create_date: opts.since ?? undefined,
-      is_completed: true,
-    })) {
-      yield { record: toRecord(o) };
-    }
+    async mappingInput(rt, record) {
+      const order = await withRows(rt, record.payload as CcvOrder);
+      // a preview shows what it can: problems that would fail the item leave their fields empty
+      const { ctx: c } = await prepare(rt, order);
+      return { input: order, bindings: { ctx: c } };
+    },
   },
-
-  async fetchOne(rt, sourceId) {
-    const [order, rows] = await Promise.all([
-      rt.clients.ccv.getOrder(sourceId),
-      rt.clients.ccv.listOrderRows(sourceId),
-    ]);
-    return toRecord(attachRows(order, rows));
-  },
-
-  async mappingInput(rt, record) {
-    const order = await withRows(rt, record.payload as CcvOrder);
-    // a preview shows what it can: problems that would fail the item leave their fields empty
-    const { ctx: c } = await prepare(rt, order);
-    return { input: order, bindings: { ctx: c } };
-  },
-
-  async syncItem(rt, record): Promise<ItemResult> {
-    const read = record.payload as CcvOrder;
-    const reference = String(read.id);
-
-    const guarded = await guards({
-      linked: async () => {
-        const link = await rt.links.byCcv("ORDER", reference);
+  {
+    source: (record) => record.payload as CcvOrder,
+    guards: {
+      async linked(rt, { source }) {
+        const link = await rt.links.byCcv("ORDER", String(source.id));
         if (link?.createdBy === "CCV_SALESPOS") {
           return {
             action: "SKIP",
@@ -229,92 +228,91 @@ export const ordersCcvToEcwid: FlowDefinition = {
           };
         }
         // booked already: the Ecwid order follows the sale's later status and payment changes
-        return link ? followLinkedSale(rt, read, link) : null;
+        return link ? followLinkedSale(rt, source, link) : null;
       },
-      qualify: () => qualification(rt, read),
-      echo: () => echoOfEcwidOrder(rt, read),
-    });
-    if (guarded) return guarded;
-
-    const order = await withRows(rt, read);
-    const prepared = await prepare(rt, order);
-    if (prepared.problems.length > 0) throw withSource(prepared.problems[0], order);
-    const customer = prepared.customer!;
-    let payload = await mapOrder(rt, order, prepared.ctx);
-    const intent: IntentKey = { entity: "ORDER", target: "ECWID", sourceId: record.id, reference };
-
-    // a create whose answer was lost (or not recorded) is linked, never repeated; the Ecwid orders
-    // are searched for the reference only for an intent without an outcome
-    const prior = await rt.intents.recover(intent, async () => {
-      const found = await findByReference(rt, order, payload.email as string);
-      return found ? { id: found.id!, label: found.id! } : undefined;
-    });
-    if (prior?.kind === "RECOVERED") {
-      const links = await orderLink(rt, prior.ref.id, reference, ccvStatusHash(order));
-      if (customer.ecwidId !== undefined)
-        links.push(...(await customerLink(rt, customer, customer.ecwidId, false)));
-      if (!links.some((l) => l.entity === "ORDER")) {
+      qualify: (rt, { source }) => qualification(rt, source),
+      echo: (rt, { source }) => echoOfEcwidOrder(rt, source),
+    },
+    async prepare(rt, { source }): Promise<Bookable> {
+      const order = await withRows(rt, source);
+      const prepared = await prepare(rt, order);
+      if (prepared.problems.length > 0) throw withSource(prepared.problems[0], order);
+      return { order, ctx: prepared.ctx, customer: prepared.customer! };
+    },
+    map: (rt, { prepared }) => mapOrder(rt, prepared.order, prepared.ctx),
+    sourcePayload: ({ prepared }) => prepared.order,
+    findExisting: {
+      // our reference (in externalOrderId) is the CCV order id
+      reference: ({ source }) => String(source.id),
+      async byReference(rt, _reference, { prepared, payload }) {
+        const found = await findByReference(rt, prepared.order, payload.email as string);
+        return found ? { id: found.id!, label: found.id! } : undefined;
+      },
+      // the reference is the CCV order id: only this record carries it
+      taken: (reference, taken) =>
+        new Error(`CCV order ${reference} has an intent of record ${taken.ownerSourceId}`),
+      where: "Ecwid as order",
+      referenceName: "externalOrderId",
+      linkedElsewhere: (ref) =>
+        `Ecwid order ${ref.id} carries this order's reference but is linked to another CCV order; left as it is.`,
+    },
+    write: {
+      async plan(rt, { prepared, payload }): Promise<OrderPlan> {
+        // a returning customer's Ecwid record follows the sale's data, per the write policies
+        const customerChanges = await updateReturningCustomer(rt, {
+          order: prepared.order,
+          ctx: prepared.ctx,
+          customer: prepared.customer,
+        });
+        return { payload, changes: [...diffFields(null, payload), ...customerChanges], customerChanges };
+      },
+      async ready(rt, { prepared }, plan) {
+        const { id: customerId, created } = await ensureOrderCustomer(rt, prepared.customer);
+        if (!created) return { ...plan, bookedOn: { id: customerId, created } };
+        const payload = await mapOrder(rt, prepared.order, { ...prepared.ctx, customerId });
         return {
-          action: "SKIP",
-          targetId: prior.ref.id,
-          sourcePayload: order,
-          reason: `Ecwid order ${prior.ref.id} carries this order's reference but is linked to another CCV order; left as it is.`,
-          links,
+          payload,
+          changes: [...diffFields(null, payload), ...plan.customerChanges],
+          customerChanges: plan.customerChanges,
+          bookedOn: { id: customerId, created },
         };
+      },
+      send: (rt, plan) => rt.clients.ecwid.createOrder(plan.payload as unknown as EcwidOrderWrite),
+      ref: (r) => ({ id: r.orderId, label: r.orderId }),
+    },
+    async links(rt, { source, prepared }, written) {
+      const reference = String(source.id);
+      const hash = ccvStatusHash(prepared.order);
+      const { customer } = prepared;
+      if (written.kind === "RECOVERED") {
+        const links = await orderLink(rt, written.ref.id, reference, hash);
+        if (customer.ecwidId !== undefined)
+          links.push(...(await customerLink(rt, customer, customer.ecwidId, false)));
+        return links;
       }
-      return recoveredResult({
-        prior,
-        where: "Ecwid as order",
-        referenceName: "externalOrderId",
-        reference,
-        changes: diffFields(null, payload),
-        sentPayload: payload,
-        sourcePayload: order,
-        links,
-      });
-    }
-
-    // a returning customer's Ecwid record follows the sale's data, per the write policies
-    const customerChanges = await updateReturningCustomer(rt, { order, ctx: prepared.ctx, customer });
-    if (rt.dryRun)
-      return {
-        action: "CREATE",
-        changes: [...diffFields(null, payload), ...customerChanges],
-        sentPayload: payload,
-        sourcePayload: order,
-      };
-
-    const { id: customerId, created } = await ensureOrderCustomer(rt, customer);
-    if (created) payload = await mapOrder(rt, order, { ...prepared.ctx, customerId });
-    const sent = payload;
-    const outcome = await rt.intents.create(
-      intent,
-      () => rt.clients.ecwid.createOrder(sent as unknown as EcwidOrderWrite),
-      (r) => ({ id: r.orderId, label: r.orderId }),
-    );
-    // the reference is the CCV order id: only this record carries it
-    if (outcome.kind === "TAKEN")
-      throw new Error(`CCV order ${reference} has an intent of record ${outcome.ownerSourceId}`);
-    const result = outcome.created;
-    return {
-      action: "CREATE",
-      targetId: result.orderId,
-      changes: [...diffFields(null, payload), ...customerChanges],
-      sentPayload: payload,
-      sourcePayload: order,
-      links: [
-        {
-          entity: "ORDER",
-          ecwidId: result.orderId,
-          ccvId: reference,
-          createdBy: "ECWID",
-          hashToEcwid: ccvStatusHash(order),
-        },
-        ...(await customerLink(rt, customer, customerId, created)),
-      ],
-    };
+      const { bookedOn } = written.plan;
+      return [
+        { entity: "ORDER", ecwidId: written.ref.id, ccvId: reference, createdBy: "ECWID", hashToEcwid: hash },
+        ...(bookedOn ? await customerLink(rt, customer, bookedOn.id, bookedOn.created) : []),
+      ];
+    },
   },
-};
+);
+
+/** A prepared order that can be booked: nothing failed, so its customer is known. */
+interface Bookable {
+  order: CcvOrderWithRows;
+  ctx: OrderContext;
+  customer: EcwidOrderCustomer;
+}
+
+/** What is sent to Ecwid, and (once ready, not in a dry run) the customer the order is booked on. */
+interface OrderPlan extends WritePlan<Record<string, unknown>> {
+  /** the returning customer's changes (recorded in every plan) */
+  customerChanges: NonNullable<ItemResult["changes"]>;
+  /** the Ecwid customer the order is booked on, and whether it was created for it (set by `ready`) */
+  bookedOn?: { id: number; created: boolean };
+}
 
 const toRecord = (o: CcvOrder): SourceRecord => ({ id: String(o.id), entity: "ORDER", payload: o });
 

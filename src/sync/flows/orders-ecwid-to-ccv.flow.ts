@@ -28,12 +28,12 @@ import {
   ItemFailure,
   type FlowDefinition,
   type FlowRuntime,
-  type ItemResult,
   type LinkWrite,
   type SourceRecord,
 } from "../engine/flow-definition";
 import { diffFields } from "../engine/hash";
-import { guards, recoveredResult, type IntentKey, type Prior, type UpstreamRef } from "../engine/create-once";
+import type { Prior, UpstreamRef } from "../engine/create-once";
+import { stepsFlow, type WritePlan } from "../engine/flow-steps";
 import {
   customerLink,
   defaultDebtor,
@@ -145,141 +145,134 @@ export const ORDERS_ECWID_TO_CCV_MAPPINGS: FieldMappingDef[] = [
 
 /** CCV's create_date is when the gateway posted the order, never before Ecwid's; a day covers clocks and zones. */
 
-export const ordersEcwidToCcv: FlowDefinition = {
-  kind: "ORDERS_ECWID_TO_CCV",
-  entity: "ORDER",
-  source: "ECWID",
-  target: "CCV_SALESPOS",
-  // per order on CCV's write lanes (100/min): the customer account (POST or PATCH /users, when it
-  // is new or changed) and POST /orders; the reads (e-mail index, SKU lookups cached per run; a
-  // reference search only after a crash or an ambiguous failure) use the 150/min GET lanes
-  cost: { requestsPerItem: 3, lanePerMinute: 100 },
-  // orders do not depend on each other: several in flight keep the lanes busy while one waits for
-  // an answer; the orders of one customer go one after the other (the account is made once)
-  maxItemsInFlight: ORDER_ITEMS_IN_FLIGHT,
-  itemGroup: (record) => customerGroup((record.payload as EcwidOrder | null)?.email),
-  webhooks: { system: "ECWID", events: ["order.created", "order.updated"] },
-  defaultMappings: ORDERS_ECWID_TO_CCV_MAPPINGS,
+export const ordersEcwidToCcv: FlowDefinition = stepsFlow(
+  {
+    kind: "ORDERS_ECWID_TO_CCV",
+    entity: "ORDER",
+    source: "ECWID",
+    target: "CCV_SALESPOS",
+    // per order on CCV's write lanes (100/min): the customer account (POST or PATCH /users, when it
+    // is new or changed) and POST /orders; the reads (e-mail index, SKU lookups cached per run; a
+    // reference search only after a crash or an ambiguous failure) use the 150/min GET lanes
+    cost: { requestsPerItem: 3, lanePerMinute: 100 },
+    // orders do not depend on each other: several in flight keep the lanes busy while one waits for
+    // an answer; the orders of one customer go one after the other (the account is made once)
+    maxItemsInFlight: ORDER_ITEMS_IN_FLIGHT,
+    itemGroup: (record) => customerGroup((record.payload as EcwidOrder | null)?.email),
+    webhooks: { system: "ECWID", events: ["order.created", "order.updated"] },
+    defaultMappings: ORDERS_ECWID_TO_CCV_MAPPINGS,
 
-  async *discover(rt, opts) {
-    // no status filter: orders that do not qualify are recorded as skipped with their status, and
-    // Ecwid leaves out unfinished (INCOMPLETE) checkouts when no paymentStatus is asked for (Ecwid §2.3)
-    const filters: EcwidOrderFilters = opts.since ? { updatedFrom: opts.since } : {};
-    for (let offset = 0; ;) {
-      const page = await rt.clients.ecwid.searchOrders(filters, { offset });
-      if (offset === 0) opts.setExpectedTotal(page.total);
-      const items = page.items ?? [];
-      for (const o of items) yield { record: toRecord(o) };
-      offset += items.length;
-      if (items.length === 0 || offset >= page.total) return;
-    }
+    async *discover(rt, opts) {
+      // no status filter: orders that do not qualify are recorded as skipped with their status, and
+      // Ecwid leaves out unfinished (INCOMPLETE) checkouts when no paymentStatus is asked for (Ecwid §2.3)
+      const filters: EcwidOrderFilters = opts.since ? { updatedFrom: opts.since } : {};
+      for (let offset = 0; ;) {
+        const page = await rt.clients.ecwid.searchOrders(filters, { offset });
+        if (offset === 0) opts.setExpectedTotal(page.total);
+        const items = page.items ?? [];
+        for (const o of items) yield { record: toRecord(o) };
+        offset += items.length;
+        if (items.length === 0 || offset >= page.total) return;
+      }
+    },
+
+    async fetchOne(rt, sourceId) {
+      // the string id or the internal id (webhooks name both, Ecwid §11.2); the record is keyed by the string id
+      return toRecord(await rt.clients.ecwid.getOrder(sourceId));
+    },
+
+    async mappingInput(rt, record) {
+      // a preview shows what it can: what would fail the item (a missing product or debtor) leaves its fields out
+      const { ctx } = await prepare(rt, record.payload as EcwidOrder);
+      return { input: record.payload, bindings: { ctx } };
+    },
   },
-
-  async fetchOne(rt, sourceId) {
-    // the string id or the internal id (webhooks name both, Ecwid §11.2); the record is keyed by the string id
-    return toRecord(await rt.clients.ecwid.getOrder(sourceId));
-  },
-
-  async mappingInput(rt, record) {
-    // a preview shows what it can: what would fail the item (a missing product or debtor) leaves its fields out
-    const { ctx } = await prepare(rt, record.payload as EcwidOrder);
-    return { input: record.payload, bindings: { ctx } };
-  },
-
-  async syncItem(rt, record): Promise<ItemResult> {
-    const order = record.payload as EcwidOrder;
-
-    const guarded = await guards({
-      linked: async () => {
+  {
+    source: (record) => record.payload as EcwidOrder,
+    guards: {
+      async linked(rt, { record, source }) {
         const link = await rt.links.byEcwid("ORDER", record.id);
         // booked already: an echo is skipped, a sent order follows Ecwid's status changes into CCV
-        return link ? followLinkedWebOrder(rt, order, link) : null;
+        return link ? followLinkedWebOrder(rt, source, link) : null;
       },
-      qualify: () => qualification(rt, order),
-      echo: () => echoOfCcvOrder(rt, order),
-    });
-    if (guarded) return guarded;
-
-    const prepared = await prepare(rt, order);
-    if (prepared.failure) throw prepared.failure;
-    if (prepared.missing.length > 0) {
-      throw new ItemFailure(
-        "MISSING_PRODUCT",
-        `${prepared.missing.length === 1 ? "1 SKU" : `${prepared.missing.length} SKUs`} not found in CCV SalesPOS: ${prepared.missing.join(", ")}. Create the products in CCV (or sync them), then retry this item.`,
-        { missingSkus: prepared.missingSkus },
-      );
-    }
-    let ctx = prepared.ctx;
-    let payload = await mapOrder(rt, order, ctx);
-    const intent = intentKey(record.id, referenceOf(payload));
-
-    // a create whose answer was lost (or not recorded) is linked, never repeated; the reference
-    // search of the CCV orders happens only for an intent without an outcome
-    const prior = await rt.intents.recover(intent, (ref) => findByReference(rt, ref, order));
-    if (prior?.kind === "TAKEN") throw referenceTaken(intent.reference, prior);
-    if (prior) {
+      qualify: (rt, { source }) => qualification(rt, source),
+      echo: (rt, { source }) => echoOfCcvOrder(rt, source),
+    },
+    prepare: async (rt, { source }) => bookable(await prepare(rt, source)),
+    map: (rt, { source, prepared }) => mapOrder(rt, source, prepared.ctx),
+    findExisting: {
+      reference: ({ payload }) => referenceOf(payload),
+      byReference: (rt, reference, { source }) => findByReference(rt, reference, source),
+      taken: referenceTaken,
+      where: "CCV SalesPOS as order",
+      referenceName: "reservation number",
+    },
+    write: {
+      async plan(rt, { source, prepared, payload }): Promise<OrderPlan> {
+        let ctx = prepared.ctx;
+        let sent = payload;
+        let customer: CustomerOutcome | undefined;
+        if (prepared.account) {
+          customer = await syncCcvCustomer(rt, {
+            email: prepared.account.email,
+            existing: prepared.account.user,
+            ecwidKey: prepared.account.ecwidKey,
+            personalinfo: (isCreate, current) => mapCustomer(rt, source, ctx, isCreate, current),
+          });
+          if (customer.userId !== ctx.userId) {
+            ctx = { ...ctx, userId: customer.userId };
+            sent = await mapOrder(rt, source, ctx);
+          }
+        }
+        const { customer: sentCustomer, ...orderFields } = sent;
+        const changes = [
+          ...diffFields(null, orderFields),
+          // the account's changes when there is an account, else the customer data the order carries
+          ...(customer
+            ? customer.changes
+            : diffFields(null, (sentCustomer ?? {}) as Record<string, unknown>, "customer")),
+        ];
+        return { payload: sent, changes, customer, who: customerSummary(rt, prepared, customer) };
+      },
+      send: (rt, plan) => rt.clients.ccv.createOrder(plan.payload as unknown as CcvOrderCreate),
+      ref: (o) => ({ id: String(o.id), label: orderNumber(o) }),
+      reason: (plan, ref) =>
+        ref
+          ? `Sent to CCV SalesPOS as order ${ref.label}; ${plan.who}.`
+          : `Would be sent to CCV SalesPOS; ${plan.who}.`,
+    },
+    async links(rt, { record, source, prepared }, written) {
+      const order = orderLink(record.id, written.ref.id, source);
+      if (written.kind === "CREATED") return [order, ...(written.plan.customer?.links ?? [])];
       const account = prepared.account;
-      return recoveredResult({
-        prior,
-        where: "CCV SalesPOS as order",
-        referenceName: "reservation number",
-        reference: intent.reference,
-        changes: diffFields(null, payload),
-        sentPayload: payload,
-        links: [
-          orderLink(record.id, prior.ref.id, order),
-          ...(account?.user ? await customerLink(rt, account.ecwidKey, account.user.id, "MATCHED") : []),
-        ],
-      });
-    }
-
-    let customer: CustomerOutcome | undefined;
-    if (prepared.account) {
-      customer = await syncCcvCustomer(rt, {
-        email: prepared.account.email,
-        existing: prepared.account.user,
-        ecwidKey: prepared.account.ecwidKey,
-        personalinfo: (isCreate, current) => mapCustomer(rt, order, ctx, isCreate, current),
-      });
-      if (customer.userId !== ctx.userId) {
-        ctx = { ...ctx, userId: customer.userId };
-        payload = await mapOrder(rt, order, ctx);
-      }
-    }
-    const { customer: sentCustomer, ...orderFields } = payload;
-    const changes = [
-      ...diffFields(null, orderFields),
-      // the account's changes when there is an account, else the customer data the order carries
-      ...(customer
-        ? customer.changes
-        : diffFields(null, (sentCustomer ?? {}) as Record<string, unknown>, "customer")),
-    ];
-    const who = customerSummary(rt, prepared, customer);
-
-    if (rt.dryRun)
-      return {
-        action: "CREATE",
-        changes,
-        sentPayload: payload,
-        reason: `Would be sent to CCV SalesPOS; ${who}.`,
-      };
-    const sent = payload;
-    const outcome = await rt.intents.create(
-      intent,
-      () => rt.clients.ccv.createOrder(sent as unknown as CcvOrderCreate),
-      (o) => ({ id: String(o.id), label: orderNumber(o) }),
-    );
-    if (outcome.kind === "TAKEN") throw referenceTaken(intent.reference, outcome);
-    return {
-      action: "CREATE",
-      targetId: outcome.ref.id,
-      reason: `Sent to CCV SalesPOS as order ${outcome.ref.label}; ${who}.`,
-      changes,
-      sentPayload: payload,
-      links: [orderLink(record.id, outcome.ref.id, order), ...(customer?.links ?? [])],
-    };
+      return [
+        order,
+        ...(account?.user ? await customerLink(rt, account.ecwidKey, account.user.id, "MATCHED") : []),
+      ];
+    },
   },
-};
+);
+
+/** What is sent to CCV: the order as mapped with the account it is booked on. */
+interface OrderPlan extends WritePlan<Record<string, unknown>> {
+  /** the account's outcome (absent for a guest or the default debtor) */
+  customer?: CustomerOutcome;
+  /** who the order is booked on, in words */
+  who: string;
+}
+
+/** A prepared order that can be booked, else the failure of the item. */
+function bookable(prepared: Prepared): Prepared {
+  if (prepared.failure) throw prepared.failure;
+  if (prepared.missing.length > 0) {
+    throw new ItemFailure(
+      "MISSING_PRODUCT",
+      `${prepared.missing.length === 1 ? "1 SKU" : `${prepared.missing.length} SKUs`} not found in CCV SalesPOS: ${prepared.missing.join(", ")}. Create the products in CCV (or sync them), then retry this item.`,
+      { missingSkus: prepared.missingSkus },
+    );
+  }
+  return prepared;
+}
 
 const toRecord = (o: EcwidOrder): SourceRecord => ({
   // old stores only have the numeric orderNumber (Ecwid §8.1)
@@ -511,13 +504,6 @@ function referenceOf(payload: Record<string, unknown>): string {
   }
   return ref;
 }
-
-const intentKey = (sourceId: string, reference: string): IntentKey => ({
-  entity: "ORDER",
-  target: "CCV_SALESPOS",
-  sourceId,
-  reference,
-});
 
 /** The CCV order carrying `reference` (only searched for an intent without an outcome). */
 async function findByReference(
