@@ -121,7 +121,8 @@ function readBoundPath(path: BoundPath, bindings: Record<string, unknown> | unde
   let cur: unknown = bindings[path.variable];
   for (const k of path.keys) {
     if (cur === undefined || cur === null) return undefined;
-    if (!isPlainObject(cur)) return typeof cur === "object" || typeof cur === "function" ? FALLBACK : undefined;
+    if (!isPlainObject(cur))
+      return typeof cur === "object" || typeof cur === "function" ? FALLBACK : undefined;
     if (!Object.prototype.hasOwnProperty.call(cur, k)) return undefined;
     cur = cur[k];
   }
