@@ -20,10 +20,8 @@ export function ccvResourcePath(pathOrUri: string): string {
 
 /** "/products/12/productphotos" → "/products/{id}/productphotos" */
 export function ccvPathTemplate(pathOrUri: string): string {
-  return ccvResourcePath(pathOrUri)
-    .split("/")
-    .map((s) => (/^\d+$/.test(s) ? "{id}" : s))
-    .join("/");
+  // every segment of digits only (one replace: this runs twice for every CCV request)
+  return ccvResourcePath(pathOrUri).replace(/(?<=\/)\d+(?=\/|$)/g, "{id}");
 }
 
 export function ccvLane(method: string, pathOrUri: string): string {
