@@ -179,19 +179,20 @@ describe("flow steps: guards", () => {
   });
 });
 
+/** an intent whose create was recorded: CCV order 900 (#12) for sale S-1 */
+const SETTLED_INTENT = {
+  target: "CCV_SALESPOS",
+  entity: "ORDER",
+  reference: "R-S-1",
+  sourceId: "S-1",
+  targetId: "900",
+  targetLabel: "#12",
+} as const;
+
 describe("flow steps: find existing", () => {
   it("an intent with an outcome is the recovered create: linked, with no search and no write", async () => {
     const t = run({
-      intents: [
-        {
-          target: "CCV_SALESPOS",
-          entity: "ORDER",
-          reference: "R-S-1",
-          sourceId: "S-1",
-          targetId: "900",
-          targetLabel: "#12",
-        },
-      ],
+      intents: [SETTLED_INTENT],
     });
     expect(await t.sync(sale())).toEqual({
       action: "CREATE",
@@ -230,16 +231,7 @@ describe("flow steps: find existing", () => {
   it("a recovered record the links step does not link to this record is skipped, not linked", async () => {
     const t = run({
       links: [{ entity: "ORDER", ecwidId: "S-OTHER", ccvId: "900", createdBy: "CCV_SALESPOS" }],
-      intents: [
-        {
-          target: "CCV_SALESPOS",
-          entity: "ORDER",
-          reference: "R-S-1",
-          sourceId: "S-1",
-          targetId: "900",
-          targetLabel: "#12",
-        },
-      ],
+      intents: [SETTLED_INTENT],
     });
     expect(await t.sync(sale())).toEqual({
       action: "SKIP",
