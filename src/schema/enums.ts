@@ -1,4 +1,5 @@
 import { registerEnumType } from "type-graphql";
+import { FLOW_KINDS, type FlowKindName } from "../sync/engine/flow-settings";
 
 export enum Role {
   ADMIN = "ADMIN",
@@ -30,15 +31,11 @@ export enum ConnectionStatus {
 }
 registerEnumType(ConnectionStatus, { name: "ConnectionStatus" });
 
-export enum FlowKind {
-  ORDERS_ECWID_TO_CCV = "ORDERS_ECWID_TO_CCV",
-  ORDERS_CCV_TO_ECWID = "ORDERS_CCV_TO_ECWID",
-  PRODUCTS_ECWID_TO_CCV = "PRODUCTS_ECWID_TO_CCV",
-  PRODUCTS_CCV_TO_ECWID = "PRODUCTS_CCV_TO_ECWID",
-  CATEGORIES_ECWID_TO_CCV = "CATEGORIES_ECWID_TO_CCV",
-  STOCK_ECWID_TO_CCV = "STOCK_ECWID_TO_CCV",
-  STOCK_CCV_TO_ECWID = "STOCK_CCV_TO_ECWID",
-}
+/** The flow kinds as the engine defines them (flow-settings.ts): one list, so a new kind is one edit. */
+export const FlowKind = Object.fromEntries(FLOW_KINDS.map((k) => [k, k])) as {
+  readonly [K in FlowKindName]: K;
+};
+export type FlowKind = FlowKindName;
 registerEnumType(FlowKind, { name: "FlowKind" });
 
 export enum StockCalculation {

@@ -1,6 +1,7 @@
 import type { AlertKindName } from "./alert-kinds";
 import { systemWords } from "./alert-kinds";
 import type { ConsoleLinks } from "./console-links";
+import { FLOW_KIND_WORDS, isFlowKind } from "../../sync/engine/flow-settings";
 
 /**
  * The words of every alert: what happened, to which records, what to do, and where to look. Item
@@ -16,16 +17,7 @@ export interface AlertText {
   facts: Record<string, unknown>;
 }
 
-const FLOW_WORDS: Record<string, string> = {
-  ORDERS_ECWID_TO_CCV: "Ecwid orders to CCV SalesPOS",
-  ORDERS_CCV_TO_ECWID: "CCV SalesPOS orders to Ecwid",
-  PRODUCTS_ECWID_TO_CCV: "Ecwid products to CCV SalesPOS",
-  PRODUCTS_CCV_TO_ECWID: "CCV SalesPOS products to Ecwid",
-  CATEGORIES_ECWID_TO_CCV: "Ecwid categories to CCV SalesPOS",
-  STOCK_ECWID_TO_CCV: "stock from Ecwid to CCV SalesPOS",
-  STOCK_CCV_TO_ECWID: "stock from CCV SalesPOS to Ecwid",
-};
-export const flowWords = (flow: string) => `${FLOW_WORDS[flow] ?? flow} (${flow})`;
+export const flowWords = (flow: string) => `${isFlowKind(flow) ? FLOW_KIND_WORDS[flow] : flow} (${flow})`;
 
 const ADVICE: Record<string, string> = {
   MISSING_PRODUCT: "Create or sync the missing products, then retry the failed items.",
