@@ -1,6 +1,7 @@
 import { SyncRunsDocument } from "../../sdk/generated/graphql";
 import {
   ccvWrites,
+  deliverEcwidWebhooks,
   ecwidAllBySku,
   ecwidWrites,
   enableFlows,
@@ -111,11 +112,7 @@ describe("PRODUCTS_CCV_TO_ECWID, and both product flows on together", () => {
 
   it("with both directions on, a change travels once: no echo write either way", async () => {
     // webhooks of both vendors on: every write the gateway makes comes back as an event
-    w.ecwid.registerWebhook(`${w.t.url}/webhooks/ecwid/${w.integrationId}`, [
-      "product.created",
-      "product.updated",
-      "product.deleted",
-    ]);
+    deliverEcwidWebhooks(w);
     // made in Ecwid → CCV; the CCV→Ecwid run sees the gateway's own write and sends nothing back
     const id = w.ecwid.store.products.create({ sku: "LAMP-1", name: "Lamp", price: 36.3, quantity: 2 });
     await settle(w);

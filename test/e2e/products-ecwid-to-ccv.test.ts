@@ -10,6 +10,7 @@ import { CatalogEntryEntity } from "../../src/db/entities/catalog.entity";
 import type { ProductRec } from "../../src/sandbox/ccv-salespos/ccv.store";
 import {
   ccvWrites,
+  deliverEcwidWebhooks,
   enableFlows,
   eventually,
   itemOf,
@@ -322,11 +323,7 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     const id = ecwidProduct(w, { sku: "HOOK-1", name: "Hook", price: 1.21 });
     await run(w, { sourceIds: [String(id)] });
     const [p] = ccvBySku(w, "HOOK-1");
-    w.ecwid.registerWebhook(`${w.t.url}/webhooks/ecwid/${w.integrationId}`, [
-      "product.created",
-      "product.updated",
-      "product.deleted",
-    ]);
+    deliverEcwidWebhooks(w);
     const runs = async () =>
       (await w.gql(SyncRunsDocument, { integrationId: w.integrationId, flow: FLOW })).syncRuns.edges.map(
         (e) => e.node,

@@ -19,6 +19,7 @@ import {
 import { CcvClient } from "../../src/connectors/ccv-salespos";
 import type { EcwidProduct } from "../../src/connectors/ecwid";
 import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../../src/connectors/http";
+import { CcvWebhookEntity } from "../../src/db/entities/infra.entity";
 import { LinkStore } from "../../src/sync/engine/links";
 import { execute, executeOk, type GraphQLResult } from "./graphql-client";
 import { startTestGateway, type TestGateway, type TestGatewayOptions } from "./gateway";
@@ -228,6 +229,24 @@ export async function settle(w: World, flows: readonly FlowKind[] = PRODUCT_FLOW
       for (const r of runs) await w.waitRun(r.node.id);
     }
   }
+}
+
+/** the Ecwid sandbox delivers these events (by default every product event) to the gateway's webhook URL */
+export function deliverEcwidWebhooks(
+  w: World,
+  events: string[] = ["product.created", "product.updated", "product.deleted"],
+): void {
+  w.ecwid.registerWebhook(`${w.t.url}/webhooks/ecwid/${w.integrationId}`, events);
+}
+
+/** waits until the gateway has registered (at least) this many CCV webhooks, with their keys, for the integration */
+export async function ccvWebhooksRegistered(w: World, atLeast: number, what: string): Promise<void> {
+  await eventually(
+    async () =>
+      (await w.t.gw.dataSource.manager.countBy(CcvWebhookEntity, { integrationId: w.integrationId })) >=
+      atLeast,
+    what,
+  );
 }
 
 // ---- what the sandboxes hold and were sent, read without HTTP ----
