@@ -7,7 +7,6 @@ import {
   enableFlows,
   itemOf,
   linksOf,
-  mapTaxRates,
   runFlow,
   startWorld,
   type World,
@@ -33,8 +32,7 @@ describe("PRODUCTS_CCV_TO_ECWID: product categories follow the CATEGORY links", 
   const links = () => linksOf(w);
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     ccv = ccvClientOf(w);
   });
   afterAll(() => w.stop());

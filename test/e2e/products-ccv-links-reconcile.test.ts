@@ -13,7 +13,6 @@ import {
   ecwidWrites,
   enableFlows,
   linksOf,
-  mapTaxRates,
   runFlow,
   runItems,
   startWorld,
@@ -49,8 +48,7 @@ describe("PRODUCTS_CCV_TO_ECWID: category-only and property-only changes in CCV"
   const links = () => linksOf(w);
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     await w.gql(SetFeatureMappingsDocument, {
       integrationId: w.integrationId,
       entries: [

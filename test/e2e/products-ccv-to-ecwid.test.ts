@@ -4,7 +4,6 @@ import {
   deliverEcwidWebhooks,
   ecwidAllBySku,
   ecwidWrites,
-  enableFlows,
   itemOf,
   linksOf,
   mapTaxRates,
@@ -21,9 +20,11 @@ describe("PRODUCTS_CCV_TO_ECWID, and both product flows on together", () => {
 
   beforeAll(async () => {
     // CCV prices net, Ecwid gross
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await enableFlows(w, ...PRODUCT_FLOWS);
-    await mapTaxRates(w);
+    w = await startWorld({
+      ccv: { seed: { pricesIncludeVat: false } },
+      flows: PRODUCT_FLOWS,
+      taxRates: true,
+    });
   });
   afterAll(() => w.stop());
 

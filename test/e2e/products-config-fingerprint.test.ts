@@ -18,8 +18,7 @@ describe("product flows: a changed configuration re-syncs unchanged products, ec
 
   beforeAll(async () => {
     // CCV prices net, Ecwid gross
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     ccvId = String(
       w.ccv.store.seedProduct({
         name: "Lamp",

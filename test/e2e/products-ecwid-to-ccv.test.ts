@@ -40,9 +40,7 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
 
   beforeAll(async () => {
     // CCV prices net, Ecwid gross: every price is converted with the product's VAT rate
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await enableFlows(w, FLOW);
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, flows: [FLOW], taxRates: true });
   });
   afterAll(() => w.stop());
 
@@ -363,8 +361,7 @@ function ccvLinkSource(w: World, sku: string): number {
 describe("PRODUCTS_ECWID_TO_CCV: SKUs resolved through the catalogue index", () => {
   let w: World;
   beforeAll(async () => {
-    w = await startWorld();
-    await mapTaxRates(w);
+    w = await startWorld({ taxRates: true });
   });
   afterAll(() => w.stop());
 

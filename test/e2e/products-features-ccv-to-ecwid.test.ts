@@ -7,7 +7,6 @@ import {
   ecwidBySku,
   ecwidWrites,
   enableFlows,
-  mapTaxRates,
   runOne,
   startWorld,
   type World,
@@ -20,8 +19,7 @@ describe("PRODUCTS_CCV_TO_ECWID: features (CCV product properties → Ecwid attr
   let ccv: CcvClient;
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     await w.gql(SetFeatureMappingsDocument, {
       integrationId: w.integrationId,
       entries: [

@@ -1,6 +1,6 @@
 import { FeatureMappingsDocument, SetFeatureMappingsDocument } from "../../sdk/generated/graphql";
 import type { EcwidProduct } from "../../src/connectors/ecwid";
-import { enableFlows, linksOf, mapTaxRates, runOne, startWorld, type World } from "../support/world";
+import { linksOf, runOne, startWorld, type World } from "../support/world";
 
 const FLOW = "PRODUCTS_ECWID_TO_CCV" as const;
 
@@ -35,9 +35,7 @@ describe("PRODUCTS_ECWID_TO_CCV: features (Ecwid attributes → CCV product prop
       .map((v) => ({ property: w.ccv.store.properties.require(v.product_property_id).name, value: v.value }));
 
   beforeAll(async () => {
-    w = await startWorld();
-    await enableFlows(w, FLOW);
-    await mapTaxRates(w);
+    w = await startWorld({ flows: [FLOW], taxRates: true });
   });
   afterAll(() => w.stop());
 

@@ -1,5 +1,5 @@
 import { IMAGE_BYTES, sha } from "../support/image-host";
-import { ecwidBySku, enableFlows, mapTaxRates, runOne, startWorld, type World } from "../support/world";
+import { ecwidBySku, runOne, startWorld, type World } from "../support/world";
 
 const FLOW = "PRODUCTS_CCV_TO_ECWID" as const;
 
@@ -13,9 +13,7 @@ describe("PRODUCTS_CCV_TO_ECWID: images", () => {
   const { red, blue, green } = IMAGE_BYTES;
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await enableFlows(w, FLOW);
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, flows: [FLOW], taxRates: true });
   });
   afterAll(() => w.stop());
 

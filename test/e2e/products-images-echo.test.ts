@@ -5,7 +5,6 @@ import {
   deliverEcwidWebhooks,
   ecwidBySku,
   enableFlows,
-  mapTaxRates,
   PRODUCT_FLOWS,
   runItems,
   runOne,
@@ -58,8 +57,7 @@ describe("product images with both product flows on: no echo", () => {
 
   beforeAll(async () => {
     host = await startImageHost();
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     await enableFlows(w, ...PRODUCT_FLOWS);
     deliverEcwidWebhooks(w);
     // the CCV webhooks the gateway registers when the flows are enabled (with their keys)

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { IMAGE_MAX_BYTES } from "../../src/sync/flows/products/images";
 import { IMAGE_BYTES, sha, startImageHost, type ImageHost } from "../support/image-host";
-import { enableFlows, linksOf, mapTaxRates, runOne, startWorld, type World } from "../support/world";
+import { linksOf, runOne, startWorld, type World } from "../support/world";
 
 const FLOW = "PRODUCTS_ECWID_TO_CCV" as const;
 
@@ -31,9 +31,7 @@ describe("PRODUCTS_ECWID_TO_CCV: images", () => {
 
   beforeAll(async () => {
     host = await startImageHost();
-    w = await startWorld();
-    await enableFlows(w, FLOW);
-    await mapTaxRates(w);
+    w = await startWorld({ flows: [FLOW], taxRates: true });
   });
   afterAll(async () => {
     await w.stop();

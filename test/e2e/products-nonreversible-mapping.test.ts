@@ -10,7 +10,6 @@ import {
   deliverEcwidWebhooks,
   enableFlows,
   linksOf,
-  mapTaxRates,
   PRODUCT_FLOWS,
   runItems,
   runOne,
@@ -64,8 +63,7 @@ describe("both product flows with a non-reversible mapping ($uppercase(name) Ecw
     runs.flatMap((r) => r.items.filter((i) => i.action !== "SKIP").map((i) => `${r.flow} ${i.action}`));
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     await w.gql(SetFieldMappingsDocument, {
       integrationId: w.integrationId,
       flow: "PRODUCTS_ECWID_TO_CCV",

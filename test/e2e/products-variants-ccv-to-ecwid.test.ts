@@ -13,7 +13,6 @@ import {
   enableFlows,
   itemOf,
   linksOf,
-  mapTaxRates,
   runFlow,
   runItems,
   startWorld,
@@ -57,8 +56,7 @@ describe("PRODUCTS_CCV_TO_ECWID: products with variants", () => {
 
   beforeAll(async () => {
     // CCV prices net, Ecwid gross (the sandbox default): extra prices convert with the product's 21 %
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     ccv = ccvClientOf(w);
     const { product } = await ccv.createVariantProduct({
       product: {

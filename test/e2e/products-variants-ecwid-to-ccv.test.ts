@@ -1,5 +1,5 @@
 import type { EcwidOrder } from "../../src/connectors/ecwid";
-import { enableFlows, itemOf, linksOf, mapTaxRates, runFlow, startWorld, type World } from "../support/world";
+import { enableFlows, itemOf, linksOf, runFlow, startWorld, type World } from "../support/world";
 
 const FLOW = "PRODUCTS_ECWID_TO_CCV" as const;
 
@@ -34,9 +34,7 @@ describe("PRODUCTS_ECWID_TO_CCV: products with variants", () => {
   const links = () => linksOf(w);
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await enableFlows(w, FLOW);
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, flows: [FLOW], taxRates: true });
   });
   afterAll(() => w.stop());
 

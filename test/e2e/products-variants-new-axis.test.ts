@@ -1,4 +1,4 @@
-import { enableFlows, linksOf, mapTaxRates, runOne, startWorld, type World } from "../support/world";
+import { linksOf, runOne, startWorld, type World } from "../support/world";
 
 const FLOW = "PRODUCTS_ECWID_TO_CCV" as const;
 
@@ -11,9 +11,7 @@ describe("PRODUCTS_ECWID_TO_CCV: a new option axis on a synced product", () => {
   const links = () => linksOf(w);
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await enableFlows(w, FLOW);
-    await mapTaxRates(w);
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, flows: [FLOW], taxRates: true });
   });
   afterAll(() => w.stop());
 

@@ -62,6 +62,10 @@ export interface WorldOptions {
   engine?: EngineOptions;
   /** sandboxes started elsewhere (e.g. the demo shop's); the world does not stop them */
   sandboxes?: { ecwid: EcwidSandbox; ccv: CcvSandbox };
+  /** flows switched on once the integration is made, in this order (not with `join`) */
+  flows?: readonly FlowKind[];
+  /** the TAX_RATE value map, set after the flows (`true`: 21 % is "normal"; not with `join`) */
+  taxRates?: true | ValueMappingInput[];
   /** share another world's database and integration (a second worker process) */
   join?: {
     db: TestDatabase;
@@ -145,6 +149,10 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       }
     },
   };
+  if (!opts.join) {
+    if (opts.flows) await enableFlows(world, ...opts.flows);
+    if (opts.taxRates) await mapTaxRates(world, opts.taxRates === true ? undefined : opts.taxRates);
+  }
   return world;
 }
 
