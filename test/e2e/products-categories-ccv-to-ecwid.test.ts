@@ -1,12 +1,12 @@
 import type { ItemFieldsFragment } from "../../sdk/generated/graphql";
 import type { CcvClient } from "../../src/connectors/ccv-salespos";
 import {
+  ccvCategoryOf,
   ccvClientOf,
   ccvWrites,
   ecwidBySku,
   enableFlows,
   itemOf,
-  linksOf,
   runFlow,
   startWorld,
   type World,
@@ -29,7 +29,6 @@ async function runOne(
 describe("PRODUCTS_CCV_TO_ECWID: product categories follow the CATEGORY links", () => {
   let w: World;
   let ccv: CcvClient;
-  const links = () => linksOf(w);
 
   beforeAll(async () => {
     w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
@@ -42,9 +41,7 @@ describe("PRODUCTS_CCV_TO_ECWID: product categories follow the CATEGORY links", 
     const garden = w.ecwid.store.createCategory({ name: "Garden" });
     await enableFlows(w, "CATEGORIES_ECWID_TO_CCV");
     await runOne(w, "CATEGORIES_ECWID_TO_CCV");
-    const ccvCat = async (ecwidId: number) =>
-      Number((await links().byEcwid("CATEGORY", String(ecwidId)))!.ccvId);
-    const [ccvKitchen, ccvGarden] = [await ccvCat(kitchen), await ccvCat(garden)];
+    const [ccvKitchen, ccvGarden] = [await ccvCategoryOf(w, kitchen), await ccvCategoryOf(w, garden)];
     const shopOnly = w.ccv.store.createCategory({ name: "Shop only" });
 
     const product = await ccv.createProduct({

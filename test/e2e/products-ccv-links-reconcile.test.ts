@@ -6,13 +6,13 @@ import {
 } from "../../sdk/generated/graphql";
 import type { CcvClient } from "../../src/connectors/ccv-salespos";
 import {
+  ccvCategoryOf,
   ccvClientOf,
   ccvWrites,
   ecwidAttributes as attrs,
   ecwidBySku,
   ecwidWrites,
   enableFlows,
-  linksOf,
   runFlow,
   runItems,
   startWorld,
@@ -45,7 +45,6 @@ const sorted = (ids: number[] | undefined) => [...(ids ?? [])].sort((a, b) => a 
 describe("PRODUCTS_CCV_TO_ECWID: category-only and property-only changes in CCV", () => {
   let w: World;
   let ccv: CcvClient;
-  const links = () => linksOf(w);
 
   beforeAll(async () => {
     w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
@@ -65,9 +64,7 @@ describe("PRODUCTS_CCV_TO_ECWID: category-only and property-only changes in CCV"
     const garden = w.ecwid.store.createCategory({ name: "Garden" });
     await enableFlows(w, "CATEGORIES_ECWID_TO_CCV");
     await run(w, "CATEGORIES_ECWID_TO_CCV");
-    const ccvCat = async (ecwidId: number) =>
-      Number((await links().byEcwid("CATEGORY", String(ecwidId)))!.ccvId);
-    const [ccvKitchen, ccvGarden] = [await ccvCat(kitchen), await ccvCat(garden)];
+    const [ccvKitchen, ccvGarden] = [await ccvCategoryOf(w, kitchen), await ccvCategoryOf(w, garden)];
 
     // three CCV products in Kitchen with an origin, last modified long ago
     const group = await ccv.createPropertyGroup("Specifications");

@@ -9,6 +9,7 @@ import {
 import { CatalogEntryEntity } from "../../src/db/entities/catalog.entity";
 import type { ProductRec } from "../../src/sandbox/ccv-salespos/ccv.store";
 import {
+  ccvCategoryOf,
   ccvWrites,
   deliverEcwidWebhooks,
   enableFlows,
@@ -244,9 +245,7 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     await enableFlows(w, "CATEGORIES_ECWID_TO_CCV");
     const cats = await runFlow(w, "CATEGORIES_ECWID_TO_CCV");
     expect(cats.status).toBe("SUCCEEDED");
-    const ccvCat = async (ecwidId: number) =>
-      Number((await links().byEcwid("CATEGORY", String(ecwidId)))!.ccvId);
-    const [ccvKitchen, ccvGarden] = [await ccvCat(kitchen), await ccvCat(garden)];
+    const [ccvKitchen, ccvGarden] = [await ccvCategoryOf(w, kitchen), await ccvCategoryOf(w, garden)];
     const byHand = w.ccv.store.createCategory({ name: "Shop only" });
     const categoriesOf = (ccvProductId: number) =>
       [...w.ccv.store.productToCategories.values()]
@@ -283,7 +282,9 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     );
     await runFlow(w, "CATEGORIES_ECWID_TO_CCV");
     await run(w, { sourceIds: [String(id)] });
-    expect(categoriesOf(pot.id)).toEqual([byHand.id, ccvGarden, await ccvCat(shed)].sort((a, b) => a - b));
+    expect(categoriesOf(pot.id)).toEqual(
+      [byHand.id, ccvGarden, await ccvCategoryOf(w, shed)].sort((a, b) => a - b),
+    );
   });
 
   it("categories: a rename and a move follow; a category deleted in Ecwid is hidden in CCV, not deleted", async () => {

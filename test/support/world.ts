@@ -270,6 +270,10 @@ export function ccvClientOf(w: Pick<World, "ccv">): CcvClient {
 /** the links the gateway recorded for the world's integration */
 export const linksOf = (w: World): LinkStore => new LinkStore(w.t.gw.dataSource, w.integrationId);
 
+/** the CCV id of the category CATEGORIES_ECWID_TO_CCV linked to this Ecwid category */
+export const ccvCategoryOf = async (w: World, ecwidId: number): Promise<number> =>
+  Number((await linksOf(w).byEcwid("CATEGORY", String(ecwidId)))!.ccvId);
+
 /** the Ecwid sandbox's products with this SKU */
 export const ecwidAllBySku = (w: Pick<World, "ecwid">, sku: string): EcwidProduct[] =>
   [...w.ecwid.store.products.values()].map((r) => r.data).filter((p) => p.sku === sku);
