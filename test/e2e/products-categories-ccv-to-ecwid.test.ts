@@ -1,15 +1,16 @@
+import type { ItemFieldsFragment } from "../../sdk/generated/graphql";
+import type { CcvClient } from "../../src/connectors/ccv-salespos";
 import {
-  ConfigureFlowDocument,
-  RunSyncDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
-  type ItemFieldsFragment,
-} from "../../sdk/generated/graphql";
-import { CcvClient } from "../../src/connectors/ccv-salespos";
-import type { EcwidProduct } from "../../src/connectors/ecwid";
-import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../../src/connectors/http";
-import { LinkStore } from "../../src/sync/engine/links";
-import { startWorld, type World } from "../support/world";
+  ccvCategoryOf,
+  ccvClientOf,
+  ccvWrites,
+  ecwidBySku,
+  enableFlows,
+  itemOf,
+  runFlow,
+  startWorld,
+  type World,
+} from "../support/world";
 
 type Flow = "PRODUCTS_CCV_TO_ECWID" | "PRODUCTS_ECWID_TO_CCV" | "CATEGORIES_ECWID_TO_CCV";
 
@@ -19,57 +20,28 @@ async function runOne(
   sourceId?: string,
   dryRun = false,
 ): Promise<ItemFieldsFragment | null> {
-  const options = sourceId ? { sourceIds: [sourceId], dryRun } : { dryRun };
-  const queued = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow, options })).runSync;
-  const r = await w.waitRun(queued.id);
+  const r = await runFlow(w, flow, sourceId ? { sourceIds: [sourceId], dryRun } : { dryRun });
   expect(r.status).toBe("SUCCEEDED");
   if (!sourceId) return null;
-  const items = (await w.gql(SyncRunDocument, { id: r.id, first: 100 })).syncRun!.items.edges.map(
-    (e) => e.node,
-  );
-  const item = items.find((i) => i.sourceId === sourceId);
-  if (!item) throw new Error(`run ${r.id} has no item for ${sourceId}: ${JSON.stringify(items)}`);
-  return item;
+  return itemOf(w, r.id, sourceId);
 }
-
-const ecwidBySku = (w: World, sku: string): EcwidProduct | undefined =>
-  [...w.ecwid.store.products.values()].map((r) => r.data).find((p) => p.sku === sku);
 
 describe("PRODUCTS_CCV_TO_ECWID: product categories follow the CATEGORY links", () => {
   let w: World;
   let ccv: CcvClient;
-  const links = () => new LinkStore(w.t.gw.dataSource, w.integrationId);
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
-    ccv = new CcvClient(
-      { baseUrl: w.ccv.baseUrl, publicKey: w.ccv.publicKey, secretKey: w.ccv.secretKey },
-      {
-        budget: new SharedRateBudget(),
-        circuit: new AuthCircuit(),
-        transport: { upstreams: LOCAL_UPSTREAMS },
-      },
-    );
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
+    ccv = ccvClientOf(w);
   });
   afterAll(() => w.stop());
 
   it("puts the product in the linked Ecwid categories, names unlinked CCV ones, keeps Ecwid-only ones, follows a move; no echo", async () => {
     const kitchen = w.ecwid.store.createCategory({ name: "Kitchen" });
     const garden = w.ecwid.store.createCategory({ name: "Garden" });
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "CATEGORIES_ECWID_TO_CCV",
-      input: { enabled: true },
-    });
+    await enableFlows(w, "CATEGORIES_ECWID_TO_CCV");
     await runOne(w, "CATEGORIES_ECWID_TO_CCV");
-    const ccvCat = async (ecwidId: number) =>
-      Number((await links().byEcwid("CATEGORY", String(ecwidId)))!.ccvId);
-    const [ccvKitchen, ccvGarden] = [await ccvCat(kitchen), await ccvCat(garden)];
+    const [ccvKitchen, ccvGarden] = [await ccvCategoryOf(w, kitchen), await ccvCategoryOf(w, garden)];
     const shopOnly = w.ccv.store.createCategory({ name: "Shop only" });
 
     const product = await ccv.createProduct({
@@ -85,11 +57,7 @@ describe("PRODUCTS_CCV_TO_ECWID: product categories follow the CATEGORY links", 
       category_id: shopOnly.id,
     });
     await w.ccv.webhooks.idle();
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "PRODUCTS_CCV_TO_ECWID",
-      input: { enabled: true },
-    });
+    await enableFlows(w, "PRODUCTS_CCV_TO_ECWID");
 
     const dry = (await runOne(w, "PRODUCTS_CCV_TO_ECWID", String(product.id), true))!;
     expect(dry).toMatchObject({ action: "CREATE", sentPayload: { categoryIds: [kitchen] } });
@@ -120,14 +88,10 @@ describe("PRODUCTS_CCV_TO_ECWID: product categories follow the CATEGORY links", 
     expect([...after.categoryIds!].sort((a, b) => a - b)).toEqual([garden, webOnly].sort((a, b) => a - b));
 
     // the gateway's write does not travel back to CCV
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "PRODUCTS_ECWID_TO_CCV",
-      input: { enabled: true },
-    });
-    const ccvWrites = w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length;
+    await enableFlows(w, "PRODUCTS_ECWID_TO_CCV");
+    const ccvBefore = ccvWrites(w);
     const echo = (await runOne(w, "PRODUCTS_ECWID_TO_CCV", String(p.id)))!;
     expect(echo.action).toBe("SKIP");
-    expect(w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length).toBe(ccvWrites);
+    expect(ccvWrites(w)).toBe(ccvBefore);
   });
 });

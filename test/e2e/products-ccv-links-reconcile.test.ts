@@ -1,43 +1,39 @@
 import {
-  ConfigureFlowDocument,
-  RunSyncDocument,
   SetFeatureMappingsDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
   type ItemFieldsFragment,
   type RunFieldsFragment,
+  type RunSyncOptions,
 } from "../../sdk/generated/graphql";
-import { CcvClient } from "../../src/connectors/ccv-salespos";
-import type { EcwidProduct } from "../../src/connectors/ecwid";
-import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../../src/connectors/http";
-import { LinkStore } from "../../src/sync/engine/links";
-import { startWorld, type World } from "../support/world";
+import type { CcvClient } from "../../src/connectors/ccv-salespos";
+import {
+  ccvCategoryOf,
+  ccvClientOf,
+  ccvWrites,
+  ecwidAttributes as attrs,
+  ecwidBySku,
+  ecwidWrites,
+  enableFlows,
+  runFlow,
+  runItems,
+  startWorld,
+  type World,
+} from "../support/world";
 
 type Flow = "PRODUCTS_CCV_TO_ECWID" | "PRODUCTS_ECWID_TO_CCV" | "CATEGORIES_ECWID_TO_CCV";
 
 async function run(
   w: World,
   flow: Flow,
-  options?: { sourceIds?: string[]; dryRun?: boolean },
+  options?: RunSyncOptions,
 ): Promise<{ run: RunFieldsFragment; items: ItemFieldsFragment[] }> {
-  const queued = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow, options })).runSync;
-  const r = await w.waitRun(queued.id);
+  const r = await runFlow(w, flow, options);
   expect(r.status).toBe("SUCCEEDED");
-  const items = (await w.gql(SyncRunDocument, { id: r.id, first: 100 })).syncRun!.items.edges.map(
-    (e) => e.node,
-  );
-  return { run: r, items };
+  return { run: r, items: await runItems(w, r.id) };
 }
 const itemFor = (items: ItemFieldsFragment[], sourceId: number | string) =>
   items.find((i) => i.sourceId === String(sourceId));
 
-const ecwidBySku = (w: World, sku: string): EcwidProduct =>
-  [...w.ecwid.store.products.values()].map((r) => r.data).find((p) => p.sku === sku)!;
-const attrs = (p: EcwidProduct) =>
-  Object.fromEntries((p.attributes ?? []).map((a) => [a.name ?? a.type ?? "", a.value]));
 const sorted = (ids: number[] | undefined) => [...(ids ?? [])].sort((a, b) => a - b);
-const ecwidWrites = (w: World) => w.ecwid.log.writes().length;
-const ccvWrites = (w: World) => w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length;
 
 /**
  * A CCV product whose only change is a category link or a property value: CCV is assumed not to move
@@ -49,29 +45,16 @@ const ccvWrites = (w: World) => w.ccv.log.writes().filter((e) => !/\/webhooks/.t
 describe("PRODUCTS_CCV_TO_ECWID: category-only and property-only changes in CCV", () => {
   let w: World;
   let ccv: CcvClient;
-  const links = () => new LinkStore(w.t.gw.dataSource, w.integrationId);
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     await w.gql(SetFeatureMappingsDocument, {
       integrationId: w.integrationId,
       entries: [
         { ecwidAttribute: "Country of origin", ccvPropertyGroup: "Specifications", ccvProperty: "Origin" },
       ],
     });
-    ccv = new CcvClient(
-      { baseUrl: w.ccv.baseUrl, publicKey: w.ccv.publicKey, secretKey: w.ccv.secretKey },
-      {
-        budget: new SharedRateBudget(),
-        circuit: new AuthCircuit(),
-        transport: { upstreams: LOCAL_UPSTREAMS },
-      },
-    );
+    ccv = ccvClientOf(w);
   });
   afterAll(() => w.stop());
 
@@ -79,15 +62,9 @@ describe("PRODUCTS_CCV_TO_ECWID: category-only and property-only changes in CCV"
     // two Ecwid categories, linked to CCV ones by CATEGORIES_ECWID_TO_CCV
     const kitchen = w.ecwid.store.createCategory({ name: "Kitchen" });
     const garden = w.ecwid.store.createCategory({ name: "Garden" });
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "CATEGORIES_ECWID_TO_CCV",
-      input: { enabled: true },
-    });
+    await enableFlows(w, "CATEGORIES_ECWID_TO_CCV");
     await run(w, "CATEGORIES_ECWID_TO_CCV");
-    const ccvCat = async (ecwidId: number) =>
-      Number((await links().byEcwid("CATEGORY", String(ecwidId)))!.ccvId);
-    const [ccvKitchen, ccvGarden] = [await ccvCat(kitchen), await ccvCat(garden)];
+    const [ccvKitchen, ccvGarden] = [await ccvCategoryOf(w, kitchen), await ccvCategoryOf(w, garden)];
 
     // three CCV products in Kitchen with an origin, last modified long ago
     const group = await ccv.createPropertyGroup("Specifications");
@@ -118,16 +95,12 @@ describe("PRODUCTS_CCV_TO_ECWID: category-only and property-only changes in CCV"
     for (const m of made) w.ccv.store.products.require(m.id).modifydate = "2020-01-01T00:00:00Z";
     const [moved, propd, same] = made;
 
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "PRODUCTS_CCV_TO_ECWID",
-      input: { enabled: true },
-    });
+    await enableFlows(w, "PRODUCTS_CCV_TO_ECWID");
     // the first run reads the whole catalogue
     const first = await run(w, "PRODUCTS_CCV_TO_ECWID");
     for (const m of made) expect(itemFor(first.items, m.id)).toMatchObject({ action: "CREATE" });
-    for (const m of made) expect(ecwidBySku(w, m.sku).categoryIds).toEqual([kitchen]);
-    expect(attrs(ecwidBySku(w, "PROP-1"))).toMatchObject({ "Country of origin": "Italy" });
+    for (const m of made) expect(ecwidBySku(w, m.sku)!.categoryIds).toEqual([kitchen]);
+    expect(attrs(ecwidBySku(w, "PROP-1")!)).toMatchObject({ "Country of origin": "Italy" });
 
     // nothing changed: the next run (incremental, plus its share of the reconcile) writes nothing
     let writes = ecwidWrites(w);
@@ -147,7 +120,7 @@ describe("PRODUCTS_CCV_TO_ECWID: category-only and property-only changes in CCV"
     // a run for PROP-1 alone (what a products.updated webhook would start) writes the property
     const one = await run(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(propd.id)] });
     expect(itemFor(one.items, propd.id)).toMatchObject({ action: "UPDATE", status: "SUCCEEDED" });
-    expect(attrs(ecwidBySku(w, "PROP-1"))).toMatchObject({ "Country of origin": "Spain" });
+    expect(attrs(ecwidBySku(w, "PROP-1")!)).toMatchObject({ "Country of origin": "Spain" });
 
     // the scheduled-style run: MOVE-1 found by the reconcile and moved; the others not even items
     writes = ecwidWrites(w);
@@ -158,7 +131,7 @@ describe("PRODUCTS_CCV_TO_ECWID: category-only and property-only changes in CCV"
     expect(itemFor(scan.items, moved.id)!.changes).toEqual([
       { field: "categoryIds", before: [kitchen], after: [garden] },
     ]);
-    expect(ecwidBySku(w, "MOVE-1").categoryIds).toEqual([garden]);
+    expect(ecwidBySku(w, "MOVE-1")!.categoryIds).toEqual([garden]);
     expect(ecwidWrites(w)).toBe(writes + 1);
 
     // a run for the unchanged product: skipped, no write
@@ -170,14 +143,10 @@ describe("PRODUCTS_CCV_TO_ECWID: category-only and property-only changes in CCV"
     expect(ecwidWrites(w)).toBe(writes);
 
     // the other direction: the gateway's writes are not sent back to CCV...
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "PRODUCTS_ECWID_TO_CCV",
-      input: { enabled: true },
-    });
+    await enableFlows(w, "PRODUCTS_ECWID_TO_CCV");
     const ccvBefore = ccvWrites(w);
     for (const sku of ["MOVE-1", "PROP-1", "SAME-1"]) {
-      const id = ecwidBySku(w, sku).id;
+      const id = ecwidBySku(w, sku)!.id;
       const echo = await run(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(id)] });
       expect(itemFor(echo.items, id)).toMatchObject({ action: "SKIP" });
     }
@@ -185,7 +154,7 @@ describe("PRODUCTS_CCV_TO_ECWID: category-only and property-only changes in CCV"
 
     // ...and a category change made in Ecwid travels to CCV once: the reconcile does not bring
     // the gateway's own category write back to Ecwid
-    const sameEcwid = ecwidBySku(w, "SAME-1");
+    const sameEcwid = ecwidBySku(w, "SAME-1")!;
     w.ecwid.store.products.update(sameEcwid.id, { categoryIds: [kitchen, garden] });
     const there = await run(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(sameEcwid.id)] });
     expect(itemFor(there.items, sameEcwid.id)).toMatchObject({ action: "UPDATE", status: "SUCCEEDED" });

@@ -1,66 +1,29 @@
+import { SyncRunsDocument } from "../../sdk/generated/graphql";
 import {
-  ConfigureFlowDocument,
-  RunSyncDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
-  SyncRunsDocument,
-  type ItemFieldsFragment,
-  type RunFieldsFragment,
-} from "../../sdk/generated/graphql";
-import type { EcwidProduct } from "../../src/connectors/ecwid";
-import { LinkStore } from "../../src/sync/engine/links";
-import { startWorld, type World } from "../support/world";
-
-type Flow = "PRODUCTS_CCV_TO_ECWID" | "PRODUCTS_ECWID_TO_CCV";
-
-async function run(
-  w: World,
-  flow: Flow,
-  options?: { dryRun?: boolean; sourceIds?: string[] },
-): Promise<RunFieldsFragment> {
-  const queued = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow, options })).runSync;
-  return w.waitRun(queued.id);
-}
-
-async function itemOf(w: World, runId: string, sourceId: string): Promise<ItemFieldsFragment> {
-  const items = (await w.gql(SyncRunDocument, { id: runId, first: 100 })).syncRun!.items.edges.map(
-    (e) => e.node,
-  );
-  const item = items.find((i) => i.sourceId === sourceId);
-  if (!item) throw new Error(`run ${runId} has no item for ${sourceId}: ${JSON.stringify(items)}`);
-  return item;
-}
-
-const ecwidBySku = (w: World, sku: string): EcwidProduct[] =>
-  [...w.ecwid.store.products.values()].map((r) => r.data).filter((p) => p.sku === sku);
-const ecwidWrites = (w: World) => w.ecwid.log.writes().length;
-
-/** every webhook delivered and every run it caused finished (a write's echo would happen by then) */
-async function settle(w: World): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await w.ccv.webhooks.idle();
-    await w.ecwid.webhooks.flush();
-    for (const flow of ["PRODUCTS_CCV_TO_ECWID", "PRODUCTS_ECWID_TO_CCV"] as const) {
-      const runs = (await w.gql(SyncRunsDocument, { integrationId: w.integrationId, flow })).syncRuns.edges;
-      for (const r of runs) await w.waitRun(r.node.id);
-    }
-  }
-}
-const ccvWrites = (w: World) => w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length;
+  ccvWrites,
+  deliverEcwidWebhooks,
+  ecwidAllBySku,
+  ecwidWrites,
+  itemOf,
+  linksOf,
+  mapTaxRates,
+  PRODUCT_FLOWS,
+  runFlow,
+  settle,
+  startWorld,
+  type World,
+} from "../support/world";
 
 describe("PRODUCTS_CCV_TO_ECWID, and both product flows on together", () => {
   let w: World;
-  const links = () => new LinkStore(w.t.gw.dataSource, w.integrationId);
+  const links = () => linksOf(w);
 
   beforeAll(async () => {
     // CCV prices net, Ecwid gross
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    for (const flow of ["PRODUCTS_CCV_TO_ECWID", "PRODUCTS_ECWID_TO_CCV"] as const)
-      await w.gql(ConfigureFlowDocument, { integrationId: w.integrationId, flow, input: { enabled: true } });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
+    w = await startWorld({
+      ccv: { seed: { pricesIncludeVat: false } },
+      flows: PRODUCT_FLOWS,
+      taxRates: true,
     });
   });
   afterAll(() => w.stop());
@@ -77,10 +40,10 @@ describe("PRODUCTS_CCV_TO_ECWID, and both product flows on together", () => {
       stockenabled: true,
       stock: 9,
     });
-    const r = await run(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(c.id)] });
+    const r = await runFlow(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(c.id)] });
     const item = await itemOf(w, r.id, String(c.id));
     expect(item).toMatchObject({ action: "CREATE", status: "SUCCEEDED", sku: "CANDLE-1" });
-    const [p] = ecwidBySku(w, "CANDLE-1");
+    const [p] = ecwidAllBySku(w, "CANDLE-1");
     expect(p).toMatchObject({
       name: "Kaars",
       price: 12.1, // (11 − 1) × 1.21
@@ -106,22 +69,18 @@ describe("PRODUCTS_CCV_TO_ECWID, and both product flows on together", () => {
       price: 20,
       taxtariff: "low a",
     });
-    const r = await run(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(c.id)] });
+    const r = await runFlow(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(c.id)] });
     const item = await itemOf(w, r.id, String(c.id));
     expect(item).toMatchObject({ status: "FAILED", errorCode: "VALUE_MAPPING" });
     expect(item.reason).toMatch(/CCV tax tariff "low a" has no TAX_RATE value mapping/);
-    expect(ecwidBySku(w, "BOOK-9")).toEqual([]);
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [
-        { from: "21", to: "normal" },
-        { from: "9", to: "low a" },
-      ],
-    });
-    await run(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(c.id)] });
+    expect(ecwidAllBySku(w, "BOOK-9")).toEqual([]);
+    await mapTaxRates(w, [
+      { from: "21", to: "normal" },
+      { from: "9", to: "low a" },
+    ]);
+    await runFlow(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(c.id)] });
     // 9 % is not the store's default: the manual tax of that rate (BTW laag); 20 × 1.09
-    expect(ecwidBySku(w, "BOOK-9")[0]).toMatchObject({
+    expect(ecwidAllBySku(w, "BOOK-9")[0]).toMatchObject({
       price: 21.8,
       tax: { taxable: true, enabledManualTaxes: [1117939043] },
     });
@@ -145,7 +104,7 @@ describe("PRODUCTS_CCV_TO_ECWID, and both product flows on together", () => {
       taxtariff: "normal",
     });
     const writes = ecwidWrites(w);
-    const r = await run(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(c.id)] });
+    const r = await runFlow(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(c.id)] });
     const item = await itemOf(w, r.id, String(c.id));
     expect(item.status).toBe("SKIPPED");
     expect(item.reason).toContain(`Ecwid variant ${red} of product ${id}`);
@@ -154,28 +113,24 @@ describe("PRODUCTS_CCV_TO_ECWID, and both product flows on together", () => {
 
   it("with both directions on, a change travels once: no echo write either way", async () => {
     // webhooks of both vendors on: every write the gateway makes comes back as an event
-    w.ecwid.registerWebhook(`${w.t.url}/webhooks/ecwid/${w.integrationId}`, [
-      "product.created",
-      "product.updated",
-      "product.deleted",
-    ]);
+    deliverEcwidWebhooks(w);
     // made in Ecwid → CCV; the CCV→Ecwid run sees the gateway's own write and sends nothing back
     const id = w.ecwid.store.products.create({ sku: "LAMP-1", name: "Lamp", price: 36.3, quantity: 2 });
     await settle(w);
     const ecwidAtStart = ecwidWrites(w);
-    await run(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(id)] });
+    await runFlow(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(id)] });
     await settle(w);
     expect(ecwidWrites(w)).toBe(ecwidAtStart); // not even by a webhook-triggered run
     const ccvId = Number((await links().byEcwid("PRODUCT", String(id)))!.ccvId);
     expect(w.ccv.store.getProduct(ccvId)).toMatchObject({ name: "Lamp", price: 30 });
     let writes = ecwidWrites(w);
-    const back = await run(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(ccvId)] });
+    const back = await runFlow(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(ccvId)] });
     expect((await itemOf(w, back.id, String(ccvId))).status).toBe("SKIPPED");
     expect(ecwidWrites(w)).toBe(writes);
 
     // renamed in CCV → Ecwid; the Ecwid→CCV run sends nothing back
     w.ccv.store.patchProduct(ccvId, { name: "Bureaulamp" });
-    const r = await run(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(ccvId)] });
+    const r = await runFlow(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(ccvId)] });
     const item = await itemOf(w, r.id, String(ccvId));
     expect(item).toMatchObject({ action: "UPDATE", status: "SUCCEEDED" });
     expect(item.sentPayload).toEqual({ name: "Bureaulamp" });
@@ -183,24 +138,24 @@ describe("PRODUCTS_CCV_TO_ECWID, and both product flows on together", () => {
     writes = ccvWrites(w);
     await settle(w);
     expect(ccvWrites(w)).toBe(writes);
-    const echo = await run(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(id)] });
+    const echo = await runFlow(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(id)] });
     expect((await itemOf(w, echo.id, String(id))).status).toBe("SKIPPED");
     expect(ccvWrites(w)).toBe(writes);
 
     // a price change in Ecwid → CCV once
     w.ecwid.store.products.update(id, { price: 48.4 });
     await settle(w);
-    await run(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(id)] });
+    await runFlow(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(id)] });
     expect(w.ccv.store.getProduct(ccvId).price).toBe(40);
     const ecwidBefore = ecwidWrites(w);
     await settle(w);
     expect(ecwidWrites(w)).toBe(ecwidBefore);
-    const again = await run(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(ccvId)] });
+    const again = await runFlow(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(ccvId)] });
     expect((await itemOf(w, again.id, String(ccvId))).status).toBe("SKIPPED");
     expect(ecwidWrites(w)).toBe(ecwidBefore);
     expect(w.ecwid.store.getProduct(id).price).toBe(48.4);
     // the echoes really came: webhook-triggered runs of both flows ran and wrote nothing
-    for (const flow of ["PRODUCTS_CCV_TO_ECWID", "PRODUCTS_ECWID_TO_CCV"] as const) {
+    for (const flow of PRODUCT_FLOWS) {
       const runs = (await w.gql(SyncRunsDocument, { integrationId: w.integrationId, flow })).syncRuns.edges;
       expect(runs.some((r) => r.node.trigger === "WEBHOOK")).toBe(true);
     }
@@ -208,19 +163,19 @@ describe("PRODUCTS_CCV_TO_ECWID, and both product flows on together", () => {
 
   it("a scheduled-style run discovers CCV changes newest first; a product deleted in CCV is disabled in Ecwid", async () => {
     const c = w.ccv.store.seedProduct({ name: "Mat", productnumber: "MAT-1", price: 5, taxtariff: "normal" });
-    const r = await run(w, "PRODUCTS_CCV_TO_ECWID");
+    const r = await runFlow(w, "PRODUCTS_CCV_TO_ECWID");
     expect((await itemOf(w, r.id, String(c.id))).action).toBe("CREATE");
-    const [p] = ecwidBySku(w, "MAT-1");
+    const [p] = ecwidAllBySku(w, "MAT-1");
     expect(p.price).toBe(6.05);
     w.ccv.store.deleteProduct(c.id);
-    const d = await run(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(c.id)] });
+    const d = await runFlow(w, "PRODUCTS_CCV_TO_ECWID", { sourceIds: [String(c.id)] });
     const item = await itemOf(w, d.id, String(c.id));
     expect(item).toMatchObject({ action: "UPDATE", status: "SUCCEEDED", targetId: String(p.id) });
     expect(item.reason).toMatch(/Deleted in CCV SalesPOS; disabled in Ecwid/);
     expect(w.ecwid.store.getProduct(p.id).enabled).toBe(false);
     // the Ecwid side's change is the gateway's own: not sent back
     const writes = ccvWrites(w);
-    const echo = await run(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(p.id)] });
+    const echo = await runFlow(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(p.id)] });
     expect((await itemOf(w, echo.id, String(p.id))).status).toBe("SKIPPED");
     expect(ccvWrites(w)).toBe(writes);
   });

@@ -1,38 +1,15 @@
+import { SetFieldMappingsDocument } from "../../sdk/generated/graphql";
 import {
-  ConfigureFlowDocument,
-  RunSyncDocument,
-  SetFieldMappingsDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
-  type ItemFieldsFragment,
-} from "../../sdk/generated/graphql";
-import type { EcwidProduct } from "../../src/connectors/ecwid";
-import { startWorld, type World } from "../support/world";
-
-type Flow = "PRODUCTS_CCV_TO_ECWID" | "PRODUCTS_ECWID_TO_CCV";
-
-/** runs one flow for one record and answers its item */
-async function runOne(w: World, flow: Flow, sourceId: string, dryRun = false): Promise<ItemFieldsFragment> {
-  const queued = (
-    await w.gql(RunSyncDocument, {
-      integrationId: w.integrationId,
-      flow,
-      options: { sourceIds: [sourceId], dryRun },
-    })
-  ).runSync;
-  const r = await w.waitRun(queued.id);
-  const items = (await w.gql(SyncRunDocument, { id: r.id, first: 100 })).syncRun!.items.edges.map(
-    (e) => e.node,
-  );
-  const item = items.find((i) => i.sourceId === sourceId);
-  if (!item) throw new Error(`run ${r.id} has no item for ${sourceId}: ${JSON.stringify(items)}`);
-  return item;
-}
-
-const ecwidBySku = (w: World, sku: string): EcwidProduct =>
-  [...w.ecwid.store.products.values()].map((r) => r.data).find((p) => p.sku === sku)!;
-const ecwidWrites = (w: World) => w.ecwid.log.writes().length;
-const ccvWrites = (w: World) => w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length;
+  ccvWrites,
+  ecwidBySku,
+  ecwidWrites,
+  enableFlows,
+  mapTaxRates,
+  PRODUCT_FLOWS,
+  runOne,
+  startWorld,
+  type World,
+} from "../support/world";
 
 describe("product flows: a changed configuration re-syncs unchanged products, echoes stay suppressed", () => {
   let w: World;
@@ -41,12 +18,7 @@ describe("product flows: a changed configuration re-syncs unchanged products, ec
 
   beforeAll(async () => {
     // CCV prices net, Ecwid gross
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     ccvId = String(
       w.ccv.store.seedProduct({
         name: "Lamp",
@@ -56,13 +28,12 @@ describe("product flows: a changed configuration re-syncs unchanged products, ec
         taxtariff: "normal",
       }).id,
     );
-    for (const flow of ["PRODUCTS_CCV_TO_ECWID", "PRODUCTS_ECWID_TO_CCV"] as const)
-      await w.gql(ConfigureFlowDocument, { integrationId: w.integrationId, flow, input: { enabled: true } });
+    await enableFlows(w, ...PRODUCT_FLOWS);
     expect(await runOne(w, "PRODUCTS_CCV_TO_ECWID", ccvId)).toMatchObject({
       action: "CREATE",
       status: "SUCCEEDED",
     });
-    ecwidId = String(ecwidBySku(w, "LAMP-1").id);
+    ecwidId = String(ecwidBySku(w, "LAMP-1")!.id);
     expect(ecwidBySku(w, "LAMP-1")).toMatchObject({ name: "Lamp", price: 12.1 });
     // the other direction sees the gateway's own write: nothing sent back
     const before = ccvWrites(w);
@@ -97,7 +68,7 @@ describe("product flows: a changed configuration re-syncs unchanged products, ec
       status: "SUCCEEDED",
       sentPayload: { subtitle: "POS: Lamp" },
     });
-    expect(ecwidBySku(w, "LAMP-1").subtitle).toBe("POS: Lamp");
+    expect(ecwidBySku(w, "LAMP-1")!.subtitle).toBe("POS: Lamp");
     // exactly the one PUT of the product
     expect(
       w.ecwid.log
@@ -118,11 +89,7 @@ describe("product flows: a changed configuration re-syncs unchanged products, ec
   });
 
   it("a changed TAX_RATE map re-syncs the unchanged product with the new rate", async () => {
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "9", to: "normal" }],
-    });
+    await mapTaxRates(w, [{ from: "9", to: "normal" }]);
     const item = await runOne(w, "PRODUCTS_CCV_TO_ECWID", ccvId);
     expect(item).toMatchObject({ action: "UPDATE", status: "SUCCEEDED" });
     // 10 × 1.09, with Ecwid's manual tax of 9 %

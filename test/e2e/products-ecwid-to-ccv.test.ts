@@ -2,38 +2,30 @@ import {
   ConfigureFlowDocument,
   DefaultFieldMappingsDocument,
   PreviewMappingDocument,
-  RunSyncDocument,
   SetFieldMappingsDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
   SyncRunsDocument,
-  type ItemFieldsFragment,
-  type RunFieldsFragment,
+  type RunSyncOptions,
 } from "../../sdk/generated/graphql";
 import { CatalogEntryEntity } from "../../src/db/entities/catalog.entity";
 import type { ProductRec } from "../../src/sandbox/ccv-salespos/ccv.store";
-import { LinkStore } from "../../src/sync/engine/links";
-import { eventually, startWorld, type World } from "../support/world";
+import {
+  ccvCategoryOf,
+  ccvWrites,
+  deliverEcwidWebhooks,
+  enableFlows,
+  eventually,
+  itemOf,
+  linksOf,
+  mapTaxRates,
+  runFlow,
+  runItems,
+  startWorld,
+  type World,
+} from "../support/world";
 
 const FLOW = "PRODUCTS_ECWID_TO_CCV" as const;
 
-async function run(
-  w: World,
-  options?: { dryRun?: boolean; sourceIds?: string[] },
-): Promise<RunFieldsFragment> {
-  const queued = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: FLOW, options }))
-    .runSync;
-  return w.waitRun(queued.id);
-}
-
-async function itemOf(w: World, runId: string, sourceId: string): Promise<ItemFieldsFragment> {
-  const items = (await w.gql(SyncRunDocument, { id: runId, first: 100 })).syncRun!.items.edges.map(
-    (e) => e.node,
-  );
-  const item = items.find((i) => i.sourceId === sourceId);
-  if (!item) throw new Error(`run ${runId} has no item for ${sourceId}: ${JSON.stringify(items)}`);
-  return item;
-}
+const run = (w: World, options?: RunSyncOptions) => runFlow(w, FLOW, options);
 
 const ccvBySku = (w: World, sku: string): ProductRec[] =>
   [...w.ccv.store.products.values()].filter((p) => p.productnumber === sku);
@@ -45,22 +37,11 @@ function ecwidProduct(w: World, body: Record<string, unknown>): number {
 
 describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
   let w: World;
-  const links = () => new LinkStore(w.t.gw.dataSource, w.integrationId);
-  const ccvWrites = () => w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length;
+  const links = () => linksOf(w);
 
   beforeAll(async () => {
     // CCV prices net, Ecwid gross: every price is converted with the product's VAT rate
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: FLOW,
-      input: { enabled: true },
-    });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, flows: [FLOW], taxRates: true });
   });
   afterAll(() => w.stop());
 
@@ -128,7 +109,7 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     const before = w.ccv.log.entries.length;
     const r = await run(w, { sourceIds: [String(ccvLinkSource(w, "MUG-1"))] });
     expect(r.counts).toMatchObject({ total: 1, skipped: 1 });
-    const item = (await w.gql(SyncRunDocument, { id: r.id, first: 5 })).syncRun!.items.edges[0].node;
+    const [item] = await runItems(w, r.id);
     expect(item.reason).toMatch(/Unchanged/);
     // only the per-run store profile reads (webshops, settings); no product request
     expect(w.ccv.log.entries.slice(before).filter((e) => /product/.test(e.path))).toEqual([]);
@@ -173,14 +154,10 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     expect(item.reason).toMatch(/VAT rate 9% has no TAX_RATE value mapping/);
     expect(ccvBySku(w, "BOOK-1")).toEqual([]);
     // once mapped, the price is converted at 9 %: 21.80 / 1.09 = 20
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [
-        { from: "21", to: "normal" },
-        { from: "9", to: "low a" },
-      ],
-    });
+    await mapTaxRates(w, [
+      { from: "21", to: "normal" },
+      { from: "9", to: "low a" },
+    ]);
     await run(w, { sourceIds: [String(id)] });
     expect(ccvBySku(w, "BOOK-1")[0]).toMatchObject({ price: 20, taxtariff: "low a" });
   });
@@ -191,7 +168,7 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     const pen = ecwidProduct(w, { sku: "PEN-1", name: "Pen", price: 1.21 });
     const bare = ecwidProduct(w, { sku: "TMP-1", name: "No SKU", price: 1 });
     w.ecwid.store.products.update(bare, { sku: "" });
-    const writes = ccvWrites();
+    const writes = ccvWrites(w);
     const r = await run(w, { sourceIds: [String(pen), String(bare)] });
     const penItem = await itemOf(w, r.id, String(pen));
     expect(penItem.status).toBe("SKIPPED");
@@ -201,7 +178,7 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     const bareItem = await itemOf(w, r.id, String(bare));
     expect(bareItem.status).toBe("SKIPPED");
     expect(bareItem.reason).toMatch(new RegExp(`Ecwid product ${bare} \\("No SKU"\\) has no SKU`));
-    expect(ccvWrites()).toBe(writes);
+    expect(ccvWrites(w)).toBe(writes);
     expect(await links().byEcwid("PRODUCT", String(pen))).toBeNull();
   });
 
@@ -235,7 +212,7 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
 
   it("a dry run shows the planned payload and writes nothing", async () => {
     const id = ecwidProduct(w, { sku: "DRY-1", name: "Dry", price: 2.42 });
-    const writes = ccvWrites();
+    const writes = ccvWrites(w);
     const r = await run(w, { dryRun: true, sourceIds: [String(id)] });
     const item = await itemOf(w, r.id, String(id));
     expect(item).toMatchObject({ action: "CREATE", status: "PENDING" });
@@ -245,7 +222,7 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
       price: 2,
       taxtariff: "normal",
     });
-    expect(ccvWrites()).toBe(writes);
+    expect(ccvWrites(w)).toBe(writes);
     expect(ccvBySku(w, "DRY-1")).toEqual([]);
     expect(await links().byEcwid("PRODUCT", String(id))).toBeNull();
   });
@@ -265,19 +242,10 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
   it("category links follow the CATEGORY links: added, moved, hand-made CCV links kept, later-synced categories picked up", async () => {
     const kitchen = w.ecwid.store.createCategory({ name: "Kitchen" });
     const garden = w.ecwid.store.createCategory({ name: "Garden" });
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "CATEGORIES_ECWID_TO_CCV",
-      input: { enabled: true },
-    });
-    const cats = await w.waitRun(
-      (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" }))
-        .runSync.id,
-    );
+    await enableFlows(w, "CATEGORIES_ECWID_TO_CCV");
+    const cats = await runFlow(w, "CATEGORIES_ECWID_TO_CCV");
     expect(cats.status).toBe("SUCCEEDED");
-    const ccvCat = async (ecwidId: number) =>
-      Number((await links().byEcwid("CATEGORY", String(ecwidId)))!.ccvId);
-    const [ccvKitchen, ccvGarden] = [await ccvCat(kitchen), await ccvCat(garden)];
+    const [ccvKitchen, ccvGarden] = [await ccvCategoryOf(w, kitchen), await ccvCategoryOf(w, garden)];
     const byHand = w.ccv.store.createCategory({ name: "Shop only" });
     const categoriesOf = (ccvProductId: number) =>
       [...w.ccv.store.productToCategories.values()]
@@ -312,23 +280,16 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     expect((await itemOf(w, before.id, String(id))).reason).toMatch(
       new RegExp(`Ecwid category ${shed} not in CCV SalesPOS yet`),
     );
-    await w.waitRun(
-      (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: "CATEGORIES_ECWID_TO_CCV" }))
-        .runSync.id,
-    );
+    await runFlow(w, "CATEGORIES_ECWID_TO_CCV");
     await run(w, { sourceIds: [String(id)] });
-    expect(categoriesOf(pot.id)).toEqual([byHand.id, ccvGarden, await ccvCat(shed)].sort((a, b) => a - b));
+    expect(categoriesOf(pot.id)).toEqual(
+      [byHand.id, ccvGarden, await ccvCategoryOf(w, shed)].sort((a, b) => a - b),
+    );
   });
 
   it("categories: a rename and a move follow; a category deleted in Ecwid is hidden in CCV, not deleted", async () => {
-    const runCategories = async (sourceIds?: string[]) => {
-      const q = await w.gql(RunSyncDocument, {
-        integrationId: w.integrationId,
-        flow: "CATEGORIES_ECWID_TO_CCV",
-        options: sourceIds ? { sourceIds } : undefined,
-      });
-      return w.waitRun(q.runSync.id);
-    };
+    const runCategories = (sourceIds?: string[]) =>
+      runFlow(w, "CATEGORIES_ECWID_TO_CCV", sourceIds ? { sourceIds } : undefined);
     const home = w.ecwid.store.createCategory({ name: "Home" });
     const lamps = w.ecwid.store.createCategory({ name: "Lamps" });
     await runCategories();
@@ -361,11 +322,7 @@ describe("PRODUCTS_ECWID_TO_CCV: simple products", () => {
     const id = ecwidProduct(w, { sku: "HOOK-1", name: "Hook", price: 1.21 });
     await run(w, { sourceIds: [String(id)] });
     const [p] = ccvBySku(w, "HOOK-1");
-    w.ecwid.registerWebhook(`${w.t.url}/webhooks/ecwid/${w.integrationId}`, [
-      "product.created",
-      "product.updated",
-      "product.deleted",
-    ]);
+    deliverEcwidWebhooks(w);
     const runs = async () =>
       (await w.gql(SyncRunsDocument, { integrationId: w.integrationId, flow: FLOW })).syncRuns.edges.map(
         (e) => e.node,
@@ -405,12 +362,7 @@ function ccvLinkSource(w: World, sku: string): number {
 describe("PRODUCTS_ECWID_TO_CCV: SKUs resolved through the catalogue index", () => {
   let w: World;
   beforeAll(async () => {
-    w = await startWorld();
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    w = await startWorld({ taxRates: true });
   });
   afterAll(() => w.stop());
 

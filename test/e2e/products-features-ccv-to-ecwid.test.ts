@@ -1,39 +1,17 @@
+import { SetFeatureMappingsDocument } from "../../sdk/generated/graphql";
+import type { CcvClient } from "../../src/connectors/ccv-salespos";
 import {
-  ConfigureFlowDocument,
-  RunSyncDocument,
-  SetFeatureMappingsDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
-  type ItemFieldsFragment,
-} from "../../sdk/generated/graphql";
-import { CcvClient } from "../../src/connectors/ccv-salespos";
-import type { EcwidProduct } from "../../src/connectors/ecwid";
-import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../../src/connectors/http";
-import { startWorld, type World } from "../support/world";
+  ccvClientOf,
+  ccvWrites,
+  ecwidAttributes as attrs,
+  ecwidBySku,
+  ecwidWrites,
+  enableFlows,
+  runOne,
+  startWorld,
+  type World,
+} from "../support/world";
 
-type Flow = "PRODUCTS_CCV_TO_ECWID" | "PRODUCTS_ECWID_TO_CCV";
-
-async function runOne(w: World, flow: Flow, sourceId: string, dryRun = false): Promise<ItemFieldsFragment> {
-  const queued = (
-    await w.gql(RunSyncDocument, {
-      integrationId: w.integrationId,
-      flow,
-      options: { sourceIds: [sourceId], dryRun },
-    })
-  ).runSync;
-  const r = await w.waitRun(queued.id);
-  const items = (await w.gql(SyncRunDocument, { id: r.id, first: 100 })).syncRun!.items.edges.map(
-    (e) => e.node,
-  );
-  const item = items.find((i) => i.sourceId === sourceId);
-  if (!item) throw new Error(`run ${r.id} has no item for ${sourceId}: ${JSON.stringify(items)}`);
-  return item;
-}
-
-const ecwidBySku = (w: World, sku: string): EcwidProduct | undefined =>
-  [...w.ecwid.store.products.values()].map((r) => r.data).find((p) => p.sku === sku);
-const attrs = (p: EcwidProduct) =>
-  Object.fromEntries((p.attributes ?? []).map((a) => [a.name ?? a.type ?? "", a.value]));
 const classPuts = (w: World) => w.ecwid.log.find("PUT", /\/classes\/0$/).length;
 
 describe("PRODUCTS_CCV_TO_ECWID: features (CCV product properties → Ecwid attributes)", () => {
@@ -41,12 +19,7 @@ describe("PRODUCTS_CCV_TO_ECWID: features (CCV product properties → Ecwid attr
   let ccv: CcvClient;
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     await w.gql(SetFeatureMappingsDocument, {
       integrationId: w.integrationId,
       entries: [
@@ -54,14 +27,7 @@ describe("PRODUCTS_CCV_TO_ECWID: features (CCV product properties → Ecwid attr
         { ecwidAttribute: "Material", ccvPropertyGroup: "Specifications", ccvProperty: "Material" },
       ],
     });
-    ccv = new CcvClient(
-      { baseUrl: w.ccv.baseUrl, publicKey: w.ccv.publicKey, secretKey: w.ccv.secretKey },
-      {
-        budget: new SharedRateBudget(),
-        circuit: new AuthCircuit(),
-        transport: { upstreams: LOCAL_UPSTREAMS },
-      },
-    );
+    ccv = ccvClientOf(w);
   });
   afterAll(() => w.stop());
 
@@ -96,13 +62,9 @@ describe("PRODUCTS_CCV_TO_ECWID: features (CCV product properties → Ecwid attr
       value: "Red",
     });
     await w.ccv.webhooks.idle();
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "PRODUCTS_CCV_TO_ECWID",
-      input: { enabled: true },
-    });
+    await enableFlows(w, "PRODUCTS_CCV_TO_ECWID");
 
-    const writes = w.ecwid.log.writes().length;
+    const writes = ecwidWrites(w);
     const dry = await runOne(w, "PRODUCTS_CCV_TO_ECWID", String(product.id), true);
     expect(dry.action).toBe("CREATE");
     expect((dry.sentPayload as { attributes: unknown[] }).attributes).toEqual(
@@ -112,7 +74,7 @@ describe("PRODUCTS_CCV_TO_ECWID: features (CCV product properties → Ecwid attr
         { name: "Material", value: "Wood" },
       ]),
     );
-    expect(w.ecwid.log.writes().length).toBe(writes);
+    expect(ecwidWrites(w)).toBe(writes);
 
     const created = await runOne(w, "PRODUCTS_CCV_TO_ECWID", String(product.id));
     expect(created).toMatchObject({ action: "CREATE", status: "SUCCEEDED" });
@@ -138,14 +100,10 @@ describe("PRODUCTS_CCV_TO_ECWID: features (CCV product properties → Ecwid attr
     // the attributes exist in the class now: no second class write
     expect(classPuts(w)).toBe(1);
 
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "PRODUCTS_ECWID_TO_CCV",
-      input: { enabled: true },
-    });
-    const ccvWrites = w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length;
+    await enableFlows(w, "PRODUCTS_ECWID_TO_CCV");
+    const ccvBefore = ccvWrites(w);
     const echo = await runOne(w, "PRODUCTS_ECWID_TO_CCV", String(p.id));
     expect(echo.action).toBe("SKIP");
-    expect(w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length).toBe(ccvWrites);
+    expect(ccvWrites(w)).toBe(ccvBefore);
   });
 });

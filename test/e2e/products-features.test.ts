@@ -1,29 +1,10 @@
-import {
-  ConfigureFlowDocument,
-  FeatureMappingsDocument,
-  RunSyncDocument,
-  SetFeatureMappingsDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
-  type ItemFieldsFragment,
-} from "../../sdk/generated/graphql";
+import { FeatureMappingsDocument, SetFeatureMappingsDocument } from "../../sdk/generated/graphql";
 import type { EcwidProduct } from "../../src/connectors/ecwid";
-import { LinkStore } from "../../src/sync/engine/links";
-import { startWorld, type World } from "../support/world";
+import { linksOf, runOne, startWorld, type World } from "../support/world";
 
 const FLOW = "PRODUCTS_ECWID_TO_CCV" as const;
 
-async function syncOne(w: World, id: number): Promise<ItemFieldsFragment> {
-  const queued = (
-    await w.gql(RunSyncDocument, {
-      integrationId: w.integrationId,
-      flow: FLOW,
-      options: { sourceIds: [String(id)] },
-    })
-  ).runSync;
-  await w.waitRun(queued.id);
-  return (await w.gql(SyncRunDocument, { id: queued.id, first: 5 })).syncRun!.items.edges[0].node;
-}
+const syncOne = (w: World, id: number) => runOne(w, FLOW, id);
 
 /** an Ecwid product with attributes of its product class (the sandbox keeps seeded attributes) */
 function seedWithAttributes(w: World, id: number, sku: string, attributes: Record<string, string>): number {
@@ -54,17 +35,7 @@ describe("PRODUCTS_ECWID_TO_CCV: features (Ecwid attributes → CCV product prop
       .map((v) => ({ property: w.ccv.store.properties.require(v.product_property_id).name, value: v.value }));
 
   beforeAll(async () => {
-    w = await startWorld();
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: FLOW,
-      input: { enabled: true },
-    });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    w = await startWorld({ flows: [FLOW], taxRates: true });
   });
   afterAll(() => w.stop());
 
@@ -148,9 +119,7 @@ describe("PRODUCTS_ECWID_TO_CCV: features (Ecwid attributes → CCV product prop
     const item = await syncOne(w, 700001);
     expect(item).toMatchObject({ action: "UPDATE", status: "SUCCEEDED" });
     expect(item.reason ?? "").not.toMatch(/without a feature mapping/);
-    const ccvId = Number(
-      (await new LinkStore(w.t.gw.dataSource, w.integrationId).byEcwid("PRODUCT", "700001"))!.ccvId,
-    );
+    const ccvId = Number((await linksOf(w).byEcwid("PRODUCT", "700001"))!.ccvId);
     expect(valuesOf(ccvId)).toEqual(
       expect.arrayContaining([
         { property: "Origin", value: "Belgium" },

@@ -1,16 +1,7 @@
-import { createHash } from "node:crypto";
-import {
-  ConfigureFlowDocument,
-  RunSyncDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
-  type ItemFieldsFragment,
-} from "../../sdk/generated/graphql";
-import type { EcwidProduct } from "../../src/connectors/ecwid";
-import { startWorld, type World } from "../support/world";
+import { IMAGE_BYTES, sha } from "../support/image-host";
+import { ecwidBySku, runOne, startWorld, type World } from "../support/world";
 
 const FLOW = "PRODUCTS_CCV_TO_ECWID" as const;
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 /**
  * CCV product photos → Ecwid main image and gallery over real HTTP: the photo files are fetched
@@ -19,46 +10,17 @@ const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
  */
 describe("PRODUCTS_CCV_TO_ECWID: images", () => {
   let w: World;
-  const red = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from("red pixels")]);
-  const blue = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from("blue pixels")]);
-  const green = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from("green pixels")]);
+  const { red, blue, green } = IMAGE_BYTES;
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: FLOW,
-      input: { enabled: true },
-    });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, flows: [FLOW], taxRates: true });
   });
   afterAll(() => w.stop());
 
-  async function syncOne(id: number, dryRun = false): Promise<ItemFieldsFragment> {
-    const queued = (
-      await w.gql(RunSyncDocument, {
-        integrationId: w.integrationId,
-        flow: FLOW,
-        options: { sourceIds: [String(id)], dryRun },
-      })
-    ).runSync;
-    await w.waitRun(queued.id);
-    const items = (await w.gql(SyncRunDocument, { id: queued.id, first: 10 })).syncRun!.items.edges.map(
-      (e) => e.node,
-    );
-    const item = items.find((i) => i.sourceId === String(id));
-    if (!item) throw new Error(`no item for ${id}: ${JSON.stringify(items)}`);
-    return item;
-  }
-  const ecwidBySku = (sku: string): EcwidProduct | undefined =>
-    [...w.ecwid.store.products.values()].map((r) => r.data).find((p) => p.sku === sku);
+  const syncOne = (id: number, dryRun?: boolean) => runOne(w, FLOW, id, dryRun);
   /** the content of each Ecwid image, main first (the sandbox names the bytes' sha256 in the URL) */
   const imagesOf = (sku: string) =>
-    (ecwidBySku(sku)?.media?.images ?? []).map((i) => ({
+    (ecwidBySku(w, sku)?.media?.images ?? []).map((i) => ({
       sha: /\/([0-9a-f]{64})\//.exec(i.imageOriginalUrl ?? "")?.[1],
       main: i.isMain,
     }));
@@ -115,7 +77,7 @@ describe("PRODUCTS_CCV_TO_ECWID: images", () => {
     w.ccv.store.products.require(c.id).name = "Foto IMG-1 nieuw";
     const again = await syncOne(c.id);
     expect(again).toMatchObject({ action: "UPDATE", status: "SUCCEEDED" });
-    expect(ecwidBySku("IMG-1")?.name).toBe("Foto IMG-1 nieuw");
+    expect(ecwidBySku(w, "IMG-1")?.name).toBe("Foto IMG-1 nieuw");
     expect(imageWrites()).toBe(writes);
     expect(imagesOf("IMG-1")).toEqual([
       { sha: sha(red), main: true },
@@ -162,7 +124,7 @@ describe("PRODUCTS_CCV_TO_ECWID: images", () => {
       const item = await syncOne(c.id);
       expect(item).toMatchObject({ action: "CREATE", status: "FAILED", errorCode: "IMAGE" });
       expect(item.reason).toMatch(/main image was not taken over/);
-      expect(ecwidBySku("IMG-3")).toMatchObject({ name: "Foto IMG-3" });
+      expect(ecwidBySku(w, "IMG-3")).toMatchObject({ name: "Foto IMG-3" });
       expect(imagesOf("IMG-3")).toEqual([]);
     } finally {
       w.ccv.faults.clear();

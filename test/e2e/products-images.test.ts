@@ -1,51 +1,15 @@
-import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  ConfigureFlowDocument,
-  RunSyncDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
-  type ItemFieldsFragment,
-} from "../../sdk/generated/graphql";
 import { IMAGE_MAX_BYTES } from "../../src/sync/flows/products/images";
-import { LinkStore } from "../../src/sync/engine/links";
-import { startWorld, type World } from "../support/world";
+import { IMAGE_BYTES, sha, startImageHost, type ImageHost } from "../support/image-host";
+import { linksOf, runOne, startWorld, type World } from "../support/world";
 
 const FLOW = "PRODUCTS_ECWID_TO_CCV" as const;
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
-/** a small image host on loopback (the test gateway allows loopback upstreams, like the sandboxes) */
-async function imageHost() {
-  const files = new Map<string, { type: string; body: Buffer }>();
-  const hits = new Map<string, number>();
-  const server = http.createServer((req, res) => {
-    const path = req.url ?? "/";
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const f = files.get(path);
-    if (!f) return res.writeHead(404).end();
-    res.writeHead(200, { "content-type": f.type, "content-length": f.body.length }).end(f.body);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    base,
-    files,
-    hits,
-    put(path: string, type: string, body: Buffer) {
-      files.set(path, { type, body });
-      return `${base}${path}`;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 describe("PRODUCTS_ECWID_TO_CCV: images", () => {
   let w: World;
-  let host: Awaited<ReturnType<typeof imageHost>>;
-  const red = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from("red pixels")]);
-  const blue = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from("blue pixels")]);
-  const green = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from("green pixels")]);
+  let host: ImageHost;
+  const { red, blue, green } = IMAGE_BYTES;
 
   const photosOf = (ccvProductId: number) =>
     w.ccv.store.productPhotos
@@ -53,17 +17,7 @@ describe("PRODUCTS_ECWID_TO_CCV: images", () => {
       .map((p) => ({ sha: p.sha256, main: p.is_mainphoto, type: p.file_type }));
   const photoWrites = () => w.ccv.log.find("PUT", /productphotos/).length;
 
-  async function syncOne(id: number, dryRun = false): Promise<ItemFieldsFragment> {
-    const queued = (
-      await w.gql(RunSyncDocument, {
-        integrationId: w.integrationId,
-        flow: FLOW,
-        options: { sourceIds: [String(id)], dryRun },
-      })
-    ).runSync;
-    await w.waitRun(queued.id);
-    return (await w.gql(SyncRunDocument, { id: queued.id, first: 5 })).syncRun!.items.edges[0].node;
-  }
+  const syncOne = (id: number, dryRun?: boolean) => runOne(w, FLOW, id, dryRun);
 
   const withImages = (sku: string, urls: string[]) =>
     w.ecwid.store.products.create({
@@ -76,18 +30,8 @@ describe("PRODUCTS_ECWID_TO_CCV: images", () => {
     });
 
   beforeAll(async () => {
-    host = await imageHost();
-    w = await startWorld();
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: FLOW,
-      input: { enabled: true },
-    });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    host = await startImageHost();
+    w = await startWorld({ flows: [FLOW], taxRates: true });
   });
   afterAll(async () => {
     await w.stop();
@@ -165,7 +109,7 @@ describe("PRODUCTS_ECWID_TO_CCV: images", () => {
       expect(item).toMatchObject({ status: "FAILED", errorCode: "IMAGE" });
       expect(item.reason).toMatch(why);
       // the product itself is in CCV and linked; its link has no hash, so the next run tries again
-      const link = await new LinkStore(w.t.gw.dataSource, w.integrationId).byEcwid("PRODUCT", String(id));
+      const link = await linksOf(w).byEcwid("PRODUCT", String(id));
       expect(link).toMatchObject({ sku, hashToCcv: "" });
       expect(w.ccv.store.getProduct(Number(link!.ccvId)).name).toBe(`Product ${sku}`);
     }

@@ -1,19 +1,21 @@
 import {
-  ConfigureFlowDocument,
-  RunSyncDocument,
   SetFieldMappingsDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
   SyncRunsDocument,
   type ItemFieldsFragment,
 } from "../../sdk/generated/graphql";
 import { LeaseStore } from "../../src/sync/engine/leases";
-import { LinkStore } from "../../src/sync/engine/links";
-import { CcvWebhookEntity } from "../../src/db/entities/infra.entity";
-import { eventually, startWorld, type World } from "../support/world";
-
-type Flow = "PRODUCTS_CCV_TO_ECWID" | "PRODUCTS_ECWID_TO_CCV";
-const FLOWS = ["PRODUCTS_CCV_TO_ECWID", "PRODUCTS_ECWID_TO_CCV"] as const;
+import {
+  ccvWebhooksRegistered,
+  ccvWrites,
+  deliverEcwidWebhooks,
+  enableFlows,
+  linksOf,
+  PRODUCT_FLOWS,
+  runItems,
+  runOne,
+  startWorld,
+  type World,
+} from "../support/world";
 
 /**
  * Both product flows on, webhooks of both vendors delivering every write (so each write the
@@ -24,30 +26,13 @@ const FLOWS = ["PRODUCTS_CCV_TO_ECWID", "PRODUCTS_ECWID_TO_CCV"] as const;
  */
 describe("both product flows with a non-reversible mapping ($uppercase(name) Ecwid → CCV)", () => {
   let w: World;
-  const links = () => new LinkStore(w.t.gw.dataSource, w.integrationId);
+  const links = () => linksOf(w);
   const ecwidWrites = () => w.ecwid.log.writes().filter((e) => /\/products/.test(e.path)).length;
-  const ccvWrites = () => w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length;
 
-  async function runOne(flow: Flow, sourceId: number | string): Promise<ItemFieldsFragment> {
-    const queued = (
-      await w.gql(RunSyncDocument, {
-        integrationId: w.integrationId,
-        flow,
-        options: { sourceIds: [String(sourceId)] },
-      })
-    ).runSync;
-    await w.waitRun(queued.id);
-    const items = (await w.gql(SyncRunDocument, { id: queued.id, first: 10 })).syncRun!.items.edges.map(
-      (e) => e.node,
-    );
-    const item = items.find((i) => i.sourceId === String(sourceId));
-    if (!item) throw new Error(`no item for ${sourceId}: ${JSON.stringify(items)}`);
-    return item;
-  }
   /** the ids of every run so far */
   async function runIds(): Promise<Set<string>> {
     const ids = new Set<string>();
-    for (const flow of FLOWS)
+    for (const flow of PRODUCT_FLOWS)
       for (const r of (await w.gql(SyncRunsDocument, { integrationId: w.integrationId, flow, first: 100 }))
         .syncRuns.edges)
         ids.add(r.node.id);
@@ -60,16 +45,14 @@ describe("both product flows with a non-reversible mapping ($uppercase(name) Ecw
     for (let i = 0; i < 4; i++) {
       await w.ccv.webhooks.idle();
       await w.ecwid.webhooks.flush();
-      for (const flow of FLOWS) {
+      for (const flow of PRODUCT_FLOWS) {
         const runs = (await w.gql(SyncRunsDocument, { integrationId: w.integrationId, flow, first: 100 }))
           .syncRuns.edges;
         for (const r of runs) {
           await w.waitRun(r.node.id);
           if (seen.has(r.node.id)) continue;
           seen.add(r.node.id);
-          const items = (
-            await w.gql(SyncRunDocument, { id: r.node.id, first: 100 })
-          ).syncRun!.items.edges.map((e) => e.node);
+          const items = await runItems(w, r.node.id);
           started.push({ flow, trigger: r.node.trigger, items });
         }
       }
@@ -80,30 +63,16 @@ describe("both product flows with a non-reversible mapping ($uppercase(name) Ecw
     runs.flatMap((r) => r.items.filter((i) => i.action !== "SKIP").map((i) => `${r.flow} ${i.action}`));
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
     await w.gql(SetFieldMappingsDocument, {
       integrationId: w.integrationId,
       flow: "PRODUCTS_ECWID_TO_CCV",
       mappings: [{ target: "name", expression: "$uppercase(name)" }],
     });
-    for (const flow of FLOWS)
-      await w.gql(ConfigureFlowDocument, { integrationId: w.integrationId, flow, input: { enabled: true } });
-    w.ecwid.registerWebhook(`${w.t.url}/webhooks/ecwid/${w.integrationId}`, [
-      "product.created",
-      "product.updated",
-      "product.deleted",
-    ]);
+    await enableFlows(w, ...PRODUCT_FLOWS);
+    deliverEcwidWebhooks(w);
     // the CCV webhooks the gateway registers when the flows are enabled (with their keys)
-    await eventually(
-      async () =>
-        (await w.t.gw.dataSource.manager.countBy(CcvWebhookEntity, { integrationId: w.integrationId })) >= 3,
-      "the CCV product webhooks to be registered",
-    );
+    await ccvWebhooksRegistered(w, 3, "the CCV product webhooks to be registered");
   });
   afterAll(() => w.stop());
 
@@ -121,10 +90,10 @@ describe("both product flows with a non-reversible mapping ($uppercase(name) Ecw
     expect(w.ecwid.store.getProduct(ecwidId).name).toBe("Desk lamp");
     expect(ecwidWrites()).toBe(ecwidBefore);
     // asked again, both directions skip without a write
-    let ccvBefore = ccvWrites();
-    expect(await runOne("PRODUCTS_CCV_TO_ECWID", ccvId)).toMatchObject({ action: "SKIP" });
-    expect(await runOne("PRODUCTS_ECWID_TO_CCV", ecwidId)).toMatchObject({ action: "SKIP" });
-    expect([ecwidWrites(), ccvWrites()]).toEqual([ecwidBefore, ccvBefore]);
+    let ccvBefore = ccvWrites(w);
+    expect(await runOne(w, "PRODUCTS_CCV_TO_ECWID", ccvId)).toMatchObject({ action: "SKIP" });
+    expect(await runOne(w, "PRODUCTS_ECWID_TO_CCV", ecwidId)).toMatchObject({ action: "SKIP" });
+    expect([ecwidWrites(), ccvWrites(w)]).toEqual([ecwidBefore, ccvBefore]);
 
     // a price change in Ecwid: to CCV once, nothing back
     mark = await runIds();
@@ -149,11 +118,11 @@ describe("both product flows with a non-reversible mapping ($uppercase(name) Ecw
     // a change made in CCV (the description): to Ecwid once, nothing back to CCV
     mark = await runIds();
     w.ccv.store.patchProduct(ccvId, { description: "<p>LED, dimmable</p>" });
-    ccvBefore = ccvWrites();
+    ccvBefore = ccvWrites(w);
     runs = await settle(mark);
     expect(writingItems(runs)).toEqual(["PRODUCTS_CCV_TO_ECWID UPDATE"]);
     expect(w.ecwid.store.getProduct(ecwidId).description).toBe("<p>LED, dimmable</p>");
-    expect(ccvWrites()).toBe(ccvBefore);
+    expect(ccvWrites(w)).toBe(ccvBefore);
     expect(w.ccv.store.getProduct(ccvId)).toMatchObject({ name: "DESK LAMP XL", price: 40 });
     // a change made in CCV sends the product's mapped fields: the name as CCV has it comes with it
     // (the mapping cannot be inverted; README: give such a field CREATE_ONLY in the reverse flow)
@@ -161,9 +130,9 @@ describe("both product flows with a non-reversible mapping ($uppercase(name) Ecw
 
     // and quiet afterwards: both directions skip
     ecwidBefore = ecwidWrites();
-    expect(await runOne("PRODUCTS_CCV_TO_ECWID", ccvId)).toMatchObject({ action: "SKIP" });
-    expect(await runOne("PRODUCTS_ECWID_TO_CCV", ecwidId)).toMatchObject({ action: "SKIP" });
-    expect([ecwidWrites(), ccvWrites()]).toEqual([ecwidBefore, ccvBefore]);
+    expect(await runOne(w, "PRODUCTS_CCV_TO_ECWID", ccvId)).toMatchObject({ action: "SKIP" });
+    expect(await runOne(w, "PRODUCTS_ECWID_TO_CCV", ecwidId)).toMatchObject({ action: "SKIP" });
+    expect([ecwidWrites(), ccvWrites(w)]).toEqual([ecwidBefore, ccvBefore]);
   });
 
   it("with the reverse name mapping CREATE_ONLY, a change made in CCV leaves Ecwid's own spelling", async () => {
@@ -181,11 +150,11 @@ describe("both product flows with a non-reversible mapping ($uppercase(name) Ecw
 
     mark = await runIds();
     w.ccv.store.patchProduct(ccvId, { price: 50 });
-    const ccvBefore = ccvWrites();
+    const ccvBefore = ccvWrites(w);
     runs = await settle(mark);
     expect(writingItems(runs)).toEqual(["PRODUCTS_CCV_TO_ECWID UPDATE"]);
     expect(w.ecwid.store.getProduct(ecwidId)).toMatchObject({ name: "Floor lamp", price: 60.5 });
-    expect(ccvWrites()).toBe(ccvBefore);
+    expect(ccvWrites(w)).toBe(ccvBefore);
   });
 
   it("a product pair the other direction holds for too long: the item fails TEMPORARY (retried later), nothing is written", async () => {
@@ -198,18 +167,18 @@ describe("both product flows with a non-reversible mapping ($uppercase(name) Ecw
     expect(await other.tryAcquire(key)).toBe(true);
     try {
       w.ecwid.store.products.update(ecwidId, { price: 60.5 });
-      const before = ccvWrites();
-      const item = await runOne("PRODUCTS_ECWID_TO_CCV", ecwidId);
+      const before = ccvWrites(w);
+      const item = await runOne(w, "PRODUCTS_ECWID_TO_CCV", ecwidId);
       expect(item).toMatchObject({ status: "FAILED", errorCode: "TEMPORARY" });
       expect(item.reason).toMatch(/other direction was syncing the linked record/);
       expect(item.nextAttemptAt).toBeTruthy();
-      expect(ccvWrites()).toBe(before);
+      expect(ccvWrites(w)).toBe(before);
     } finally {
       await other.release(key);
     }
     // (the webhook of the price change may be the one that takes it over)
     await settle(await runIds());
-    const retried = await runOne("PRODUCTS_ECWID_TO_CCV", ecwidId);
+    const retried = await runOne(w, "PRODUCTS_ECWID_TO_CCV", ecwidId);
     expect(retried.status).not.toBe("FAILED");
     expect(w.ccv.store.getProduct(Number(ccvId)).price).toBe(50);
   });

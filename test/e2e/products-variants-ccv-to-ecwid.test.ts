@@ -1,37 +1,27 @@
 import {
   ConfigureFlowDocument,
   SyncRunsDocument,
-  RunSyncDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
   type ItemFieldsFragment,
-  type RunFieldsFragment,
+  type RunSyncOptions,
 } from "../../sdk/generated/graphql";
-import { CcvClient } from "../../src/connectors/ccv-salespos";
+import type { CcvClient } from "../../src/connectors/ccv-salespos";
 import type { EcwidProduct } from "../../src/connectors/ecwid";
-import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../../src/connectors/http";
-import { LinkStore } from "../../src/sync/engine/links";
-import { startWorld, type World } from "../support/world";
+import {
+  ccvClientOf,
+  ccvWrites,
+  ecwidBySku,
+  enableFlows,
+  itemOf,
+  linksOf,
+  runFlow,
+  runItems,
+  startWorld,
+  type World,
+} from "../support/world";
 
 const FLOW = "PRODUCTS_CCV_TO_ECWID" as const;
 
-async function run(
-  w: World,
-  options?: { dryRun?: boolean; sourceIds?: string[] },
-): Promise<RunFieldsFragment> {
-  const queued = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow: FLOW, options }))
-    .runSync;
-  return w.waitRun(queued.id);
-}
-
-async function itemOf(w: World, runId: string, sourceId: string): Promise<ItemFieldsFragment> {
-  const items = (await w.gql(SyncRunDocument, { id: runId, first: 100 })).syncRun!.items.edges.map(
-    (e) => e.node,
-  );
-  const item = items.find((i) => i.sourceId === sourceId);
-  if (!item) throw new Error(`run ${runId} has no item for ${sourceId}: ${JSON.stringify(items)}`);
-  return item;
-}
+const run = (w: World, options?: RunSyncOptions) => runFlow(w, FLOW, options);
 
 /** every webhook delivered and every run it caused finished; the items of all runs for one record */
 async function settledItems(w: World, sourceId: string): Promise<ItemFieldsFragment[]> {
@@ -40,14 +30,10 @@ async function settledItems(w: World, sourceId: string): Promise<ItemFieldsFragm
   const items: ItemFieldsFragment[] = [];
   for (const r of runs) {
     await w.waitRun(r.node.id);
-    const all = (await w.gql(SyncRunDocument, { id: r.node.id, first: 100 })).syncRun!.items.edges;
-    items.push(...all.map((e) => e.node).filter((i) => i.sourceId === sourceId));
+    items.push(...(await runItems(w, r.node.id)).filter((i) => i.sourceId === sourceId));
   }
   return items;
 }
-
-const ecwidBySku = (w: World, sku: string): EcwidProduct | undefined =>
-  [...w.ecwid.store.products.values()].map((r) => r.data).find((p) => p.sku === sku);
 
 /** the Ecwid variations as the test reads them over HTTP-free store access */
 const variations = (p: EcwidProduct) =>
@@ -66,24 +52,12 @@ describe("PRODUCTS_CCV_TO_ECWID: products with variants", () => {
   let w: World;
   let ccv: CcvClient;
   let ccvId: number;
-  const links = () => new LinkStore(w.t.gw.dataSource, w.integrationId);
+  const links = () => linksOf(w);
 
   beforeAll(async () => {
     // CCV prices net, Ecwid gross (the sandbox default): extra prices convert with the product's 21 %
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
-    ccv = new CcvClient(
-      { baseUrl: w.ccv.baseUrl, publicKey: w.ccv.publicKey, secretKey: w.ccv.secretKey },
-      {
-        budget: new SharedRateBudget(),
-        circuit: new AuthCircuit(),
-        transport: { upstreams: LOCAL_UPSTREAMS },
-      },
-    );
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, taxRates: true });
+    ccv = ccvClientOf(w);
     const { product } = await ccv.createVariantProduct({
       product: {
         name: "Trui",
@@ -249,25 +223,13 @@ describe("PRODUCTS_CCV_TO_ECWID: products with variants", () => {
   });
 
   it("echo: with PRODUCTS_ECWID_TO_CCV on too, the variant product the gateway wrote is not sent back to CCV", async () => {
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "PRODUCTS_ECWID_TO_CCV",
-      input: { enabled: true },
-    });
-    const ccvWrites = () => w.ccv.log.writes().filter((e) => !/\/webhooks/.test(e.path)).length;
-    const before = ccvWrites();
+    await enableFlows(w, "PRODUCTS_ECWID_TO_CCV");
+    const before = ccvWrites(w);
     const p = ecwidBySku(w, "SWEATER")!;
-    const queued = (
-      await w.gql(RunSyncDocument, {
-        integrationId: w.integrationId,
-        flow: "PRODUCTS_ECWID_TO_CCV",
-        options: { sourceIds: [String(p.id)] },
-      })
-    ).runSync;
-    const r = await w.waitRun(queued.id);
+    const r = await runFlow(w, "PRODUCTS_ECWID_TO_CCV", { sourceIds: [String(p.id)] });
     const item = await itemOf(w, r.id, String(p.id));
     expect([item.action, item.errorCode]).toEqual(["SKIP", null]);
     expect(item.reason).toMatch(/^Unchanged since the last sync/);
-    expect(ccvWrites()).toBe(before);
+    expect(ccvWrites(w)).toBe(before);
   });
 });

@@ -1,34 +1,7 @@
-import {
-  ConfigureFlowDocument,
-  RunSyncDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
-  type ItemFieldsFragment,
-  type RunFieldsFragment,
-} from "../../sdk/generated/graphql";
 import type { EcwidOrder } from "../../src/connectors/ecwid";
-import { LinkStore } from "../../src/sync/engine/links";
-import { startWorld, type World } from "../support/world";
+import { enableFlows, itemOf, linksOf, runFlow, startWorld, type World } from "../support/world";
 
 const FLOW = "PRODUCTS_ECWID_TO_CCV" as const;
-
-async function run(
-  w: World,
-  flow: "PRODUCTS_ECWID_TO_CCV" | "ORDERS_ECWID_TO_CCV",
-  options?: { dryRun?: boolean; sourceIds?: string[] },
-): Promise<RunFieldsFragment> {
-  const queued = (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow, options })).runSync;
-  return w.waitRun(queued.id);
-}
-
-async function itemOf(w: World, runId: string, sourceId: string): Promise<ItemFieldsFragment> {
-  const items = (await w.gql(SyncRunDocument, { id: runId, first: 100 })).syncRun!.items.edges.map(
-    (e) => e.node,
-  );
-  const item = items.find((i) => i.sourceId === sourceId);
-  if (!item) throw new Error(`run ${runId} has no item for ${sourceId}: ${JSON.stringify(items)}`);
-  return item;
-}
 
 /** a CCV combination as the test reads it: its values by attribute name, SKU, EAN, stock, active, extra */
 function ccvVariants(w: World, productId: number) {
@@ -58,20 +31,10 @@ describe("PRODUCTS_ECWID_TO_CCV: products with variants", () => {
   let w: World;
   let tee: number;
   let ccvTee: number;
-  const links = () => new LinkStore(w.t.gw.dataSource, w.integrationId);
+  const links = () => linksOf(w);
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: FLOW,
-      input: { enabled: true },
-    });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, flows: [FLOW], taxRates: true });
   });
   afterAll(() => w.stop());
 
@@ -106,7 +69,7 @@ describe("PRODUCTS_ECWID_TO_CCV: products with variants", () => {
     const m = combo("M", "TEE-M", 4, "8712345000028");
     const l = combo("L", "TEE-L", 5, "8712345000035");
 
-    const r = await run(w, FLOW, { sourceIds: [String(tee)] });
+    const r = await runFlow(w, FLOW, { sourceIds: [String(tee)] });
     const item = await itemOf(w, r.id, String(tee));
     expect(item).toMatchObject({ action: "CREATE", status: "SUCCEEDED" });
     ccvTee = Number(item.targetId);
@@ -135,11 +98,7 @@ describe("PRODUCTS_ECWID_TO_CCV: products with variants", () => {
   });
 
   it("an order for a variant booked right after the product sync needs no SKU lookup", async () => {
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: "ORDERS_ECWID_TO_CCV",
-      input: { enabled: true },
-    });
+    await enableFlows(w, "ORDERS_ECWID_TO_CCV");
     const product = w.ecwid.store.getProduct(tee);
     const l = product.combinations!.find((c) => c.sku === "TEE-L")!;
     const before = w.ccv.log.entries.length;
@@ -171,7 +130,7 @@ describe("PRODUCTS_ECWID_TO_CCV: products with variants", () => {
         countryCode: "NL",
       },
     } as unknown as EcwidOrder);
-    const r = await run(w, "ORDERS_ECWID_TO_CCV", { sourceIds: [order.orderId] });
+    const r = await runFlow(w, "ORDERS_ECWID_TO_CCV", { sourceIds: [order.orderId] });
     const item = await itemOf(w, r.id, order.orderId);
     expect(item.status).toBe("SUCCEEDED");
     const lId = ccvVariants(w, ccvTee).find((v) => v.sku === "TEE-L")!.id;
@@ -204,7 +163,7 @@ describe("PRODUCTS_ECWID_TO_CCV: products with variants", () => {
       sku: "TEE-XL",
       quantity: 2,
     });
-    const r = await run(w, FLOW, { sourceIds: [String(tee)] });
+    const r = await runFlow(w, FLOW, { sourceIds: [String(tee)] });
     const item = await itemOf(w, r.id, String(tee));
     expect(item).toMatchObject({ action: "UPDATE", status: "SUCCEEDED" });
     expect(item.reason).toMatch(/1 CCV variant\(s\) deactivated because their choice was removed in Ecwid/);
@@ -221,7 +180,7 @@ describe("PRODUCTS_ECWID_TO_CCV: products with variants", () => {
     });
     // an unchanged product with variants costs no CCV request on the next run
     const before = w.ccv.log.entries.length;
-    const again = await run(w, FLOW, { sourceIds: [String(tee)] });
+    const again = await runFlow(w, FLOW, { sourceIds: [String(tee)] });
     expect(again.counts).toMatchObject({ skipped: 1 });
     expect(w.ccv.log.entries.slice(before).filter((e) => /product|attribute/.test(e.path))).toEqual([]);
   });
@@ -251,7 +210,7 @@ describe("PRODUCTS_ECWID_TO_CCV: products with variants", () => {
       return id;
     });
     w.ccv.log.clear();
-    const r = await run(w, FLOW, { sourceIds: ids.map(String) });
+    const r = await runFlow(w, FLOW, { sourceIds: ids.map(String) });
     expect(r).toMatchObject({ status: "SUCCEEDED", counts: { created: 6, failed: 0 } });
     const glaze = [...w.ccv.store.attributes.values()].filter((a) => a.name === "Glaze");
     expect(glaze).toHaveLength(1);
@@ -283,7 +242,7 @@ describe("PRODUCTS_ECWID_TO_CCV: products with variants", () => {
     w.ecwid.store.combinations.create(cap, { options: [{ name: "Colour", value: "Red" }], sku: "CAP-R" });
     w.ecwid.store.combinations.create(cap, { options: [{ name: "Colour", value: "Blue" }], sku: "CAP-B" });
     const writes = w.ccv.log.writes().length;
-    const r = await run(w, FLOW, { dryRun: true, sourceIds: [String(cap)] });
+    const r = await runFlow(w, FLOW, { dryRun: true, sourceIds: [String(cap)] });
     const item = await itemOf(w, r.id, String(cap));
     expect(item).toMatchObject({ action: "CREATE", status: "PENDING" });
     expect(item.sentPayload).toMatchObject({

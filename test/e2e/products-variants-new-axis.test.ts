@@ -1,12 +1,4 @@
-import {
-  ConfigureFlowDocument,
-  RunSyncDocument,
-  SetValueMappingsDocument,
-  SyncRunDocument,
-  type ItemFieldsFragment,
-} from "../../sdk/generated/graphql";
-import { LinkStore } from "../../src/sync/engine/links";
-import { startWorld, type World } from "../support/world";
+import { linksOf, runOne, startWorld, type World } from "../support/world";
 
 const FLOW = "PRODUCTS_ECWID_TO_CCV" as const;
 
@@ -16,37 +8,14 @@ const FLOW = "PRODUCTS_ECWID_TO_CCV" as const;
  */
 describe("PRODUCTS_ECWID_TO_CCV: a new option axis on a synced product", () => {
   let w: World;
-  const links = () => new LinkStore(w.t.gw.dataSource, w.integrationId);
+  const links = () => linksOf(w);
 
   beforeAll(async () => {
-    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } } });
-    await w.gql(ConfigureFlowDocument, {
-      integrationId: w.integrationId,
-      flow: FLOW,
-      input: { enabled: true },
-    });
-    await w.gql(SetValueMappingsDocument, {
-      integrationId: w.integrationId,
-      kind: "TAX_RATE",
-      entries: [{ from: "21", to: "normal" }],
-    });
+    w = await startWorld({ ccv: { seed: { pricesIncludeVat: false } }, flows: [FLOW], taxRates: true });
   });
   afterAll(() => w.stop());
 
-  async function syncOne(id: number): Promise<ItemFieldsFragment> {
-    const queued = (
-      await w.gql(RunSyncDocument, {
-        integrationId: w.integrationId,
-        flow: FLOW,
-        options: { sourceIds: [String(id)] },
-      })
-    ).runSync;
-    await w.waitRun(queued.id);
-    const items = (await w.gql(SyncRunDocument, { id: queued.id, first: 10 })).syncRun!.items.edges.map(
-      (e) => e.node,
-    );
-    return items.find((i) => i.sourceId === String(id))!;
-  }
+  const syncOne = (id: number) => runOne(w, FLOW, id);
 
   const ccvValues = (ccvComboId: string) => {
     const c = w.ccv.store.combinations.get(Number(ccvComboId));

@@ -7,13 +7,20 @@ import {
   type ItemFieldsFragment,
   type RunSyncOptions,
 } from "../../sdk/generated/graphql";
-import { CcvClient } from "../../src/connectors/ccv-salespos";
-import { AuthCircuit, LOCAL_UPSTREAMS, SharedRateBudget } from "../../src/connectors/http";
+import type { CcvClient } from "../../src/connectors/ccv-salespos";
 import type { EcwidProduct } from "../../src/connectors/ecwid";
 import { ECWID_FIXTURE_PRODUCT } from "../../src/sandbox/ecwid/ecwid.fixtures";
 import { errorCode } from "../support/graphql-client";
 import { webOrder } from "../support/web-orders";
-import { eventually, startWorld, type World } from "../support/world";
+import {
+  ccvClientOf,
+  deliverEcwidWebhooks,
+  eventually,
+  runFlow,
+  runItems,
+  startWorld,
+  type World,
+} from "../support/world";
 import { SyncRunEntity } from "../../src/db/entities/sync-run.entity";
 import { SyncItemEntity } from "../../src/db/entities/sync-item.entity";
 import { CcvWebhookEntity } from "../../src/db/entities/infra.entity";
@@ -50,10 +57,7 @@ export async function startStockWorld(opts: Parameters<typeof startWorld>[0] = {
     engine: { recordsCacheMs: 0, ...(opts.engine ?? {}) },
     ecwid: { seed: { products: ECWID_PRODUCTS }, ...(opts.ecwid ?? {}) },
   });
-  const ccvClient = new CcvClient(
-    { baseUrl: w.ccv.baseUrl, publicKey: w.ccv.publicKey, secretKey: w.ccv.secretKey },
-    { budget: new SharedRateBudget(), circuit: new AuthCircuit(), transport: { upstreams: LOCAL_UPSTREAMS } },
-  );
+  const ccvClient = ccvClientOf(w);
   const ccvId: Record<string, number> = {};
   const ccvCombination: Record<string, number> = {};
   ccvId["MUG-001"] = w.ccv.store.seedProduct({
@@ -129,13 +133,8 @@ export async function startStockWorld(opts: Parameters<typeof startWorld>[0] = {
       await w.gql(ConfigureFlowDocument, { integrationId: w.integrationId, flow, input });
     },
     async run(flow, options = {}) {
-      const r = await w.waitRun(
-        (await w.gql(RunSyncDocument, { integrationId: w.integrationId, flow, options })).runSync.id,
-      );
-      const items = (await w.gql(SyncRunDocument, { id: r.id, first: 100 })).syncRun!.items.edges.map(
-        (e) => e.node,
-      );
-      return { id: r.id, items };
+      const r = await runFlow(w, flow, options);
+      return { id: r.id, items: await runItems(w, r.id) };
     },
     ccvStock: (sku) => (ccvLine(sku).tracked ? ccvLine(sku).stock : null),
     ccvTracked: (sku) => ccvLine(sku).tracked,
@@ -569,6 +568,27 @@ async function ccvWebhooksReady(w: StockWorld, events: string[]): Promise<void> 
   );
 }
 
+/**
+ * one MUG-001 sold in the web shop and one at the POS at once (the stock starts at 10 on both
+ * sides); waits until both are booked on both sides and the webhooks and runs have settled
+ */
+async function sellOnBothSides(w: StockWorld): Promise<void> {
+  w.ecwid.store.createOrder(webOrder("web@example.com", "MUG-001", 700300));
+  w.ccv.store.createOrder({
+    customer: { email: "pos@example.com", billingaddress: { first_name: "Piet", last_name: "Kassa" } },
+    orderrows: [{ product_id: w.ccvId["MUG-001"], count: 1 }],
+    is_completed: true,
+    paid: true,
+    status: 7,
+  });
+  await eventually(
+    async () => w.ecwidStock("MUG-001") === 8 && w.ccvStock("MUG-001") === 8 && w.ccv.store.orders.size === 2,
+    "both sales booked on both sides",
+    45_000,
+  );
+  await settled(w);
+}
+
 const stockPatches = (w: StockWorld) =>
   w
     .writes()
@@ -580,11 +600,7 @@ describe("near real time: stock changes reach the other side through webhooks an
   let w: StockWorld;
   beforeAll(async () => {
     w = await startStockWorld({ ccv: { decrementStockOnOrder: true } });
-    w.ecwid.registerWebhook(`${w.t.url}/webhooks/ecwid/${w.integrationId}`, [
-      "product.updated",
-      "order.created",
-      "order.updated",
-    ]);
+    deliverEcwidWebhooks(w, ["product.updated", "order.created", "order.updated"]);
     await w.configure("STOCK_ECWID_TO_CCV", { enabled: true });
     await w.run("STOCK_ECWID_TO_CCV");
     await settled(w);
@@ -625,21 +641,7 @@ describe("near real time: stock changes reach the other side through webhooks an
     await ccvWebhooksReady(w, ["orders.created", "orders.updated.status", "orders.updated.ispaid"]);
     w.mark();
 
-    w.ecwid.store.createOrder(webOrder("web@example.com", "MUG-001", 700300));
-    w.ccv.store.createOrder({
-      customer: { email: "pos@example.com", billingaddress: { first_name: "Piet", last_name: "Kassa" } },
-      orderrows: [{ product_id: w.ccvId["MUG-001"], count: 1 }],
-      is_completed: true,
-      paid: true,
-      status: 7,
-    });
-    await eventually(
-      async () =>
-        w.ecwidStock("MUG-001") === 8 && w.ccvStock("MUG-001") === 8 && w.ccv.store.orders.size === 2,
-      "both sales booked on both sides",
-      45_000,
-    );
-    await settled(w);
+    await sellOnBothSides(w);
     expect(w.ecwidStock("MUG-001")).toBe(8);
     expect(w.ccvStock("MUG-001")).toBe(8);
     // the master is never written; CCV gets at most one correction (none when the bookings land first)
@@ -692,10 +694,7 @@ describe("near real time with CCV SalesPOS as the stock master", () => {
   let w: StockWorld;
   beforeAll(async () => {
     w = await startStockWorld({ ccv: { decrementStockOnOrder: true } });
-    w.ecwid.registerWebhook(`${w.t.url}/webhooks/ecwid/${w.integrationId}`, [
-      "order.created",
-      "order.updated",
-    ]);
+    deliverEcwidWebhooks(w, ["order.created", "order.updated"]);
     w.ccv.store.patchProduct(w.ccvId["MUG-001"], { stock: 10 });
     await w.configure("STOCK_CCV_TO_ECWID", { enabled: true });
     await ccvWebhooksReady(w, ["products.created", "products.updated"]);
@@ -743,21 +742,7 @@ describe("near real time with CCV SalesPOS as the stock master", () => {
     await settled(w);
     w.mark();
 
-    w.ecwid.store.createOrder(webOrder("web@example.com", "MUG-001", 700300));
-    w.ccv.store.createOrder({
-      customer: { email: "pos@example.com", billingaddress: { first_name: "Piet", last_name: "Kassa" } },
-      orderrows: [{ product_id: w.ccvId["MUG-001"], count: 1 }],
-      is_completed: true,
-      paid: true,
-      status: 7,
-    });
-    await eventually(
-      async () =>
-        w.ecwidStock("MUG-001") === 8 && w.ccvStock("MUG-001") === 8 && w.ccv.store.orders.size === 2,
-      "both sales booked on both sides",
-      45_000,
-    );
-    await settled(w);
+    await sellOnBothSides(w);
     expect(w.ecwidStock("MUG-001")).toBe(8);
     expect(w.ccvStock("MUG-001")).toBe(8);
     // the master (CCV) is never written a figure; Ecwid gets at most one correction
