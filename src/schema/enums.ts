@@ -1,5 +1,5 @@
 import { registerEnumType } from "type-graphql";
-import { FLOW_KINDS, type FlowKindName } from "../sync/engine/flow-settings";
+import { FLOW_KINDS, type FlowKindName } from "../domain/flow-kinds";
 
 export enum Role {
   ADMIN = "ADMIN",

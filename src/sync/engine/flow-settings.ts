@@ -1,20 +1,7 @@
 /** Flow kinds, entities and per-flow settings as plain data (the GraphQL enums mirror these). */
-/**
- * Every flow kind, in the order the GraphQL enum lists them (src/schema/enums.ts derives FlowKind
- * from this), with the words people read in alerts and messages. A new kind is added here and in
- * FLOWS_BY_KIND (src/sync/flows/index.ts), which does not compile without its definition.
- */
-export const FLOW_KIND_WORDS = {
-  ORDERS_ECWID_TO_CCV: "Ecwid orders to CCV SalesPOS",
-  ORDERS_CCV_TO_ECWID: "CCV SalesPOS orders to Ecwid",
-  PRODUCTS_ECWID_TO_CCV: "Ecwid products to CCV SalesPOS",
-  PRODUCTS_CCV_TO_ECWID: "CCV SalesPOS products to Ecwid",
-  CATEGORIES_ECWID_TO_CCV: "Ecwid categories to CCV SalesPOS",
-  STOCK_ECWID_TO_CCV: "stock from Ecwid to CCV SalesPOS",
-  STOCK_CCV_TO_ECWID: "stock from CCV SalesPOS to Ecwid",
-} as const;
-export type FlowKindName = keyof typeof FLOW_KIND_WORDS;
-export const FLOW_KINDS = Object.keys(FLOW_KIND_WORDS) as readonly FlowKindName[];
+export { FLOW_KIND_WORDS, FLOW_KINDS, type FlowKindName } from "../../domain/flow-kinds";
+import type { FlowKindName } from "../../domain/flow-kinds";
+import { FLOW_KINDS } from "../../domain/flow-kinds";
 
 export type EntityName = "ORDER" | "PRODUCT" | "VARIANT" | "CATEGORY" | "CUSTOMER" | "STOCK";
 export type SystemName = "ECWID" | "CCV_SALESPOS";
