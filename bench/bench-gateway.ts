@@ -37,3 +37,32 @@ export async function startBenchGateway(
   );
   return { gw, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Counts the database statements of a measured stretch (the gateway's `onQuery`); with BENCH_SQL=1
+ * also by statement shape, whose top ones `print` lists per record.
+ */
+export class StatementCounter {
+  on = false;
+  count = 0;
+  private readonly shapes = new Map<string, number>();
+
+  readonly onQuery = (sql: string): void => {
+    if (!this.on) return;
+    this.count++;
+    if (!process.env.BENCH_SQL) return;
+    const shape = sql.replace(/\s+/g, " ").slice(0, Number(process.env.BENCH_SQL_WIDTH ?? 110));
+    this.shapes.set(shape, (this.shapes.get(shape) ?? 0) + 1);
+  };
+
+  reset(): void {
+    this.count = 0;
+    this.shapes.clear();
+  }
+
+  /** the top statement shapes per record (BENCH_SQL=1 only) */
+  print(records: number, top = 25): void {
+    for (const [shape, c] of [...this.shapes].sort((a, b) => b[1] - a[1]).slice(0, top))
+      console.log(`    ${(c / records).toFixed(2).padStart(6)}  ${shape}`);
+  }
+}

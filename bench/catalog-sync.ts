@@ -26,7 +26,7 @@ import { ccvLane, ccvLaneLimit } from "../src/connectors/ccv-salespos/ccv.lanes"
 import { CcvSandbox } from "../src/sandbox/ccv-salespos/ccv.sandbox";
 import { EcwidSandbox } from "../src/sandbox/ecwid/ecwid.sandbox";
 import { PRODUCT_ITEMS_IN_FLIGHT } from "../src/sync/flows/products/catalog-writes";
-import { startBenchGateway } from "./bench-gateway";
+import { startBenchGateway, StatementCounter } from "./bench-gateway";
 import { pacedRequestFloorUs, steadyIdleCpuPerMs } from "./cpu-floor";
 
 /** products in the sandbox (a full 10 000 takes the gateway minutes of CPU: too long for a shared bench) */
@@ -134,19 +134,11 @@ async function main(): Promise<void> {
       proc.send({ type: "stats" });
     });
   // database statements during a run (BENCH_SQL=1 lists them by shape)
-  let counting = false;
-  let statementCount = 0;
-  const statements = new Map<string, number>();
+  const statements = new StatementCounter();
   const { gw, remove } = await startBenchGateway(
     { WORKER_CONCURRENCY: "1" },
     {
-      onQuery: (sql) => {
-        if (!counting) return;
-        statementCount++;
-        if (!process.env.BENCH_SQL) return;
-        const shape = sql.replace(/\s+/g, " ").slice(0, Number(process.env.BENCH_SQL_WIDTH ?? 110));
-        statements.set(shape, (statements.get(shape) ?? 0) + 1);
-      },
+      onQuery: statements.onQuery,
       engine: {
         connectors: {
           ecwid: { requestsPerMinute: LIMITS.ecwid * FACTOR },
@@ -178,9 +170,8 @@ async function main(): Promise<void> {
   const idleCpuPerMs = await steadyIdleCpuPerMs();
   const runOnce = async (label: string, first: boolean) => {
     const before = await stats();
-    statementCount = 0;
-    statements.clear();
-    counting = true;
+    statements.reset();
+    statements.on = true;
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const run = await s.runs.runSync(workspace.id, integration.id, "PRODUCTS_ECWID_TO_CCV", {});
@@ -197,7 +188,7 @@ async function main(): Promise<void> {
     }
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(cpu0);
-    counting = false;
+    statements.on = false;
     const after = await stats();
     const n = Math.max(1, final.total);
     const used = Object.fromEntries(
@@ -227,10 +218,9 @@ async function main(): Promise<void> {
     const cpuMs = (cpu.user + cpu.system) / 1000;
     console.log(`  upstream requests/product ${(total / n).toFixed(2)}`);
     console.log(
-      `  DB statements/product     ${(statementCount / n).toFixed(1)} (the queue's and the bench's polling included)`,
+      `  DB statements/product     ${(statements.count / n).toFixed(1)} (the queue's and the bench's polling included)`,
     );
-    for (const [shape, c] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 30))
-      console.log(`    ${(c / n).toFixed(2).padStart(6)}  ${shape}`);
+    statements.print(n);
     const busyMs = Math.max(0, cpuMs - idleCpuPerMs * wallS * 1000);
     console.log(
       `  gateway CPU per product   ${(busyMs / n).toFixed(2)} ms excluding idle (target < 5 ms); ${(cpuMs / n).toFixed(2)} ms raw; idle ${(idleCpuPerMs * 1000).toFixed(1)} ms CPU/s (steady)`,

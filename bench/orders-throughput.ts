@@ -33,7 +33,7 @@ import { CcvSandbox } from "../src/sandbox/ccv-salespos/ccv.sandbox";
 import { EcwidSandbox } from "../src/sandbox/ecwid/ecwid.sandbox";
 import { DbCatalogIndex } from "../src/sync/catalog/catalog-index";
 import { ORDER_ITEMS_IN_FLIGHT } from "../src/sync/flows/orders/order-items";
-import { startBenchGateway } from "./bench-gateway";
+import { startBenchGateway, StatementCounter } from "./bench-gateway";
 import { pacedRequestFloorUs, steadyIdleCpuPerMs } from "./cpu-floor";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 400);
@@ -285,19 +285,12 @@ async function scenario(name: Scenario): Promise<void> {
   let timing = false;
   const upstreamMs = new Map<string, number>();
   // database statements during the run, by statement shape (BENCH_SQL=1 prints the top ones)
-  const statements = new Map<string, number>();
-  let statementCount = 0;
+  const statements = new StatementCounter();
   const ready = await new Promise<Ready>((resolve) => proc.once("message", (m) => resolve(m as Ready)));
   const { gw, remove } = await startBenchGateway(
     { WORKER_CONCURRENCY: "2" },
     {
-      onQuery: (sql) => {
-        if (!timing) return;
-        statementCount++;
-        if (!process.env.BENCH_SQL) return;
-        const shape = sql.replace(/\s+/g, " ").slice(0, Number(process.env.BENCH_SQL_WIDTH ?? 90));
-        statements.set(shape, (statements.get(shape) ?? 0) + 1);
-      },
+      onQuery: statements.onQuery,
       engine: {
         connectors: {
           observe: (o) => {
@@ -338,6 +331,7 @@ async function scenario(name: Scenario): Promise<void> {
   await ask(proc, "reset");
 
   timing = true;
+  statements.on = true;
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const run = await s.runs.runSync(workspace.id, integration.id, flow, {});
@@ -350,6 +344,7 @@ async function scenario(name: Scenario): Promise<void> {
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
   timing = false;
+  statements.on = false;
   const stats = await ask<Stats>(proc, "stats");
   await gw.close();
   await closeSharedAgents();
@@ -418,11 +413,9 @@ async function scenario(name: Scenario): Promise<void> {
     `  writes                    CCV: ${writes(stats.ccv) || "none"}; Ecwid: ${writes(stats.ecwid) || "none"}`,
   );
   console.log(
-    `  DB statements per order   ${f(statementCount / n, 1)} (the queue's and the bench's polling included)`,
+    `  DB statements per order   ${f(statements.count / n, 1)} (the queue's and the bench's polling included)`,
   );
-  if (process.env.BENCH_SQL)
-    for (const [shape, c] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 25))
-      console.log(`      ${f(c / n, 2)}  ${shape}`);
+  statements.print(n);
   const waited = [...upstreamMs].sort((a, b) => b[1] - a[1]);
   console.log(
     `  wall time per order       ${f(wallMs / n, 1)} ms (up to ${IN_FLIGHT} orders in flight); in vendor requests: ` +
