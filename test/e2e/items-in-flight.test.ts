@@ -1,5 +1,6 @@
 import { ConfigureFlowDocument, RunSyncDocument } from "../../sdk/generated/graphql";
 import type { CcvProduct } from "../../src/connectors/ccv-salespos";
+import { LeaseEntity } from "../../src/db/entities/infra.entity";
 import { SyncItemEntity } from "../../src/db/entities/sync-item.entity";
 import { SyncRunEntity } from "../../src/db/entities/sync-run.entity";
 import type { FlowDefinition } from "../../src/sync/engine/flow-definition";
@@ -75,6 +76,10 @@ function checkpointWatch(world: () => World | undefined, probe: Probe) {
   const check = async (runId: string, sourceId: string) => {
     const ds = world()!.t.gw.dataSource;
     const run = await ds.manager.findOneByOrFail(SyncRunEntity, { id: runId });
+    // the record is still leased until its item is recorded (the record's transaction releases it)
+    const key = `${run.integrationId}:PRODUCT:${sourceId}`;
+    if (!(await ds.manager.findOneBy(LeaseEntity, { key })))
+      violations.push(`${sourceId} not leased while recorded`);
     const recorded = new Set(
       (await ds.manager.find(SyncItemEntity, { where: { runId } })).map((i) => i.sourceId),
     );
@@ -126,6 +131,8 @@ describe("items in flight within one run", () => {
       // the finished run's checkpoint covers every record
       const stored = await w.t.gw.dataSource.manager.findOneByOrFail(SyncRunEntity, { id: run.id });
       expect((stored.state?.checkpoint as { next: number }).next).toBe(PRODUCTS);
+      // every item's lease was given up with its record
+      expect(await w.t.gw.dataSource.manager.count(LeaseEntity)).toBe(0);
     } finally {
       await w.stop();
     }

@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { LessThan } from "typeorm";
 import { LeaseEntity } from "../../db/entities/infra.entity";
 import { isDuplicateKeyError } from "../../db/data-source";
@@ -62,7 +62,8 @@ export class LeaseStore {
     await this.sql.update({ key, holder: this.holder }, { expiresAt: new Date(this.clock() + this.ttlMs) });
   }
 
-  async release(key: string): Promise<void> {
-    await this.sql.delete({ key, holder: this.holder });
+  /** gives the lease up (when it is still ours); `em`: as part of the caller's transaction */
+  async release(key: string, em?: EntityManager): Promise<void> {
+    await this.sql.delete({ key, holder: this.holder }, em);
   }
 }

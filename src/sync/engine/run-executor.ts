@@ -320,7 +320,10 @@ export class RunExecutor {
       return;
     }
     // the lease lives only while this worker does: renewed while the item is worked on, it expires
-    // soon after a crash (ITEM_LEASE_TTL_MS), so a resumed run takes the record over quickly
+    // soon after a crash (ITEM_LEASE_TTL_MS), so a resumed run takes the record over quickly.
+    // `held`: the leases to give up; the item's record releases them in its own transaction (one
+    // commit fewer per item), whatever is left is released at the end
+    const held: string[] = [leaseKey];
     let pairKey: string | null = null;
     const renewal = setInterval(
       () => {
@@ -354,6 +357,7 @@ export class RunExecutor {
           return;
         }
         pairKey = key;
+        held.unshift(key);
         if (def.reread) record = await def.reread(rt, record);
       }
       if (missing) {
@@ -417,13 +421,10 @@ export class RunExecutor {
       }
       if (this.d.hooks?.beforeRecord) await this.d.hooks.beforeRecord(run.id, record.id);
       if (rt.signal.aborted) throw rt.signal.reason ?? new Error("aborted");
-      await this.record(run, entity, record, checkpoint, result!, attempts);
+      await this.record(run, entity, record, checkpoint, result!, attempts, held);
     } finally {
       clearInterval(renewal);
-      if (!rt.signal.aborted) {
-        if (pairKey) await this.d.leases.release(pairKey);
-        await this.d.leases.release(leaseKey);
-      }
+      if (!rt.signal.aborted) for (const key of held) await this.d.leases.release(key);
     }
   }
 
@@ -441,6 +442,8 @@ export class RunExecutor {
     checkpoint: CheckpointTicket | undefined,
     result: ItemResult,
     attempts: number,
+    /** leases to release in the item's transaction; emptied when it commits */
+    leases: string[] = [],
   ): Promise<void> {
     const { ds } = this.d;
     const status =
@@ -533,6 +536,7 @@ export class RunExecutor {
           const links = new LinkStore(ds, run.integrationId);
           for (const l of result.links ?? []) await links.upsert(em, l);
         }
+        for (const key of leases) await this.d.leases.release(key, em);
         return this.d.events.record(em, {
           type:
             status === "FAILED" ? "ITEM_FAILED" : status === "SKIPPED" ? "ITEM_SKIPPED" : "ITEM_SUCCEEDED",
@@ -556,6 +560,7 @@ export class RunExecutor {
       }
       throw e;
     }
+    leases.length = 0;
     checkpoint?.recorded();
     if (published) await this.d.events.publish([published]);
     const skus = run.dryRun
