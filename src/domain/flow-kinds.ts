@@ -14,3 +14,5 @@ export const FLOW_KIND_WORDS = {
 } as const;
 export type FlowKindName = keyof typeof FLOW_KIND_WORDS;
 export const FLOW_KINDS = Object.keys(FLOW_KIND_WORDS) as readonly FlowKindName[];
+
+export const isFlowKind = (s: string): s is FlowKindName => (FLOW_KINDS as readonly string[]).includes(s);

@@ -1,8 +1,7 @@
 import type { AlertKindName } from "./alert-kinds";
 import { systemWords } from "./alert-kinds";
 import type { ConsoleLinks } from "./console-links";
-import { FLOW_KIND_WORDS } from "../../domain/flow-kinds";
-import { isFlowKind } from "../../sync/engine/flow-settings";
+import { FLOW_KIND_WORDS, isFlowKind } from "../../domain/flow-kinds";
 
 /**
  * The words of every alert: what happened, to which records, what to do, and where to look. Item

@@ -1,7 +1,6 @@
 /** Flow kinds, entities and per-flow settings as plain data (the GraphQL enums mirror these). */
-export { FLOW_KIND_WORDS, FLOW_KINDS, type FlowKindName } from "../../domain/flow-kinds";
 import type { FlowKindName } from "../../domain/flow-kinds";
-import { FLOW_KINDS } from "../../domain/flow-kinds";
+export { FLOW_KINDS, isFlowKind, type FlowKindName } from "../../domain/flow-kinds";
 
 export type EntityName = "ORDER" | "PRODUCT" | "VARIANT" | "CATEGORY" | "CUSTOMER" | "STOCK";
 export type SystemName = "ECWID" | "CCV_SALESPOS";
@@ -41,8 +40,6 @@ export function mergeSettings(
 ): FlowSettingsData {
   return { ...defaultSettings(kind), ...(stored ?? {}) };
 }
-
-export const isFlowKind = (s: string): s is FlowKindName => (FLOW_KINDS as readonly string[]).includes(s);
 
 /** Stock flows mirror absolute figures: at most one direction may be the master per integration. */
 export const STOCK_FLOWS: FlowKindName[] = ["STOCK_ECWID_TO_CCV", "STOCK_CCV_TO_ECWID"];

@@ -264,18 +264,13 @@ export const ordersCcvToEcwid: FlowDefinition = stepsFlow(
           ctx: prepared.ctx,
           customer: prepared.customer,
         });
-        return { payload, changes: [...diffFields(null, payload), ...customerChanges], customerChanges };
+        return orderPlan(payload, customerChanges);
       },
       async ready(rt, { prepared }, plan) {
         const { id: customerId, created } = await ensureOrderCustomer(rt, prepared.customer);
         if (!created) return { ...plan, bookedOn: { id: customerId, created } };
         const payload = await mapOrder(rt, prepared.order, { ...prepared.ctx, customerId });
-        return {
-          payload,
-          changes: [...diffFields(null, payload), ...plan.customerChanges],
-          customerChanges: plan.customerChanges,
-          bookedOn: { id: customerId, created },
-        };
+        return orderPlan(payload, plan.customerChanges, { id: customerId, created });
       },
       send: (rt, plan) => rt.clients.ecwid.createOrder(plan.payload as unknown as EcwidOrderWrite),
       ref: (r) => ({ id: r.orderId, label: r.orderId }),
@@ -313,6 +308,18 @@ interface OrderPlan extends WritePlan<Record<string, unknown>> {
   /** the Ecwid customer the order is booked on, and whether it was created for it (set by `ready`) */
   bookedOn?: { id: number; created: boolean };
 }
+
+/** the plan for a mapped order: its fields' changes, then the returning customer's */
+const orderPlan = (
+  payload: Record<string, unknown>,
+  customerChanges: OrderPlan["customerChanges"],
+  bookedOn?: OrderPlan["bookedOn"],
+): OrderPlan => ({
+  payload,
+  changes: [...diffFields(null, payload), ...customerChanges],
+  customerChanges,
+  ...(bookedOn ? { bookedOn } : {}),
+});
 
 const toRecord = (o: CcvOrder): SourceRecord => ({ id: String(o.id), entity: "ORDER", payload: o });
 
